@@ -1,0 +1,8 @@
+"""extractor: biomedical articles (PDF, text, HTML, JATS) -> validated JSON records with evidence spans."""
+
+from extractor.api import ExtractOptions, Extractor, Failure
+from extractor.record import SCHEMA_VERSION, ArticleRecord
+
+__version__ = "0.1.0"
+
+__all__ = ["SCHEMA_VERSION", "ArticleRecord", "ExtractOptions", "Extractor", "Failure", "__version__"]

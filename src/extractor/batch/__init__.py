@@ -1,0 +1,1 @@
+"""Batch runs over many files: input discovery, the run loop, output writers."""

@@ -1,0 +1,120 @@
+"""The `extractor` command. Each command parses its flags, calls one library function and prints.
+
+Exit status: 0 when every input succeeded, 1 when some input failed (see OUT/errors.jsonl),
+2 on bad usage (unknown option, missing argument, unknown pipeline). Data goes to stdout, messages to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from extractor.api import ExtractOptions, Extractor, Failure
+from extractor.errors import ExtractorError
+from extractor.nlp.pipeline import PipelineError, config_path
+
+app = typer.Typer(
+    name="extractor",
+    help="Turn biomedical articles (PDF, text, HTML, JATS XML) into validated JSON records.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+PipelineOpt = Annotated[str, typer.Option("--pipeline", "-p", help="pipeline name in pipelines/ (default, sci) or a .cfg path")]
+NoTextOpt = Annotated[bool, typer.Option("--no-text", help="leave the normalized text out of the records")]
+MaxPagesOpt = Annotated[int | None, typer.Option("--max-pages", min=1, help="read at most this many PDF pages")]
+
+
+def _options(pipeline: str, no_text: bool, max_pages: int | None) -> ExtractOptions:
+    try:
+        config_path(pipeline)
+    except PipelineError as err:
+        raise typer.BadParameter(str(err), param_hint="--pipeline") from None
+    return ExtractOptions(pipeline=pipeline, keep_text=not no_text, max_pages=max_pages)
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@app.command("run")
+def run_cli(
+    inputs: Annotated[list[Path], typer.Argument(help="files or folders (searched recursively)")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="output folder: records.jsonl, errors.jsonl")],
+    pipeline: PipelineOpt = "default",
+    no_text: NoTextOpt = False,
+    max_pages: MaxPagesOpt = None,
+) -> None:
+    """Extract every article under INPUTS into OUT/records.jsonl (one line each, input order)."""
+    from extractor.batch.runner import run
+
+    options = _options(pipeline, no_text, max_pages)
+    try:
+        summary = run(inputs, out, options)
+    except ExtractorError as err:
+        _err(f"error: {err}")
+        raise typer.Exit(2) from None
+    _err(summary.line())
+    _err(f"records: {out / 'records.jsonl'}; errors: {out / 'errors.jsonl'}")
+    raise typer.Exit(1 if summary.failures else 0)
+
+
+@app.command("extract")
+def extract_cli(
+    path: Annotated[Path, typer.Argument(help="one PDF, text, HTML or JATS file")],
+    pipeline: PipelineOpt = "default",
+    no_text: NoTextOpt = False,
+    max_pages: MaxPagesOpt = None,
+) -> None:
+    """Extract one article and print its record as pretty JSON."""
+    extractor = Extractor(_options(pipeline, no_text, max_pages))
+    result = extractor.try_extract(path)
+    if isinstance(result, Failure):
+        _err(f"error: {result.message} [{result.error_type}]")
+        raise typer.Exit(1)
+    typer.echo(result.model_dump_json(indent=2))
+
+
+@app.command("eval")
+def eval_cli(
+    records: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="records.jsonl from `extractor run`")],
+    gold: Annotated[Path, typer.Option("--gold", exists=True, file_okay=False, help="folder of gold JSON files")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the scores as JSON")] = False,
+    show_misses: Annotated[str | None, typer.Option("--show-misses", help="list misses of one category")] = None,
+) -> None:
+    """Precision, recall and F1 per category against hand-made gold (matching rules in evaluate.py)."""
+    from extractor.evaluate import CATEGORIES, evaluate
+
+    if show_misses is not None and show_misses not in CATEGORIES:
+        raise typer.BadParameter(f"one of {', '.join(CATEGORIES)}", param_hint="--show-misses")
+    report = evaluate(gold, records)
+    typer.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.table())
+    if show_misses:
+        for miss in report.scores[show_misses].misses:
+            typer.echo(json.dumps(miss, ensure_ascii=False))
+
+
+@app.command("schema")
+def schema_cli(
+    out: Annotated[Path, typer.Option("--out", "-o", help="folder for the JSON Schema")] = Path("schemas"),
+) -> None:
+    """Write the JSON Schema of ArticleRecord, generated from the pydantic models."""
+    from extractor.record import json_schema_text
+
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / "article_record.schema.json"
+    target.write_text(json_schema_text(), encoding="utf-8")
+    _err(f"wrote {target}")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        _err("interrupted")
+        sys.exit(130)

@@ -1,0 +1,68 @@
+"""Error types and warning codes: one home for every message a user can see.
+
+Errors stop one document (it lands in errors.jsonl, the batch goes on); warnings travel in the record.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class ExtractorError(Exception):
+    """Base of every error the extractor raises on purpose for one input file."""
+
+    code = "E000"
+
+
+class InputNotFound(ExtractorError):
+    code = "E001"
+
+
+class EmptyInput(ExtractorError):
+    code = "E002"
+
+
+class UnsupportedFormat(ExtractorError):
+    code = "E003"
+
+
+class UndecodableText(ExtractorError):
+    code = "E004"
+
+
+class NotAnArticle(ExtractorError):
+    """Binary or otherwise non-text content under a text-like name."""
+
+    code = "E005"
+
+
+class PdfError(ExtractorError):
+    """The PDF cannot be opened or parsed (broken, encrypted with a password, not a PDF)."""
+
+    code = "E006"
+
+
+class MarkupError(ExtractorError):
+    """HTML or XML that cannot be parsed safely (malformed, entity expansion, external entities)."""
+
+    code = "E007"
+
+
+class InputTooLarge(ExtractorError):
+    code = "E008"
+
+
+class Warn(str, Enum):
+    """Warning texts with short codes, formatted into ArticleRecord.warnings."""
+
+    W001 = "W001: no text layer on pages {pages}; OCR is not enabled"
+    W002 = "W002: text decoded as {encoding} (not UTF-8)"
+    W003 = "W003: text truncated to {chars} characters"
+    W004 = "W004: very little text ({chars} characters); is this an article?"
+    W005 = "W005: undecodable bytes replaced ({count})"
+    W006 = "W006: PDF processed up to page {pages} of {total}"
+    W007 = "W007: web-page boilerplate removed ({lines} lines)"
+    W008 = "W008: optional component '{name}' is not available: {reason}"
+
+    def format(self, /, **kwargs: object) -> str:  # type: ignore[override]
+        return str(self.value).format(**kwargs)

@@ -1,0 +1,118 @@
+"""`Document`: what every ingestor returns, whatever the input format.
+
+Normalized text plus the structure read from the source: pages and sections with character offsets,
+tables as rows of cells, and an `OffsetMap` from normalized offsets back to the source's own text.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Any
+
+from extractor._typing import CharOffset, PageNo
+from extractor.record import SectionName, SourceFormat
+
+
+class OffsetMap:
+    """Maps offsets in the normalized text back to offsets in the source text.
+
+    Stored as runs, not per character: run `i` starts at normalized offset `norm[i]` and source offset
+    `src[i]`; `aligned[i]` says whether it advances through the source one-to-one (copied text) or stays
+    on one source character (a space standing for a line break, a ligature expanded to two letters).
+    """
+
+    __slots__ = ("_aligned", "_norm", "_src")
+
+    def __init__(self) -> None:
+        self._norm: list[int] = []
+        self._src: list[int] = []
+        self._aligned: list[bool] = []
+
+    def add(self, norm_start: CharOffset, src_start: CharOffset, aligned: bool) -> None:
+        if self._norm and self._norm[-1] == norm_start:
+            self._src[-1], self._aligned[-1] = src_start, aligned
+            return
+        self._norm.append(norm_start)
+        self._src.append(src_start)
+        self._aligned.append(aligned)
+
+    def to_source(self, offset: CharOffset) -> CharOffset:
+        """Source offset of the normalized character at `offset`."""
+        if not self._norm:
+            return offset
+        i = max(bisect.bisect_right(self._norm, offset) - 1, 0)
+        return self._src[i] + (offset - self._norm[i] if self._aligned[i] else 0)
+
+    def to_dict(self) -> dict[str, list[Any]]:
+        return {"norm": list(self._norm), "src": list(self._src), "aligned": list(self._aligned)}
+
+    def __len__(self) -> int:
+        return len(self._norm)
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    path: str
+    format: SourceFormat
+    sha256: str
+    pages: int | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    number: PageNo
+    start: CharOffset
+    end: CharOffset
+
+
+@dataclass(frozen=True)
+class Section:
+    name: SectionName
+    start: CharOffset
+    end: CharOffset
+    heading: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as rows of cells, with where its text lies in the Document (start/end) and its caption."""
+
+    rows: list[list[str]]
+    caption: str | None
+    start: CharOffset
+    end: CharOffset
+    page: PageNo | None = None
+    label: str | None = None
+
+
+@dataclass
+class Document:
+    text: str
+    source: SourceInfo
+    pages: list[Page] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    offset_map: OffsetMap = field(default_factory=OffsetMap)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def doc_id(self) -> str:
+        """Stable id from the content hash: same bytes, same id."""
+        return self.source.sha256[:16]
+
+    def page_at(self, offset: CharOffset) -> PageNo | None:
+        if not self.pages:
+            return None
+        starts = [p.start for p in self.pages]
+        i = bisect.bisect_right(starts, offset) - 1
+        return self.pages[max(i, 0)].number
+
+    def section_at(self, offset: CharOffset) -> SectionName | None:
+        starts = [s.start for s in self.sections]
+        i = bisect.bisect_right(starts, offset) - 1
+        if i < 0:
+            return None
+        section = self.sections[i]
+        return section.name if offset < section.end else None

@@ -1,0 +1,58 @@
+"""Section headings: recognise a heading line and name its section as the contract does.
+
+The heading vocabulary is data (`lexicons/section_headings.json`); this module only applies it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from extractor.lexicons import load_json
+from extractor.record import SectionName
+
+# "2.", "2.1", "II.", "A." in front of a heading.
+_NUMBERING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.|[A-H]\.)\s+")
+_CAPTION = re.compile(r"^(?P<kind>fig(?:ure)?s?|table|supplementary\s+(?:figure|table))\.?\s*(?P<label>[0-9]+[A-Za-z]?|[IVX]+)\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _headings() -> dict[str, SectionName]:
+    data = load_json("section_headings.json")
+    table: dict[str, SectionName] = {}
+    for name, forms in data["rules"].items():
+        for form in forms:
+            table[form.lower()] = name
+    return table
+
+
+def heading_key(line: str) -> str:
+    line = _NUMBERING.sub("", line.strip())
+    return re.sub(r"[\s:.]+$", "", re.sub(r"\s+", " ", line)).lower()
+
+
+def classify_heading(line: str) -> SectionName | None:
+    """The section a standalone heading line opens, or None when the line is not a known heading."""
+    if len(line) > 80:
+        return None
+    return _headings().get(heading_key(line))
+
+
+def inline_heading(line: str) -> tuple[SectionName, int] | None:
+    """'Abstract: text...' or 'Summary. text': the section and where the text after the heading starts.
+
+    Only top-level openers count inline; 'Background:' inside a structured abstract stays in the abstract.
+    """
+    m = re.match(r"^\s*(abstract|summary)\s*[:.]\s+", line, re.I)
+    if m:
+        return "abstract", m.end()
+    return None
+
+
+def caption_kind(line: str) -> tuple[SectionName, str] | None:
+    """'Fig. 2 Photographs of ...' -> ('figure_caption', 'Fig. 2'); 'Table 1 Results ...' -> ('table', 'Table 1')."""
+    m = _CAPTION.match(line.strip())
+    if not m:
+        return None
+    kind: SectionName = "table" if "table" in m.group("kind").lower() else "figure_caption"
+    return kind, m.group(0)

@@ -1,0 +1,137 @@
+"""Drug mentions from a lexicon: generic names, brand names and research codes, resolved to the generic name.
+
+The lexicon is data (`lexicons/drugs.tsv`, `drug_synonyms.tsv`, `drug_stoplist.tsv`, built by
+`scripts/build_lexicons.py` with their sources and licences). Matching is a case-insensitive PhraseMatcher,
+then three guards: the longest match wins, stoplisted surfaces (classes, genes, analytes) are dropped, and
+abbreviations defined in the text are resolved both ways ("zoledronic acid (ZA)" makes "ZA" a drug; an
+abbreviation whose long form is not a drug is not one either).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import ensure_path, filter_spans, from_disk, to_disk
+
+from extractor.lexicons import iter_tsv
+from extractor.nlp.extensions import set_extensions
+
+LABEL = "DRUG"
+
+
+@dataclass
+class DrugLexicon:
+    """surface (lowercase) -> canonical; canonical -> ids and class; surfaces that are never drugs."""
+
+    synonyms: dict[str, str] = field(default_factory=dict)
+    info: dict[str, dict[str, str]] = field(default_factory=dict)
+    stoplist: set[str] = field(default_factory=set)
+
+    @classmethod
+    def packaged(cls) -> DrugLexicon:
+        lex = cls()
+        for row in iter_tsv("drugs.tsv"):
+            lex.info[row["canonical"]] = {k: v for k, v in row.items() if k != "canonical" and v}
+        for row in iter_tsv("drug_synonyms.tsv"):
+            lex.synonyms[row["surface"].lower()] = row["canonical"]
+        for row in iter_tsv("drug_stoplist.tsv"):
+            lex.stoplist.add(row["surface"].lower())
+        for canonical in lex.info:
+            lex.synonyms.setdefault(canonical, canonical)
+        return lex
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"synonyms": self.synonyms, "info": self.info, "stoplist": sorted(self.stoplist)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DrugLexicon:
+        return cls(dict(data["synonyms"]), dict(data["info"]), set(data["stoplist"]))
+
+
+@Language.factory(
+    "extractor_drugs",
+    requires=["doc.sents"],
+    assigns=["doc.ents", "token.ent_kb_id"],
+    default_config={"lexicon": "default", "resolve_abbreviations": True},
+)
+class DrugMatcher:
+    """Adds DRUG entities to `doc.ents` (kb_id_ = lowercase generic name), keeping entities set before."""
+
+    def __init__(self, nlp: Language, name: str, *, lexicon: str | None, resolve_abbreviations: bool) -> None:
+        set_extensions()
+        self.name = name
+        self.nlp = nlp
+        self.resolve_abbreviations = resolve_abbreviations
+        self.lexicon = DrugLexicon.packaged() if lexicon == "default" else DrugLexicon()
+        if lexicon not in ("default", None):
+            self.lexicon = DrugLexicon.from_dict(srsly.read_json(lexicon))
+        self._build()
+
+    def _build(self) -> None:
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        surfaces = sorted(s for s in self.lexicon.synonyms if s not in self.lexicon.stoplist)
+        for surface, doc in zip(surfaces, self.nlp.tokenizer.pipe(surfaces), strict=True):
+            self.matcher.add(surface, [doc])
+
+    def info(self, canonical: str) -> dict[str, str]:
+        return self.lexicon.info.get(canonical, {})
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+    def match(self, doc: Doc) -> list[Span]:
+        spans = []
+        for key, start, end in self.matcher(doc):
+            surface = self.nlp.vocab.strings[key]
+            canonical = self.lexicon.synonyms.get(surface)
+            if canonical is None:
+                continue
+            spans.append(Span(doc, start, end, label=LABEL, kb_id=canonical))
+        spans = filter_spans(spans)
+        if self.resolve_abbreviations and Doc.has_extension("abbreviations"):
+            spans = self._resolve_abbreviations(doc, spans)
+        return spans
+
+    def _resolve_abbreviations(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        by_start = {s.start: s for s in spans}
+        short_to_drug: dict[str, str] = {}
+        not_drugs: set[str] = set()
+        for short in doc._.abbreviations:
+            long_form: Span = short._.long_form
+            inside = [s for s in spans if long_form.start <= s.start and s.end <= long_form.end]
+            if inside:
+                # "zoledronic acid (ZA)": the long form is exactly one drug
+                if len(inside) == 1 and inside[0].end - inside[0].start >= len(long_form) - 1:
+                    short_to_drug[short.text] = inside[0].kb_id_
+            else:
+                not_drugs.add(short.text)
+        kept = [s for s in spans if s.text not in not_drugs]
+        if short_to_drug:
+            taken = {i for s in kept for i in range(s.start, s.end)}
+            for token in doc:
+                canonical = short_to_drug.get(token.text)
+                if canonical and token.i not in taken and token.i not in by_start:
+                    kept.append(Span(doc, token.i, token.i + 1, label=LABEL, kb_id=canonical))
+        return sorted(kept, key=lambda s: s.start)
+
+    def set_annotations(self, doc: Doc, spans: list[Span]) -> None:
+        doc.ents = filter_spans([*spans, *[e for e in doc.ents if e.label_ != LABEL]])
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        to_disk(ensure_path(path), {"lexicon.json": lambda p: srsly.write_json(p, self.lexicon.to_dict())}, exclude)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> DrugMatcher:
+        def read(p: Path) -> None:
+            self.lexicon = DrugLexicon.from_dict(srsly.read_json(p))
+            self._build()
+
+        from_disk(ensure_path(path), {"lexicon.json": read}, exclude)
+        return self
