@@ -1,0 +1,52 @@
+# Every target installs what it needs first (into .venv), so each works on a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SHARED ?= ../shared
+
+.PHONY: install demo test lint eval eval-external eval-pdf schema bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## The main job on the bundled corpus: extract every article, then score against the bundled gold.
+demo: $(STAMP)
+	$(BIN)/extractor run corpus/ -o out/ || test $$? -eq 1
+	$(BIN)/extractor eval --gold corpus/gold out/records.jsonl
+
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
+
+## Accuracy on the bundled seed gold (the same articles as ../shared/gold/seeds).
+eval: $(STAMP)
+	$(BIN)/extractor run corpus/seeds -o out/seeds || test $$? -eq 1
+	$(BIN)/extractor eval --gold corpus/gold out/seeds/records.jsonl
+
+## External data sets from ../shared/data (not shipped); skipped when absent.
+eval-external: $(STAMP)
+	@if [ -d "$(SHARED)/data" ]; then $(BIN)/extractor eval-external $(SHARED)/data; \
+	else echo "skipped: $(SHARED)/data not found (external evaluation data is not shipped with the project)"; fi
+
+## PDF ingest fidelity against publisher XML, on ../shared/data/pdfs_clinical; skipped when absent.
+eval-pdf: $(STAMP)
+	@if [ -d "$(SHARED)/data/pdfs_clinical" ]; then $(BIN)/extractor eval-pdf $(SHARED)/data/pdfs_clinical; \
+	else echo "skipped: $(SHARED)/data/pdfs_clinical not found"; fi
+
+schema: $(STAMP)
+	$(BIN)/extractor schema -o schemas
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py --out bench.json
+
+clean:
+	rm -rf out bench.json .pytest_cache .mypy_cache .ruff_cache
