@@ -14,7 +14,9 @@ def _record(**items: object) -> ArticleRecord:
     return ArticleRecord(doc_id="d", source=Source(path="a.txt", format="text", sha256="0", chars=1), **items)
 
 
-@pytest.mark.parametrize(("a", "b", "same"), [(7.8, 7.8, True), (100, 100.9, True), (100, 102, False), (None, None, True), (None, 0, False)])
+@pytest.mark.parametrize(
+    ("a", "b", "same"), [(7.8, 7.8, True), (100, 100.9, True), (100, 102, False), (None, None, True), (None, 0, False)]
+)
 def test_close(a: float | None, b: float | None, same: bool) -> None:
     assert close(a, b) is same
 
@@ -26,13 +28,32 @@ def test_units_and_arms_normalize() -> None:
 
 
 def test_each_gold_item_matches_once() -> None:
-    gold = {"drugs": ["everolimus"], "doses": [{"drug": "everolimus", "amount": 10, "unit": "mg", "per": None}],
-            "outcomes": [{"endpoint": "PFS", "value": 7.8, "measure": "median", "arm": "everolimus + exemestane",
-                          "study": "BOLERO-2", "ci_low": None, "ci_high": None}]}
+    gold = {
+        "drugs": ["everolimus"],
+        "doses": [{"drug": "everolimus", "amount": 10, "unit": "mg", "per": None}],
+        "outcomes": [
+            {
+                "endpoint": "PFS",
+                "value": 7.8,
+                "measure": "median",
+                "arm": "everolimus + exemestane",
+                "study": "BOLERO-2",
+                "ci_low": None,
+                "ci_high": None,
+            }
+        ],
+    }
     record = _record(
         drugs=[Drug(name="everolimus", mentions=[SPAN]), Drug(name="exemestane", mentions=[SPAN])],
-        doses=[Dose(drug="everolimus", amount=10, unit="mg", span=SPAN), Dose(drug="everolimus", amount=10, unit="mg", span=SPAN)],
-        outcomes=[Outcome(endpoint="PFS", value=7.8, measure="median", arm="exemestane + everolimus", study="bolero-2", span=SPAN)],
+        doses=[
+            Dose(drug="everolimus", amount=10, unit="mg", span=SPAN),
+            Dose(drug="everolimus", amount=10, unit="mg", span=SPAN),
+        ],
+        outcomes=[
+            Outcome(
+                endpoint="PFS", value=7.8, measure="median", arm="exemestane + everolimus", study="bolero-2", span=SPAN
+            )
+        ],
     )
     scores: dict[str, CategoryScore] = {}
     score_article(gold, record, scores)

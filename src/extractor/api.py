@@ -63,7 +63,7 @@ class Extractor:
         set_extensions()
         self.nlp: Language = load_pipeline(self.options.pipeline)
         drugs = self.nlp.get_pipe("extractor_drugs") if "extractor_drugs" in self.nlp.pipe_names else None
-        self._drug_info: dict[str, dict[str, str]] = getattr(drugs, "lexicon", None) and drugs.lexicon.info or {}  # type: ignore[union-attr]
+        self._drug_info: dict[str, dict[str, str]] = (getattr(drugs, "lexicon", None) and drugs.lexicon.info) or {}  # type: ignore[union-attr]
         self.nlp.max_length = max(self.nlp.max_length, self.options.max_chars + 1)
 
     def extract_file(self, path: str | Path) -> ArticleRecord:
@@ -77,8 +77,9 @@ class Extractor:
         if len(document.text) > self.options.max_chars:
             document = _truncate(document, self.options.max_chars)
         doc = self.nlp(document.text)
-        return assemble(doc, document, drug_info=self._drug_info, keep_text=self.options.keep_text,
-                        metadata=read_metadata(document))
+        return assemble(
+            doc, document, drug_info=self._drug_info, keep_text=self.options.keep_text, metadata=read_metadata(document)
+        )
 
     def pipe(self, paths: Iterable[str | Path]) -> Iterator[ArticleRecord]:
         """Records, lazily, in input order. Raises on the first file that cannot be read; use

@@ -107,8 +107,14 @@ def _patient(doc: Doc) -> Patient | None:
     return Patient(**facts) if facts else None
 
 
-def assemble(doc: Doc, document: Document, *, drug_info: dict[str, dict[str, str]],
-             keep_text: bool = True, metadata: Metadata | None = None) -> ArticleRecord:
+def assemble(
+    doc: Doc,
+    document: Document,
+    *,
+    drug_info: dict[str, dict[str, str]],
+    keep_text: bool = True,
+    metadata: Metadata | None = None,
+) -> ArticleRecord:
     warnings = list(document.warnings)
     record = ArticleRecord(
         doc_id=document.doc_id,

@@ -25,7 +25,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-PipelineOpt = Annotated[str, typer.Option("--pipeline", "-p", help="pipeline name in pipelines/ (default, sci) or a .cfg path")]
+PipelineOpt = Annotated[
+    str, typer.Option("--pipeline", "-p", help="pipeline name in pipelines/ (default, sci) or a .cfg path")
+]
 NoTextOpt = Annotated[bool, typer.Option("--no-text", help="leave the normalized text out of the records")]
 MaxPagesOpt = Annotated[int | None, typer.Option("--max-pages", min=1, help="read at most this many PDF pages")]
 

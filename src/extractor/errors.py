@@ -5,7 +5,7 @@ Errors stop one document (it lands in errors.jsonl, the batch goes on); warnings
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
 class ExtractorError(Exception):
@@ -52,7 +52,7 @@ class InputTooLarge(ExtractorError):
     code = "E008"
 
 
-class Warn(str, Enum):
+class Warn(StrEnum):
     """Warning texts with short codes, formatted into ArticleRecord.warnings."""
 
     W001 = "W001: no text layer on pages {pages}; OCR is not enabled"

@@ -53,11 +53,16 @@ def norm_arm(arm: str | None) -> str:
 def _match_rule(category: str) -> Callable[[Item, Item], bool]:
     rules: dict[str, Callable[[Item, Item], bool]] = {
         "drugs": lambda g, p: g["name"] == p["name"],
-        "doses": lambda g, p: g["drug"] == p["drug"] and close(g["amount"], p["amount"])
-        and norm_unit(g["unit"], g.get("per")) == norm_unit(p["unit"], p.get("per")),
+        "doses": lambda g, p: (
+            g["drug"] == p["drug"]
+            and close(g["amount"], p["amount"])
+            and norm_unit(g["unit"], g.get("per")) == norm_unit(p["unit"], p.get("per"))
+        ),
         "dose_changes": lambda g, p: g["drug"] == p["drug"] and close(g.get("change_percent"), p.get("change_percent")),
         "lab_values": lambda g, p: g["analyte"] == p["analyte"] and close(g["value"], p["value"]),
-        "outcomes": lambda g, p: str(g["endpoint"]).lower() == str(p["endpoint"]).lower() and close(g["value"], p["value"]),
+        "outcomes": lambda g, p: (
+            str(g["endpoint"]).lower() == str(p["endpoint"]).lower() and close(g["value"], p["value"])
+        ),
         "adverse_events": lambda g, p: g["event"] == p["event"] and close(g["percent"], p["percent"]),
         "trials": lambda g, p: g["name"].lower() == p["name"].lower(),
     }
@@ -123,8 +128,12 @@ class CategoryScore:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "tp": self.tp, "fp": self.fp, "fn": self.fn,
-            "precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
             "attributes": {k: round(c / t, 4) if t else None for k, (c, t) in self.attributes.items()},
         }
 
@@ -149,8 +158,9 @@ def score_article(gold: dict[str, Any], record: ArticleRecord, scores: dict[str,
                 counts[0] += _attribute_ok(attribute, g, preds[hit])
                 counts[1] += 1
                 if not _attribute_ok(attribute, g, preds[hit]):
-                    score.misses.append({"doc": doc, "kind": f"wrong {attribute}", "item": _brief(preds[hit]),
-                                         "gold": _brief(g)})
+                    score.misses.append(
+                        {"doc": doc, "kind": f"wrong {attribute}", "item": _brief(preds[hit]), "gold": _brief(g)}
+                    )
         for i, p in enumerate(preds):
             if i not in used:
                 score.fp += 1
@@ -182,9 +192,13 @@ class Report:
         lines = [f"{'category':<16}{'P':>8}{'R':>8}{'F1':>8}{'tp':>6}{'fp':>6}{'fn':>6}  attributes"]
         for name, s in self.scores.items():
             attrs = ", ".join(f"{k} {c}/{t}" for k, (c, t) in s.attributes.items())
-            lines.append(f"{name:<16}{s.precision:>8.3f}{s.recall:>8.3f}{s.f1:>8.3f}{s.tp:>6}{s.fp:>6}{s.fn:>6}  {attrs}")
-        lines.append(f"articles {self.articles}; article_type {self.article_type[0]}/{self.article_type[1]}; "
-                     f"patient {self.patient[0]}/{self.patient[1]}")
+            lines.append(
+                f"{name:<16}{s.precision:>8.3f}{s.recall:>8.3f}{s.f1:>8.3f}{s.tp:>6}{s.fp:>6}{s.fn:>6}  {attrs}"
+            )
+        lines.append(
+            f"articles {self.articles}; article_type {self.article_type[0]}/{self.article_type[1]}; "
+            f"patient {self.patient[0]}/{self.patient[1]}"
+        )
         if self.unmatched_gold:
             lines.append(f"gold files without a record: {', '.join(self.unmatched_gold)}")
         return "\n".join(lines)

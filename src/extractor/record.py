@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -29,14 +29,14 @@ SectionName = Literal[
 ]
 
 
-class SourceFormat(str, Enum):
+class SourceFormat(StrEnum):
     pdf = "pdf"
     text = "text"
     html = "html"
     xml = "xml"
 
 
-class ArticleType(str, Enum):
+class ArticleType(StrEnum):
     case_report = "case_report"
     rct = "rct"
     cohort = "cohort"

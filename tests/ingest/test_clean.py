@@ -17,13 +17,18 @@ DEHYPHENATION = [
     # 000_0a971266401ee98e.txt, abstract
     ("underwent right mastectomy and axil-\nlary lymph node dissection at the age of 45.", "axillary lymph node"),
     # 000, case presentation: a drug name broken across lines
-    ("eventually formed a large mass with a skin ulcer (Fig. 1a). Everoli-\nmus and exemestane were administered",
-     "Everolimus and exemestane"),
+    (
+        "eventually formed a large mass with a skin ulcer (Fig. 1a). Everoli-\nmus and exemestane were administered",
+        "Everolimus and exemestane",
+    ),
     # 000, background: a real hyphen inside a compound stays, the broken half joins
     ("effective for patients with early and advanced HR-posi-\ntive breast cancer [2].", "HR-positive"),
     # 000, abstract: both halves are words of their own -> a compound keeps its hyphen
-    ("Everolimus may cause osteomyelitis of the affected bone. Everolimus-\ninduced osteomyelitis may be "
-     "manageable. The drug everolimus was induced.", "Everolimus-induced"),
+    (
+        "Everolimus may cause osteomyelitis of the affected bone. Everolimus-\ninduced osteomyelitis may be "
+        "manageable. The drug everolimus was induced.",
+        "Everolimus-induced",
+    ),
 ]
 
 

@@ -16,7 +16,9 @@ SENTENCE = "Everolimus plus exemestane was given to the 56-year-old patient; CA1
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "latin-1", "cp1252"])
 def test_encodings_decode_to_the_same_text(tmp_path: Path, encoding: str) -> None:
-    text = SENTENCE + " Température 38,4 °C à l’hôpital." if encoding != "latin-1" else SENTENCE + " Température 38,4 °C."
+    text = (
+        SENTENCE + " Température 38,4 °C à l’hôpital." if encoding != "latin-1" else SENTENCE + " Température 38,4 °C."
+    )
     path = tmp_path / f"a-{encoding}.txt"
     path.write_bytes(text.encode(encoding))
     document = load_document(path)

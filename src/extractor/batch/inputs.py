@@ -16,7 +16,7 @@ def collect_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = []
+            found: list[Path] = []
             for root, dirs, files in os.walk(path, followlinks=False):
                 dirs.sort()
                 found.extend(Path(root) / f for f in files if Path(f).suffix.lower() in SUFFIXES)

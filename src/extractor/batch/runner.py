@@ -27,7 +27,7 @@ class RunSummary:
 
     def line(self) -> str:
         items = ", ".join(f"{k} {self.items[k]}" for k in CATEGORIES)
-        return (f"{self.articles} articles, {self.failures} failed, in {self.seconds:.1f}s; items: {items}")
+        return f"{self.articles} articles, {self.failures} failed, in {self.seconds:.1f}s; items: {items}"
 
 
 class AtomicWriter:
@@ -48,8 +48,9 @@ class AtomicWriter:
         os.replace(self.tmp, self.path)
 
 
-def run(inputs: Iterable[str | Path], out_dir: Path, options: ExtractOptions | None = None,
-        progress: bool | None = None) -> RunSummary:
+def run(
+    inputs: Iterable[str | Path], out_dir: Path, options: ExtractOptions | None = None, progress: bool | None = None
+) -> RunSummary:
     options = ExtractOptions.resolve(options)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = list(collect_inputs(inputs))

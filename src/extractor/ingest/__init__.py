@@ -27,8 +27,9 @@ def sniff(path: Path, head: bytes) -> SourceFormat:
     """The format the bytes are, checked against the one the name promises."""
     by_name = SUFFIXES.get(path.suffix.lower())
     if by_name is None:
-        raise UnsupportedFormat(f"{path}: unsupported file type {path.suffix or '(none)'!r}; "
-                                f"supported: {', '.join(sorted(SUFFIXES))}")
+        raise UnsupportedFormat(
+            f"{path}: unsupported file type {path.suffix or '(none)'!r}; supported: {', '.join(sorted(SUFFIXES))}"
+        )
     stripped = head.lstrip()[:512].lower()
     if head.startswith(b"%PDF") or head[:1024].find(b"%PDF-") >= 0:
         return SourceFormat.pdf

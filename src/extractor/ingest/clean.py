@@ -20,17 +20,44 @@ from extractor.record import SectionName
 # Same-length substitutions: odd spaces to a space, typographic variants to what the rules read.
 _SAME_LENGTH = str.maketrans(
     {
-        "\u00a0": " ", "\u2000": " ", "\u2001": " ", "\u2002": " ", "\u2003": " ", "\u2004": " ",
-        "\u2005": " ", "\u2006": " ", "\u2007": " ", "\u2008": " ", "\u2009": " ", "\u200a": " ",
-        "\u202f": " ", "\u205f": " ", "\u3000": " ", "\t": " ", "\f": " ", "\v": " ",
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-",
-        "\u02da": "\u00b0", "\u00ba": "\u00b0",  # ring / ordinal printed for the degree sign
+        "\u00a0": " ",
+        "\u2000": " ",
+        "\u2001": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u2004": " ",
+        "\u2005": " ",
+        "\u2006": " ",
+        "\u2007": " ",
+        "\u2008": " ",
+        "\u2009": " ",
+        "\u200a": " ",
+        "\u202f": " ",
+        "\u205f": " ",
+        "\u3000": " ",
+        "\t": " ",
+        "\f": " ",
+        "\v": " ",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2212": "-",
+        "\u02da": "\u00b0",
+        "\u00ba": "\u00b0",  # ring / ordinal printed for the degree sign
         "\u00b5": "\u03bc",  # micro sign -> Greek mu, one spelling for unit rules
         "\ufffe": "-",  # pdfium's marker for a line-end hyphen
     }
 )
 # Multi-character expansions (ligatures) and characters to drop.
-_EXPAND = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"}
+_EXPAND = {
+    "\ufb00": "ff",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+    "\ufb05": "st",
+    "\ufb06": "st",
+}
 _DROP = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\r"}
 _SPECIAL = re.compile("[" + "".join(_EXPAND) + "".join(_DROP) + "]")
 _WORD = re.compile(r"\S+")
@@ -138,7 +165,42 @@ def _joins_without_hyphen(left: str, right: str, compounds: set[str], joined_wor
     if last_piece.lower() in joined_words and first_tail in joined_words and len(last_piece) > 3:
         return False
     # Short left pieces like "non-", "anti-", "pre-" are usually real prefixes of compounds.
-    return last_piece.lower() not in {"non", "anti", "pre", "post", "self", "well", "long", "short", "multi", "co", "re", "semi", "sub", "first", "second", "third", "high", "low", "dose", "time", "placebo", "drug", "hormone", "receptor", "treatment", "age", "single", "double", "open", "event", "progression", "cell", "tumor", "tumour"}
+    return last_piece.lower() not in {
+        "non",
+        "anti",
+        "pre",
+        "post",
+        "self",
+        "well",
+        "long",
+        "short",
+        "multi",
+        "co",
+        "re",
+        "semi",
+        "sub",
+        "first",
+        "second",
+        "third",
+        "high",
+        "low",
+        "dose",
+        "time",
+        "placebo",
+        "drug",
+        "hormone",
+        "receptor",
+        "treatment",
+        "age",
+        "single",
+        "double",
+        "open",
+        "event",
+        "progression",
+        "cell",
+        "tumor",
+        "tumour",
+    }
 
 
 def _vocabulary(lines: list[SourceLine]) -> tuple[set[str], set[str]]:
@@ -213,14 +275,18 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False) -> Layout:
         heading = classify_heading(cleaned)
         caption = caption_kind(cleaned)
         inline = inline_heading(cleaned) if heading is None else None
-        if heading in ("results", "methods") and out.length < 300 and not any(
-            name in ("abstract", "introduction") for name, _, _ in sections
+        if (
+            heading in ("results", "methods")
+            and out.length < 300
+            and not any(name in ("abstract", "introduction") for name, _, _ in sections)
         ):
             heading = "other"  # an article-type banner above the title ("CASE REPORT"), not a section
 
-        if in_table is not None and (heading is not None or (caption is not None)
-                                     or (_is_prose(cleaned, width) and not _FOOTNOTE_OPENERS.match(cleaned)
-                                         and not prev_text.endswith(","))):
+        if in_table is not None and (
+            heading is not None
+            or (caption is not None)
+            or (_is_prose(cleaned, width) and not _FOOTNOTE_OPENERS.match(cleaned) and not prev_text.endswith(","))
+        ):
             close_table(out.length)
             paragraph_break(line.start)
             if body_section is not None and heading is None and caption is None:
@@ -270,8 +336,10 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False) -> Layout:
             first_word = words[0][0] if words else ""
             if in_table is not None or keep_lines:
                 out.emit("\n", prev_src_end, aligned=False)
-            elif prev_text.endswith("-") and not blank_since_prev and _joins_without_hyphen(
-                prev_text.split()[-1], first_word, compounds, joined_words
+            elif (
+                prev_text.endswith("-")
+                and not blank_since_prev
+                and _joins_without_hyphen(prev_text.split()[-1], first_word, compounds, joined_words)
             ):
                 # drop the hyphen already emitted: rebuild the last part without it
                 last = out.parts[-1]
@@ -306,10 +374,10 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False) -> Layout:
     text = out.text()
     # Sections as contiguous ranges: each runs to the start of the next.
     named: list[Section] = []
-    for i, (name, start, heading) in enumerate(sections):
+    for i, (name, start, printed) in enumerate(sections):
         end = sections[i + 1][1] if i + 1 < len(sections) else len(text)
         if end > start:
-            named.append(Section(name, start, end, heading))
+            named.append(Section(name, start, end, printed))
     if named and named[0].start > 0:
         named.insert(0, Section("other", 0, named[0].start, None))
     elif not named and text:

@@ -56,8 +56,9 @@ def _western(data: bytes) -> str | None:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         return None
-    ok = all(ord(ch) < 0x80 or 0xA0 <= ord(ch) <= 0xFF or 0x2010 <= ord(ch) <= 0x203A or ch == "\u20ac"
-             for ch in set(text))
+    ok = all(
+        ord(ch) < 0x80 or 0xA0 <= ord(ch) <= 0xFF or 0x2010 <= ord(ch) <= 0x203A or ch == "\u20ac" for ch in set(text)
+    )
     return "cp1252" if ok else None
 
 
@@ -83,12 +84,15 @@ def read_text(path: Path, data: bytes, fmt: SourceFormat = SourceFormat.text) ->
     raw, warnings = decode(data, str(path))
     if not raw.strip():
         raise EmptyInput(f"{path}: only whitespace")
-    return document_from_text(raw, path=str(path), sha256=hashlib.sha256(data).hexdigest(), fmt=fmt,
-                              warnings=warnings)
+    return document_from_text(raw, path=str(path), sha256=hashlib.sha256(data).hexdigest(), fmt=fmt, warnings=warnings)
 
 
 def document_from_text(
-    raw: str, *, path: str, sha256: str | None = None, fmt: SourceFormat = SourceFormat.text,
+    raw: str,
+    *,
+    path: str,
+    sha256: str | None = None,
+    fmt: SourceFormat = SourceFormat.text,
     warnings: list[str] | None = None,
 ) -> Document:
     warnings = list(warnings or [])

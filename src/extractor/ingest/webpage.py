@@ -31,7 +31,7 @@ def _key(line: str) -> str:
 def is_web_page(lines: list[SourceLine]) -> bool:
     rules = _rules()
     seen = {_key(ln.text) for ln in lines[:400]} | {_key(ln.text) for ln in lines[-400:]}
-    return len(seen & rules["markers"]) >= rules["min_markers"]
+    return bool(len(seen & rules["markers"]) >= rules["min_markers"])
 
 
 def strip_boilerplate(lines: list[SourceLine]) -> tuple[list[SourceLine], int]:

@@ -34,8 +34,9 @@ def config_path(name: str) -> Path:
         return path
     resource = files("extractor.pipelines").joinpath(f"{name}.cfg")
     if not resource.is_file():
-        available = sorted(p.name.removesuffix(".cfg") for p in files("extractor.pipelines").iterdir()
-                           if p.name.endswith(".cfg"))
+        available = sorted(
+            p.name.removesuffix(".cfg") for p in files("extractor.pipelines").iterdir() if p.name.endswith(".cfg")
+        )
         raise PipelineError(f"unknown pipeline {name!r}; packaged pipelines: {', '.join(available)}")
     return Path(str(resource))
 

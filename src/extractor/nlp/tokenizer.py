@@ -20,7 +20,7 @@ WORD_JOINERS = (
 )
 
 
-@registry.tokenizers("extractor.scispacy_tokenizer.v1")
+@registry.tokenizers("extractor.scispacy_tokenizer.v1")  # type: ignore[untyped-decorator]
 def create_scispacy_tokenizer() -> Callable[[Language], Tokenizer]:
     def make(nlp: Language) -> Tokenizer:
         # scispaCy builds on the language's default tokenizer, which does not exist yet while the config loads.

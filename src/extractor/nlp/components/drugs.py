@@ -77,8 +77,8 @@ class DrugMatcher:
     def _build(self) -> None:
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         surfaces = sorted(s for s in self.lexicon.synonyms if s not in self.lexicon.stoplist)
-        for surface, doc in zip(surfaces, self.nlp.tokenizer.pipe(surfaces), strict=True):
-            self.matcher.add(surface, [doc])
+        for surface in surfaces:
+            self.matcher.add(surface, [self.nlp.make_doc(surface)])
 
     def info(self, canonical: str) -> dict[str, str]:
         return self.lexicon.info.get(canonical, {})

@@ -29,8 +29,9 @@ from extractor.nlp.rules import Rule, load_rules
 class NegationDetector:
     """Sets `span._.negated` on `doc.ents` and on the spans of `doc.spans[key]` for each key in span_keys."""
 
-    def __init__(self, nlp: Language, name: str, *, rules: str | list[dict[str, Any]] | None,
-                 span_keys: list[str]) -> None:
+    def __init__(
+        self, nlp: Language, name: str, *, rules: str | list[dict[str, Any]] | None, span_keys: list[str]
+    ) -> None:
         set_extensions()
         self.name = name
         self.span_keys = list(span_keys)

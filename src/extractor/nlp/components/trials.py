@@ -61,7 +61,7 @@ def find_trials(text: str, rules: dict[str, Any]) -> list[tuple[int, int, str, s
     for m in candidates:
         word = m.group()
         base = re.sub(r"-\d.*$", "", word)
-        if word.lower() in stop or base.lower() in stop or len(base) < 3 and not re.search(r"\d", word):
+        if word.lower() in stop or base.lower() in stop or (len(base) < 3 and not re.search(r"\d", word)):
             continue
         numbered = bool(re.search(r"-\d", word)) and base.isupper() and len(base) >= 4
         listed = any(lo <= m.start() and m.end() <= hi for lo, hi in near_registry)
@@ -95,8 +95,9 @@ class TrialMatcher:
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
         for start, end, kind, norm in find_trials(doc.text, self.rules):
-            span = doc.char_span(start, end, label="NCT" if kind == "nct" else "TRIAL", kb_id=norm,
-                                 alignment_mode="expand")
+            span = doc.char_span(
+                start, end, label="NCT" if kind == "nct" else "TRIAL", kb_id=norm, alignment_mode="expand"
+            )
             if span is not None:
                 spans.append(span)
         doc.spans[self.spans_key] = spans
