@@ -101,6 +101,19 @@ def eval_cli(
             typer.echo(json.dumps(miss, ensure_ascii=False))
 
 
+@app.command("eval-pdf")
+def eval_pdf_cli(
+    data_dir: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="pdfs_clinical folder with its ground truth")],
+    backend: Annotated[str, typer.Option("--pdf-backend", help="pdfium (default) or pdfplumber")] = "pdfium",
+    as_json: Annotated[bool, typer.Option("--json", help="print the scores as JSON")] = False,
+) -> None:
+    """PDF ingest fidelity against the publisher XML: reading order, leakage, headings, hyphenation, table cells."""
+    from extractor.pdf_fidelity import evaluate_pdfs, table
+
+    summary = evaluate_pdfs(data_dir, backend=backend)
+    typer.echo(json.dumps(summary, indent=2) if as_json else table(summary))
+
+
 @app.command("schema")
 def schema_cli(
     out: Annotated[Path, typer.Option("--out", "-o", help="folder for the JSON Schema")] = Path("schemas"),

@@ -1,0 +1,188 @@
+"""How faithfully the PDF ingest reads published PDFs, measured against the same articles' JATS XML.
+
+Per document and overall:
+- order: token-order recall — the share of the XML body's word tokens (abstract + section paragraphs, lowercased
+  alphanumeric runs) that the PDF text holds in the same order, i.e. the size of a longest common subsequence
+  (difflib matching blocks, no autojunk) divided by the XML token count; and token-order precision, the same
+  matched count divided by the PDF body's token count (figure captions, tables and references are left out of
+  both sides, since the XML keeps them apart);
+- leakage: running heads and feet left in the text — lines of the PDF text that repeat on two or more pages
+  in the raw extraction and survive in the Document;
+- headings: XML section titles found as Document section headings, and of those, how many carry the contract
+  name that the title itself implies (Introduction -> introduction, Case Report -> results, ...);
+- hyphenation and ligatures: PDF words that are not XML words but become XML words when a hyphen is removed
+  or inserted ("treat-ment", "casereport"), and ligature characters left in the text;
+- tables: cell-level precision/recall/F1 of Document.tables against the XML tables (multisets of normalized
+  cell texts).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import statistics
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from extractor.ingest.document import Document
+from extractor.ingest.sections import classify_heading, heading_key
+
+TOKEN = re.compile(r"[a-z0-9]+")
+NON_BODY = {"figure_caption", "table", "references", "other"}
+
+
+def tokens(text: str) -> list[str]:
+    return TOKEN.findall(text.lower())
+
+
+def order_match(reference: list[str], candidate: list[str]) -> int:
+    """Tokens of `reference` found in `candidate` in the same order (LCS via matching blocks)."""
+    matcher = difflib.SequenceMatcher(None, reference, candidate, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks())
+
+
+def body_text(document: Document) -> str:
+    parts = [document.text[s.start : s.end] for s in document.sections if s.name not in NON_BODY]
+    return "\n".join(parts) if parts else document.text
+
+
+def _cells(rows: list[list[str]]) -> Counter[str]:
+    return Counter(" ".join(tokens(cell)) for row in rows for cell in row if tokens(cell))
+
+
+@dataclass
+class PdfScore:
+    id: str
+    pages: int
+    order_recall: float
+    order_precision: float
+    leaked_lines: int
+    headings_found: int
+    headings_total: int
+    heading_names_right: int
+    hyphenation_errors: int
+    ligatures: int
+    table_cells_tp: int
+    table_cells_pred: int
+    table_cells_gold: int
+    seconds: float
+
+
+def score_document(truth: dict[str, Any], document: Document, seconds: float, raw_pages: list[str]) -> PdfScore:
+    reference_text = "\n".join(truth["abstract"] + [p for s in truth["sections"] for p in s["paragraphs"]])
+    reference = tokens(reference_text)
+    candidate = tokens(body_text(document))
+    matched = order_match(reference, candidate)
+    vocabulary = set(reference) | set(tokens(" ".join(s["heading"] for s in truth["sections"])))
+
+    found = right = 0
+    printed = {heading_key(s.heading or ""): s.name for s in document.sections if s.heading}
+    for section in truth["sections"]:
+        key = heading_key(section["heading"])
+        if key in printed:
+            found += 1
+            implied = classify_heading(section["heading"])
+            right += implied is None or implied == printed[key]
+
+    words = re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", document.text)
+    hyphenation = 0
+    for word in words:
+        low = word.lower()
+        if "-" in low and low.replace("-", "") in vocabulary and not all(p in vocabulary for p in low.split("-")):
+            hyphenation += 1
+        elif "-" not in low and len(low) > 7 and low not in vocabulary:
+            hyphenation += any(low[:i] in vocabulary and low[i:] in vocabulary for i in range(3, len(low) - 2))
+
+    repeated = Counter(line.strip() for page in raw_pages for line in set(page.splitlines()) if line.strip())
+    running = {line for line, n in repeated.items() if n >= 2 and len(tokens(line)) <= 12}
+    kept_lines = {line.strip() for line in document.text.splitlines()}
+    leaked = sum(1 for line in running if line in kept_lines and not re.fullmatch(r"(?i)(table|figure) \d+.*", line))
+
+    gold_cells = sum((_cells(t["rows"]) for t in truth["tables"]), Counter())
+    pred_cells = sum((_cells(t.rows) for t in document.tables), Counter())
+    return PdfScore(
+        id=truth["id"],
+        pages=document.source.pages or 0,
+        order_recall=matched / len(reference) if reference else 0.0,
+        order_precision=matched / len(candidate) if candidate else 0.0,
+        leaked_lines=leaked,
+        headings_found=found,
+        headings_total=len(truth["sections"]),
+        heading_names_right=right,
+        hyphenation_errors=hyphenation,
+        ligatures=sum(document.text.count(ch) for ch in "\ufb00\ufb01\ufb02\ufb03\ufb04"),
+        table_cells_tp=sum((gold_cells & pred_cells).values()),
+        table_cells_pred=sum(pred_cells.values()),
+        table_cells_gold=sum(gold_cells.values()),
+        seconds=seconds,
+    )
+
+
+def _raw_pages(path: Path) -> list[str]:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+    finally:
+        pdf.close()
+
+
+def evaluate_pdfs(data_dir: Path, backend: str = "pdfium") -> dict[str, Any]:
+    """Scores every PDF of `data_dir/hindawi_epmc_groundtruth.jsonl` (the shared pdfs_clinical layout)."""
+    from extractor.ingest.pdf import read_pdf
+
+    truth_file = data_dir / "hindawi_epmc_groundtruth.jsonl"
+    scores: list[PdfScore] = []
+    for line in truth_file.read_text(encoding="utf-8").splitlines():
+        truth = json.loads(line)
+        path = data_dir / truth["pdf"]
+        started = time.perf_counter()
+        document = read_pdf(path, path.read_bytes(), backend=backend)  # type: ignore[arg-type]
+        seconds = time.perf_counter() - started
+        scores.append(score_document(truth, document, seconds, _raw_pages(path)))
+    return summarize(scores)
+
+
+def summarize(scores: list[PdfScore]) -> dict[str, Any]:
+    pages = sum(s.pages for s in scores)
+    tp = sum(s.table_cells_tp for s in scores)
+    pred = sum(s.table_cells_pred for s in scores)
+    gold = sum(s.table_cells_gold for s in scores)
+    p = tp / pred if pred else 0.0
+    r = tp / gold if gold else 0.0
+    found = sum(s.headings_found for s in scores)
+    return {
+        "documents": len(scores),
+        "pages": pages,
+        "order_recall_mean": round(statistics.fmean(s.order_recall for s in scores), 4) if scores else None,
+        "order_recall_min": round(min(s.order_recall for s in scores), 4) if scores else None,
+        "order_precision_mean": round(statistics.fmean(s.order_precision for s in scores), 4) if scores else None,
+        "leaked_lines": sum(s.leaked_lines for s in scores),
+        "heading_recall": round(found / max(1, sum(s.headings_total for s in scores)), 4),
+        "heading_name_accuracy": round(sum(s.heading_names_right for s in scores) / max(1, found), 4),
+        "hyphenation_errors": sum(s.hyphenation_errors for s in scores),
+        "ligatures": sum(s.ligatures for s in scores),
+        "table_cells": {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0},
+        "pages_per_second": round(pages / max(1e-9, sum(s.seconds for s in scores)), 1),
+        "per_document": [asdict(s) for s in scores],
+    }
+
+
+def table(summary: dict[str, Any]) -> str:
+    head = f"{'id':<12}{'pages':>6}{'order R':>9}{'order P':>9}{'leak':>6}{'heads':>8}{'names':>7}{'hyph':>6}{'cells F1':>9}"
+    lines = [head]
+    for s in summary["per_document"]:
+        tp, pred, gold = s["table_cells_tp"], s["table_cells_pred"], s["table_cells_gold"]
+        f1 = f"{2 * tp / (pred + gold):.2f}" if gold else "-"
+        lines.append(
+            f"{s['id']:<12}{s['pages']:>6}{s['order_recall']:>9.3f}{s['order_precision']:>9.3f}{s['leaked_lines']:>6}"
+            f"{s['headings_found']:>4}/{s['headings_total']:<3}{s['heading_names_right']:>7}{s['hyphenation_errors']:>6}{f1:>9}"
+        )
+    overall = {k: v for k, v in summary.items() if k != "per_document"}
+    lines.append(json.dumps(overall))
+    return "\n".join(lines)
