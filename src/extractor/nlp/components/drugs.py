@@ -2,7 +2,8 @@
 
 The lexicon is data (`lexicons/drugs.tsv`, `drug_synonyms.tsv`, `drug_stoplist.tsv`, built by
 `scripts/build_lexicons.py` with their sources and licences). Matching is a case-insensitive PhraseMatcher,
-then three guards: the longest match wins, stoplisted surfaces (classes, genes, analytes) are dropped, and
+then four guards: the longest match wins, stoplisted surfaces (classes, genes, analytes) are dropped, a drug
+inside a longer stoplisted phrase ("target of rapamycin", "insulin-like growth factor") is dropped, and
 abbreviations defined in the text are resolved both ways ("zoledronic acid (ZA)" makes "ZA" a drug; an
 abbreviation whose long form is not a drug is not one either).
 """
@@ -48,7 +49,11 @@ class DrugLexicon:
         return lex
 
     def to_dict(self) -> dict[str, Any]:
-        return {"synonyms": self.synonyms, "info": self.info, "stoplist": sorted(self.stoplist)}
+        return {
+            "synonyms": self.synonyms,
+            "info": self.info,
+            "stoplist": sorted(self.stoplist),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DrugLexicon:
@@ -79,6 +84,9 @@ class DrugMatcher:
         surfaces = sorted(s for s in self.lexicon.synonyms if s not in self.lexicon.stoplist)
         for surface in surfaces:
             self.matcher.add(surface, [self.nlp.make_doc(surface)])
+        # Stoplisted phrases are matched too: a drug name inside one ("target of rapamycin") is no mention.
+        self.blocker = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.blocker.add("STOP", [self.nlp.make_doc(s) for s in sorted(self.lexicon.stoplist) if " " in s or "-" in s])
 
     def info(self, canonical: str) -> dict[str, str]:
         return self.lexicon.info.get(canonical, {})
@@ -95,7 +103,12 @@ class DrugMatcher:
             if canonical is None:
                 continue
             spans.append(Span(doc, start, end, label=LABEL, kb_id=canonical))
-        spans = filter_spans(spans)
+        blockers = [(start, end) for _, start, end in self.blocker(doc)]
+        spans = [
+            s
+            for s in filter_spans(spans)
+            if not any(lo <= s.start and s.end <= hi and hi - lo > len(s) for lo, hi in blockers)
+        ]
         if self.resolve_abbreviations and Doc.has_extension("abbreviations"):
             spans = self._resolve_abbreviations(doc, spans)
         return spans
