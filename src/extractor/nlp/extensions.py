@@ -19,6 +19,21 @@ DOC_EXTENSIONS: dict[str, dict[str, Any]] = {
 }
 
 
+def abbreviations(doc: Doc) -> list[tuple[Span, Span]]:
+    """(short form, long form) pairs from scispaCy's abbreviation detector, in either of its two modes:
+    Spans with `._.long_form`, or the plain dicts of `make_serializable=True` (which the configs use, so Docs
+    cross process boundaries)."""
+    if not Doc.has_extension("abbreviations"):
+        return []
+    pairs = []
+    for item in doc._.abbreviations:
+        if isinstance(item, dict):
+            pairs.append((doc[item["short_start"] : item["short_end"]], doc[item["long_start"] : item["long_end"]]))
+        elif isinstance(item._.long_form, Span):
+            pairs.append((item, item._.long_form))
+    return pairs
+
+
 def set_extensions() -> None:
     for name, kwargs in SPAN_EXTENSIONS.items():
         if not Span.has_extension(name):

@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, filter_spans, from_disk, to_disk
 
 from extractor.lexicons import iter_tsv
-from extractor.nlp.extensions import set_extensions
+from extractor.nlp.extensions import abbreviations, set_extensions
 
 LABEL = "DRUG"
 
@@ -109,7 +109,7 @@ class DrugMatcher:
             for s in filter_spans(spans)
             if not any(lo <= s.start and s.end <= hi and hi - lo > len(s) for lo, hi in blockers)
         ]
-        if self.resolve_abbreviations and Doc.has_extension("abbreviations"):
+        if self.resolve_abbreviations:
             spans = self._resolve_abbreviations(doc, spans)
         return spans
 
@@ -117,8 +117,7 @@ class DrugMatcher:
         by_start = {s.start: s for s in spans}
         short_to_drug: dict[str, str] = {}
         not_drugs: set[str] = set()
-        for short in doc._.abbreviations:
-            long_form: Span = short._.long_form
+        for short, long_form in abbreviations(doc):
             inside = [s for s in spans if long_form.start <= s.start and s.end <= long_form.end]
             if inside:
                 # "zoledronic acid (ZA)": the long form is exactly one drug
