@@ -41,7 +41,7 @@ def test_to_disk_and_load_give_the_same_annotations(nlp: spacy.language.Language
 
 
 def test_two_processes_find_what_one_finds(nlp: spacy.language.Language) -> None:
-    texts = TEXTS + [SEEDS[0].read_text(encoding="utf-8")[:3000]]
+    texts = [*TEXTS, SEEDS[0].read_text(encoding="utf-8")[:3000]]
     one = [_annotations(doc) for doc in nlp.pipe(texts, n_process=1)]
     two = [_annotations(doc) for doc in nlp.pipe(texts, n_process=2)]
     assert one == two
