@@ -67,7 +67,8 @@ class Extractor:
         self.nlp.max_length = max(self.nlp.max_length, self.options.max_chars + 1)
 
     def extract_file(self, path: str | Path) -> ArticleRecord:
-        return self.extract_document(load_document(path, max_pages=self.options.max_pages))
+        options = self.options
+        return self.extract_document(load_document(path, max_pages=options.max_pages, max_chars=options.max_chars))
 
     def extract_text(self, text: str, name: str = "<text>") -> ArticleRecord:
         sha = hashlib.sha256(text.encode("utf-8")).hexdigest()

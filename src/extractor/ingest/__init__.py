@@ -40,7 +40,7 @@ def sniff(path: Path, head: bytes) -> SourceFormat:
     return by_name
 
 
-def load_document(path: str | Path, *, max_pages: int | None = None) -> Document:
+def load_document(path: str | Path, *, max_pages: int | None = None, max_chars: int | None = None) -> Document:
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -72,7 +72,7 @@ def load_document(path: str | Path, *, max_pages: int | None = None) -> Document
         return read_jats(path, data)
     from extractor.ingest.text import read_text
 
-    return read_text(path, data)
+    return read_text(path, data, max_chars=max_chars)
 
 
 __all__ = ["Document", "load_document", "sniff"]

@@ -76,7 +76,8 @@ def _looks_utf16(sample: bytes) -> bool:
     return max(even_nuls, odd_nuls) > 0.3 * half and min(even_nuls, odd_nuls) < 0.05 * half
 
 
-def read_text(path: Path, data: bytes, fmt: SourceFormat = SourceFormat.text) -> Document:
+def read_text(path: Path, data: bytes, fmt: SourceFormat = SourceFormat.text, max_chars: int | None = None) -> Document:
+    """max_chars: cut longer texts before layout (a 100 MB dump is not laid out only to be truncated later)."""
     if not data.strip():
         raise EmptyInput(f"{path}: empty file")
     if _looks_utf16(data[:4096]) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -84,6 +85,10 @@ def read_text(path: Path, data: bytes, fmt: SourceFormat = SourceFormat.text) ->
     raw, warnings = decode(data, str(path))
     if not raw.strip():
         raise EmptyInput(f"{path}: only whitespace")
+    if max_chars is not None and len(raw) > max_chars:
+        cut = raw.rfind("\n", 0, max_chars)
+        raw = raw[: cut if cut > max_chars // 2 else max_chars]
+        warnings.append(Warn.W003.format(chars=len(raw)))
     return document_from_text(raw, path=str(path), sha256=hashlib.sha256(data).hexdigest(), fmt=fmt, warnings=warnings)
 
 

@@ -11,6 +11,7 @@ import scispacy.abbreviation  # noqa: F401  (registers scispaCy's abbreviation_d
 from spacy.language import Language
 from spacy.util import load_config, load_model_from_config
 
+import extractor.nlp.components.abbreviations
 import extractor.nlp.components.drugs
 import extractor.nlp.components.negation
 import extractor.nlp.components.sentences
