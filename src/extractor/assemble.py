@@ -63,7 +63,7 @@ def _drugs(doc: Doc, document: Document, drug_info: dict[str, dict[str, str]]) -
         drugs.append(
             Drug(
                 name=name,
-                mentions=[evidence(document, doc.text, e.start_char, e.end_char) for e in ents],
+                mentions=[evidence(document, document.text, e.start_char, e.end_char) for e in ents],
                 ids=ids,
                 drug_class=info.get("drug_class") or None,
                 negated=all(e._.negated for e in ents),
@@ -80,7 +80,7 @@ def _trials(doc: Doc, document: Document) -> list[Trial]:
         key = span.kb_id_.lower()
         if key in seen:
             continue
-        ev = evidence(document, doc.text, span.start_char, span.end_char)
+        ev = evidence(document, document.text, span.start_char, span.end_char)
         seen[key] = Trial(nct_id=span.kb_id_, span=ev) if span.label_ == "NCT" else Trial(name=span.kb_id_, span=ev)
     return list(seen.values())
 
@@ -92,7 +92,7 @@ def _items(doc: Doc, document: Document, key: str, warnings: list[str]) -> list[
         fields: dict[str, Any] = dict(span._.item or {})
         start, end = fields.pop("evidence", (span.start_char, span.end_char))
         try:
-            items.append(model(**fields, span=evidence(document, doc.text, start, end)))
+            items.append(model(**fields, span=evidence(document, document.text, start, end)))
         except ValidationError as err:
             first = err.errors()[0]
             warnings.append(f"W009: {key} item at {start}:{end} dropped ({first['loc']}: {first['msg']})")
