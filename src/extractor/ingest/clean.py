@@ -204,12 +204,19 @@ def _joins_without_hyphen(left: str, right: str, compounds: set[str], joined_wor
 
 
 def _vocabulary(lines: list[SourceLine]) -> tuple[set[str], set[str]]:
-    """Hyphenated compounds and plain words printed inside lines (not at line ends) in this text."""
+    """Hyphenated compounds and plain words printed inside lines (not at line ends) in this text.
+
+    A line's first token after a line ending in pdfium's line-end hyphen mark (U+FFFE) is most often the tail
+    of a broken word ("ment", "ination"), not a word of its own (plain text keeps counting it).
+    """
     compounds: set[str] = set()
     words: set[str] = set()
+    after_hyphen = False
     for line in lines:
         tokens = line.text.split()
-        for tok in tokens[:-1] if tokens else []:
+        inner = tokens[1 if after_hyphen else 0 : -1]
+        after_hyphen = bool(tokens) and tokens[-1].endswith("\ufffe")
+        for tok in inner:
             tok = tok.strip(".,;:()[]").lower()
             if "-" in tok:
                 for a, b in zip(tok.split("-"), tok.split("-")[1:], strict=False):
@@ -224,10 +231,12 @@ def _is_prose(line: str, width: float) -> bool:
     return len(line) >= 0.6 * width and len(words) >= 7 and sum(w.islower() for w in words) >= 4
 
 
-def lay_out(lines: list[SourceLine], keep_lines: bool = False) -> Layout:
+def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: bool = False) -> Layout:
     """Join source lines into paragraphs and record headings, captions, tables and pages.
 
     keep_lines: the source's line breaks are paragraph breaks (HTML, JATS), never hard wraps.
+    blank_breaks: a blank line always ends a paragraph or caption (PDF, where blank lines come from white space on
+    the page); in plain text a blank line after an unfinished sentence is often a page break inside a paragraph.
     """
     contents = [len(_clean(ln.text)) for ln in lines if ln.text.strip()]
     width = float(statistics.median(contents)) if contents else 80.0
@@ -349,14 +358,15 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False) -> Layout:
                     out.parts.pop()
             elif prev_text.endswith("-") and not blank_since_prev:
                 pass  # real hyphen at a line end: glue without a space
-            elif in_caption and blank_since_prev and prev_text.endswith(_TERMINAL):
+            elif in_caption and blank_since_prev and (blank_breaks or prev_text.endswith(_TERMINAL)):
                 # a caption ends at a blank line; the body flow resumes
                 paragraph_break(line.start)
                 if body_section is not None:
                     start_section(body_section, None)
                 in_caption = False
-            elif prev_text.endswith(_TERMINAL) and (
-                len(prev_text) < 0.7 * width or (blank_since_prev and first_word[:1].isupper())
+            elif (blank_breaks and blank_since_prev) or (
+                prev_text.endswith(_TERMINAL)
+                and (len(prev_text) < 0.7 * width or (blank_since_prev and first_word[:1].isupper()))
             ):
                 paragraph_break(line.start)
             else:

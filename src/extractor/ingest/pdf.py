@@ -1,0 +1,507 @@
+"""PDF articles: text in geometric reading order, running heads and feet removed, laid out like plain text.
+
+Content-stream order is not reading order (publishers write columns, floats and running heads in any order),
+so every page is rebuilt from where its text sits:
+
+1. runs: words that follow each other on one baseline without a wide gap (pypdfium2 words measured at their
+   first and last characters, or pdfplumber words with ``x_tolerance=1.5``); a superscript stays in its line;
+2. running heads and feet: runs in the top or bottom strip of the text area whose text (digits masked)
+   recurs in that strip on another page, and lone page numbers on the first or last row, are dropped;
+3. columns: the gutter is the widest x-range in the middle of the page that the fewest runs cross. Runs that
+   cross it are full-width (title, abstract, spanning figures and tables) and cut the page into bands; within
+   a band the left column is read top to bottom, then the right one. A page without a gutter is one column;
+4. rows: runs at one height within a column (or next to a full-width run) become one line; a blank line marks
+   white space above a line, an indented line after a sentence end, or a move to another block (the next column,
+   page or band) after a sentence end
+   (lay_out is called with blank_breaks=True: these blank lines end paragraphs and captions);
+5. the lines go through `clean.lay_out`, which joins hard wraps, resolves line-end hyphens (pdfium marks them
+   U+FFFE), expands ligatures and labels headings and captions.
+
+Offsets: `SourceLine.start`, and so the Document's `OffsetMap`, index the raw text as extracted here: for each
+page in order, each of its lines in reading order followed by "\\n" (a blank line is just "\\n"; a page without
+text is one blank line), pages concatenated without a separator. Dropped running heads are not part of it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import ctypes
+import hashlib
+import io
+import itertools
+import re
+import statistics
+import unicodedata
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, NamedTuple
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from extractor.errors import PdfError, Warn
+from extractor.ingest.clean import SourceLine, lay_out
+from extractor.ingest.document import Document, SourceInfo
+from extractor.ingest.sections import caption_kind
+from extractor.record import SourceFormat
+
+Backend = Literal["pdfium", "pdfplumber"]
+
+# Geometry thresholds, in multiples of a run's height (about 1.2 x the font size).
+_WORD_GAP = 1.0  # a wider gap on one baseline ends a run: a gutter or a table cell boundary
+_SPACE_GAP = 0.15  # runs joined on a row get a space between them when further apart than this
+_ROW_SHIFT = 0.45  # runs whose vertical centres differ by less than this share a row
+_PARAGRAPH_GAP = 0.7  # more white space than this between two lines of a block: a new paragraph
+_TABLE_END_GAP = 1.5  # white space this high across the page ends a full-width table (twice that after the caption)
+_INDENT = 0.8  # a line starting this much right of the one before it, after a sentence end: a new paragraph
+_MARGIN = 0.07  # share of the page height at the top and bottom of the text area where running heads sit
+_GUTTER_RANGE = (0.25, 0.75)  # where a column gutter may lie, as shares of the text area's width
+_COLUMN_SHARE = 0.05  # least share of a page's characters on each side of a gutter
+
+_PAGE_NUMBER = re.compile(r"(?i)(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?")
+_SENTENCE_END = (".", "!", "?", ":")
+_NON_SPACE = re.compile(r"[^\s\ufffe]+\ufffe?|\ufffe")  # pdfium's line-end hyphen mark ends a word and a line
+_LINE_BREAK = {"\r", "\n"}
+_UNUSUAL = re.compile("[\ud800-\udfff\U0001d400-\U0001d7ff]")
+_PLAIN = {
+    code: unicodedata.normalize("NFKC", chr(code))
+    for code in range(0x1D400, 0x1D800)
+    if len(unicodedata.normalize("NFKC", chr(code))) == 1
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """A piece of one text line: page coordinates from the top-left corner, in points."""
+
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    text: str
+
+    @property
+    def height(self) -> float:
+        return max(self.bottom - self.top, 1.0)
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    number: int
+    height: float
+    runs: list[_Run]
+
+
+def read_pdf(path: Path, data: bytes, *, max_pages: int | None = None, backend: Backend = "pdfium") -> Document:
+    """Text of a PDF with pages and sections, in reading order; pages without a text layer are reported (W001)."""
+    if b"%PDF-" not in data[:1024]:
+        raise PdfError(f"{path}: not a PDF (no %PDF header)")
+    extract = _pdfium_pages if backend == "pdfium" else _pdfplumber_pages
+    pages, total = extract(path, data, max_pages)
+    warnings: list[str] = []
+    if len(pages) < total:
+        warnings.append(Warn.W006.format(pages=len(pages), total=total))
+    empty = [page.number for page in pages if not page.runs]
+    if empty:
+        warnings.append(Warn.W001.format(pages=_page_ranges(empty)))
+    layout = lay_out(_source_lines(_drop_running_heads(pages)), blank_breaks=True)
+    if layout.text and len(layout.text) < 200:
+        warnings.append(Warn.W004.format(chars=len(layout.text)))
+    return Document(
+        text=layout.text,
+        source=SourceInfo(
+            path=str(path), format=SourceFormat.pdf, sha256=hashlib.sha256(data).hexdigest(), pages=total
+        ),
+        pages=layout.pages,
+        sections=layout.sections,
+        offset_map=layout.offset_map,
+        warnings=warnings,
+        metadata={"table_regions": layout.table_regions},
+    )
+
+
+def _page_ranges(numbers: list[int]) -> str:
+    """'1-3, 7' rather than a list of every page of a scanned book."""
+    spans: list[list[int]] = []
+    for n in numbers:
+        if spans and spans[-1][1] == n - 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+
+
+# --- backends: PDF bytes -> runs per page ---
+
+
+def _pdfium_pages(path: Path, data: bytes, max_pages: int | None) -> tuple[list[_Page], int]:
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as err:
+        if err.err_code == pdfium_c.FPDF_ERR_PASSWORD:
+            raise PdfError(f"{path}: the PDF is encrypted and needs a password") from None
+        raise PdfError(f"{path}: not a readable PDF ({err})") from None
+    try:
+        total = len(pdf)
+        pages: list[_Page] = []
+        for index in range(min(total, max_pages) if max_pages is not None else total):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            height = page.get_height()
+            pages.append(_Page(index + 1, height, _pdfium_runs(textpage, height)))
+            textpage.close()
+            page.close()
+        return pages, total
+    finally:
+        pdf.close()
+
+
+class _Word(NamedTuple):
+    """A word as pdfium measures it: box in top-down page coordinates, and what run-building needs."""
+
+    text: str
+    left: float
+    right: float
+    top: float
+    bottom: float
+    middle: float  # vertical centre of the first character, so a superscript does not lift the word
+    last_left: float  # left edge of the last character: a word starting left of it begins a new line
+    space_before: bool
+
+
+def _pdfium_runs(textpage: pdfium.PdfTextPage, page_height: float) -> list[_Run]:
+    """Words to runs in content order: a word continues the run when it sits on the run's line, after it, and
+    no wider apart than `_WORD_GAP`. pdfium's own line breaks are ignored (it breaks at superscripts)."""
+    runs: list[_Run] = []
+    texts: list[str] = []
+    x0 = x1 = top = bottom = previous_left = 0.0
+    for word in _pdfium_words(textpage, page_height):
+        height = bottom - top
+        if texts and top <= word.middle <= bottom and previous_left - 0.5 <= word.left <= x1 + _WORD_GAP * height:
+            if word.space_before or word.left - x1 > _SPACE_GAP * height:  # no space across a pdfium line break
+                texts.append(" ")
+            texts.append(word.text)
+            x1, top, bottom = max(x1, word.right), min(top, word.top), max(bottom, word.bottom)
+        else:
+            if texts:
+                runs.append(_Run(x0, x1, top, bottom, _run_text(texts)))
+            texts = [word.text]
+            x0, x1, top, bottom = word.left, word.right, word.top, word.bottom
+        previous_left = word.last_left
+    if texts:
+        runs.append(_Run(x0, x1, top, bottom, _run_text(texts)))
+    return runs
+
+
+def _pdfium_words(textpage: pdfium.PdfTextPage, page_height: float) -> Iterator[_Word]:
+    """pdfium's text split at white space (and after its line-end hyphen mark), each word measured.
+
+    Only a word's first and last characters are measured, a third of the calls of measuring all: gaps and
+    baselines show at word edges. A word in more than one pdfium text rectangle (a font change: "tularensis"
+    in italics, "titer" not) may hide a missing space, so it is measured letter by letter. Rotated words
+    (axis labels, margin stamps) are left out: read a letter at a time they are noise.
+    """
+    handle = textpage.raw
+    count = pdfium_c.FPDFText_CountChars(handle)
+    text: str = textpage.get_text_range()
+    if len(text) != count:  # pdfium indexes a character outside the BMP (𝜇) as two UTF-16 halves
+        text = "".join(map(chr, array("H", text.encode("utf-16-le"))))
+    if len(text) != count:
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(handle, i) or 32) for i in range(count))
+    box = pdfium_c.FS_RECTF()
+    box_ref = ctypes.byref(box)
+    char_box = pdfium_c.FPDFText_GetLooseCharBox
+    end = 0
+    for match in _NON_SPACE.finditer(text):
+        first, last = match.span()
+        space = bool(set(text[end:first]) - _LINE_BREAK)
+        end = last
+        char_box(handle, first, box_ref)
+        turned = box.right - box.left > 0.8 * (box.top - box.bottom)
+        if turned and abs(pdfium_c.FPDFText_GetCharAngle(handle, first)) > 0.01:
+            continue  # turned: a rotated glyph's box is wider than tall, so only those are checked
+        if last - first > 1 and pdfium_c.FPDFText_CountRects(handle, first, last - first) > 1:
+            yield from _split_at_gaps(text, range(first, last), space, handle, page_height)
+            continue
+        left, right, high, low = box.left, box.right, box.top, box.bottom
+        middle, last_left = page_height - (high + low) / 2, left
+        if last - first > 1:
+            char_box(handle, last - 1, box_ref)
+            last_left, right = box.left, max(right, box.right)
+            high, low = max(high, box.top), min(low, box.bottom)
+        if right > left or high > low:  # boxless characters are not drawn
+            yield _Word(match.group(), left, right, page_height - high, page_height - low, middle, last_left, space)
+
+
+def _split_at_gaps(text: str, indices: range, space: bool, handle: object, page_height: float) -> Iterator[_Word]:
+    """One pdfium word measured letter by letter, cut where its letters stand apart (a space pdfium missed)."""
+    box = pdfium_c.FS_RECTF()
+    piece: list[str] = []
+    left = right = high = low = middle = last_left = 0.0
+    for i in indices:
+        pdfium_c.FPDFText_GetLooseCharBox(handle, i, ctypes.byref(box))
+        if box.right <= box.left and box.top <= box.bottom:
+            continue
+        if piece and box.left - right > _SPACE_GAP * (high - low):
+            yield _Word("".join(piece), left, right, page_height - high, page_height - low, middle, last_left, space)
+            piece, space = [], True
+        if not piece:
+            left, right, high, low = box.left, box.right, box.top, box.bottom
+            middle = page_height - (high + low) / 2
+        piece.append(text[i])
+        last_left, right = box.left, max(right, box.right)
+        high, low = max(high, box.top), min(low, box.bottom)
+    if piece:
+        yield _Word("".join(piece), left, right, page_height - high, page_height - low, middle, last_left, space)
+
+
+def _run_text(texts: list[str]) -> str:
+    """Surrogate halves joined, math-alphabet letters (𝜇L) as plain ones."""
+    text = "".join(texts)
+    if _UNUSUAL.search(text):
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace").translate(_PLAIN)
+    return text
+
+
+def _pdfplumber_pages(path: Path, data: bytes, max_pages: int | None) -> tuple[list[_Page], int]:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as err:  # pdfminer raises many unrelated types for broken files; pdfplumber wraps them
+        if any(isinstance(arg, PDFPasswordIncorrect) for arg in (err, *err.args)):
+            raise PdfError(f"{path}: the PDF is encrypted and needs a password") from None
+        raise PdfError(f"{path}: not a readable PDF ({type(err).__name__}: {err})") from None
+    with pdf:
+        total = len(pdf.pages)
+        pages: list[_Page] = []
+        for page in pdf.pages[:max_pages]:
+            words = page.extract_words(x_tolerance=1.5, use_text_flow=True)
+            runs = [_Run(w["x0"], w["x1"], w["top"], w["bottom"], w["text"]) for w in words]
+            pages.append(_Page(page.page_number, float(page.height), _words_to_runs(runs)))
+            page.close()
+        return pages, total
+
+
+def _words_to_runs(words: list[_Run]) -> list[_Run]:
+    """Words on one row, no wider apart than a gutter or table cell boundary, as one run (what pdfium yields)."""
+    runs: list[_Run] = []
+    for row in _cluster_rows(words):
+        piece = [row[0]]
+        for word in row[1:]:
+            if word.x0 - piece[-1].x1 > _WORD_GAP * word.height:
+                runs.append(_join(piece))
+                piece = []
+            piece.append(word)
+        runs.append(_join(piece))
+    return runs
+
+
+# --- running heads and feet ---
+
+
+def _drop_running_heads(pages: list[_Page]) -> list[_Page]:
+    """Remove runs in the top/bottom strip repeated on another page's strip (digits masked), and page numbers."""
+    strips = [_margin_runs(page) for page in pages]
+    seen: Counter[str] = Counter()
+    for strip in strips:
+        seen.update({_mask(run.text) for run in strip})
+    kept: list[_Page] = []
+    for page, strip in zip(pages, strips, strict=True):
+        if not page.runs:
+            kept.append(page)
+            continue
+        first = min(run.top for run in page.runs)
+        last = max(run.bottom for run in page.runs)
+        drop = {
+            id(run)
+            for run in strip
+            if seen[_mask(run.text)] >= 2
+            or (_PAGE_NUMBER.fullmatch(run.text.strip()) and (run.top <= first + 1 or run.bottom >= last - 1))
+        }
+        kept.append(_Page(page.number, page.height, [run for run in page.runs if id(run) not in drop]))
+    return kept
+
+
+def _margin_runs(page: _Page) -> list[_Run]:
+    if not page.runs:
+        return []
+    first = min(run.top for run in page.runs)
+    last = max(run.bottom for run in page.runs)
+    margin = _MARGIN * page.height
+    return [run for run in page.runs if run.bottom <= first + margin or run.top >= last - margin]
+
+
+def _mask(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
+
+
+# --- reading order ---
+
+
+def _source_lines(pages: list[_Page]) -> list[SourceLine]:
+    """Pages to `SourceLine`s in reading order, offsets into the raw text described in the module docstring."""
+    lines: list[SourceLine] = []
+    offset = 0
+    previous: _Run | None = None
+    for page in pages:
+        blocks = _blocks(page.runs)
+        if not blocks:
+            lines.append(SourceLine("", offset, page.number))
+            offset += 1
+            continue
+        for block in blocks:
+            for i, line in enumerate(block):
+                if previous is not None and _paragraph_starts(previous, line, same_block=i > 0):
+                    lines.append(SourceLine("", offset, page.number))
+                    offset += 1
+                lines.append(SourceLine(line.text, offset, page.number))
+                offset += len(line.text) + 1
+                previous = line
+    return lines
+
+
+def _paragraph_starts(previous: _Run, line: _Run, *, same_block: bool) -> bool:
+    """Whether a blank line belongs between two lines: lay_out reads it as a paragraph (or caption) end."""
+    if line.top - previous.bottom > _PARAGRAPH_GAP * previous.height:  # white space above (never after a column)
+        return True
+    ends_sentence = previous.text.rstrip().endswith(_SENTENCE_END)
+    if not same_block:  # a caption or paragraph may end here; a sentence broken across columns goes on
+        return ends_sentence
+    return ends_sentence and line.x0 - previous.x0 > _INDENT * previous.height
+
+
+def _blocks(runs: list[_Run]) -> list[list[_Run]]:
+    """A page's runs as blocks of lines in reading order: per band, left column, right column, full-width rows."""
+    if not runs:
+        return []
+    gutter = _gutter(runs)
+    if gutter is None:
+        return [_rows(runs)]
+    runs = _table_rows(runs, gutter)
+    spanning = [run for run in runs if run.x0 < gutter < run.x1]
+    span_rows = _cluster_rows(spanning)
+    bottoms = [max(run.bottom for run in row) for row in span_rows]
+    bands: list[tuple[list[_Run], list[_Run]]] = [([], []) for _ in range(len(span_rows) + 1)]
+    for run in runs:
+        if run.x0 < gutter < run.x1:
+            continue
+        k = bisect.bisect_left(bottoms, run.middle)  # the first full-width row not above the run
+        if k < len(span_rows) and min(r.top for r in span_rows[k]) <= run.middle:
+            span_rows[k].append(run)  # a cell or label beside a full-width run: same row
+        else:
+            bands[k][0 if run.x1 <= gutter else 1].append(run)
+    blocks: list[list[_Run]] = []
+    for k, (left, right) in enumerate(bands):
+        blocks.extend(_rows(side) for side in (left, right) if side)
+        if k < len(span_rows):
+            row = _rows(span_rows[k])
+            if k and not any(bands[k]) and blocks:
+                blocks[-1].extend(row)  # consecutive full-width rows form one block
+            else:
+                blocks.append(row)
+    return blocks
+
+
+def _table_rows(runs: list[_Run], gutter: float) -> list[_Run]:
+    """A table as wide as the page is read row by row, not as two columns: below a full-width 'Table N' caption,
+    every row down to the first wide band of white space becomes one full-width line."""
+    captions = [run for run in runs if run.x0 < gutter < run.x1 and (caption_kind(run.text) or ("",))[0] == "table"]
+    for caption in captions:
+        below = sorted((run for run in runs if run.top >= caption.bottom), key=lambda r: r.top)
+        zone: list[_Run] = []
+        reach = caption.bottom
+        for run in below:
+            if run.top - reach > (_TABLE_END_GAP if zone else 2 * _TABLE_END_GAP) * run.height:
+                break
+            zone.append(run)
+            reach = max(reach, run.bottom)
+        if zone:
+            inside = {id(run) for run in zone}
+            runs = [run for run in runs if id(run) not in inside] + _rows(zone)
+    return runs
+
+
+def _gutter(runs: list[_Run]) -> float | None:
+    """The x of the column gutter, or None for a one-column page.
+
+    The gutter is the widest x-range in the middle of the page crossed by (nearly) as few runs as any: only
+    full-width runs cross it, and an affiliation line poking into it must not hide it. Both sides must hold
+    a fair share of the text.
+    """
+    left = min(run.x0 for run in runs)
+    right = max(run.x1 for run in runs)
+    width = int(right - left) + 1
+    if width < 50:
+        return None
+    crossings = [0] * (width + 1)
+    for run in runs:
+        a, b = int(run.x0 - left) + 1, int(run.x1 - left)
+        if a < b:
+            crossings[a] += 1
+            crossings[b] -= 1
+    depth = 0
+    for x in range(width + 1):
+        depth += crossings[x]
+        crossings[x] = depth
+    lo, hi = int(_GUTTER_RANGE[0] * width), int(_GUTTER_RANGE[1] * width)
+    middle = crossings[lo:hi]
+    fewest = min(middle)
+    ceiling = fewest + max(1.0, 0.25 * (statistics.median(middle) - fewest))
+    best_start, best_length, start = lo, 0, None
+    for x in range(lo, hi + 1):
+        if x < hi and crossings[x] <= ceiling:
+            start = x if start is None else start
+        elif start is not None:
+            if x - start > best_length:
+                best_start, best_length = start, x - start
+            start = None
+    if best_length < 0.5 * statistics.median(run.height for run in runs):
+        return None
+    gutter = left + best_start + best_length / 2
+    chars = sum(len(run.text) for run in runs)
+    for side in ([r for r in runs if r.x1 <= gutter], [r for r in runs if r.x0 >= gutter]):
+        if len(side) < 2 or sum(len(run.text) for run in side) < _COLUMN_SHARE * chars:
+            return None
+    return gutter
+
+
+def _cluster_rows(runs: Iterable[_Run]) -> list[list[_Run]]:
+    """Runs grouped by height on the page, top to bottom, each row left to right."""
+    rows: list[list[_Run]] = []
+    for run in sorted(runs, key=lambda r: r.middle):
+        if rows and abs(run.middle - rows[-1][0].middle) < _ROW_SHIFT * min(run.height, rows[-1][0].height):
+            rows[-1].append(run)
+        else:
+            rows.append([run])
+    for row in rows:
+        row.sort(key=lambda r: r.x0)
+    return rows
+
+
+def _rows(runs: list[_Run]) -> list[_Run]:
+    """Each row of runs as one line, top to bottom."""
+    return [_join(row) for row in _cluster_rows(runs)]
+
+
+def _join(row: list[_Run]) -> _Run:
+    """Runs of one row as one line; a space where they are apart.
+
+    Some fonts map the hyphen to U+0002: at the line end it becomes pdfium's line-end hyphen mark, elsewhere '-'.
+    """
+    text = row[0].text
+    for before, run in itertools.pairwise(row):
+        apart = run.x0 - before.x1 > _SPACE_GAP * run.height
+        text += (" " if apart and not text.endswith(" ") else "") + run.text
+    text = text.strip()
+    if "\x02" in text:
+        text = (text[:-1] + "\ufffe" if text.endswith("\x02") else text).replace("\x02", "-")
+    return _Run(row[0].x0, max(r.x1 for r in row), min(r.top for r in row), max(r.bottom for r in row), text)
