@@ -167,14 +167,21 @@ def summarize(scores: list[PdfScore]) -> dict[str, Any]:
         "heading_name_accuracy": round(sum(s.heading_names_right for s in scores) / max(1, found), 4),
         "hyphenation_errors": sum(s.hyphenation_errors for s in scores),
         "ligatures": sum(s.ligatures for s in scores),
-        "table_cells": {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0},
+        "table_cells": {
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+        },
         "pages_per_second": round(pages / max(1e-9, sum(s.seconds for s in scores)), 1),
         "per_document": [asdict(s) for s in scores],
     }
 
 
 def table(summary: dict[str, Any]) -> str:
-    head = f"{'id':<12}{'pages':>6}{'order R':>9}{'order P':>9}{'leak':>6}{'heads':>8}{'names':>7}{'hyph':>6}{'cells F1':>9}"
+    head = (
+        f"{'id':<12}{'pages':>6}{'order R':>9}{'order P':>9}{'leak':>6}"
+        f"{'heads':>8}{'names':>7}{'hyph':>6}{'cells F1':>9}"
+    )
     lines = [head]
     for s in summary["per_document"]:
         tp, pred, gold = s["table_cells_tp"], s["table_cells_pred"], s["table_cells_gold"]

@@ -97,8 +97,18 @@ def page() -> Document:
 
 def test_site_chrome_is_dropped(page: Document) -> None:
     lowered = page.text.lower()
-    for chrome in ("cookie", "skip to", "home", "sign in", "share on", "download pdf", "privacy", "injected",
-                   "font-family", "journal of oncology cases"):
+    for chrome in (
+        "cookie",
+        "skip to",
+        "home",
+        "sign in",
+        "share on",
+        "download pdf",
+        "privacy",
+        "injected",
+        "font-family",
+        "journal of oncology cases",
+    ):
         assert chrome not in lowered
 
 
@@ -107,30 +117,43 @@ def test_article_text_and_sections(page: Document) -> None:
     assert "developed grade 2 pneumonitis after 8 weeks of everolimus 10 mg daily." in page.text
     assert "mTOR inhibitor 1 approved" in page.text  # a superscript citation does not glue to its word
     assert [(s.name, s.heading) for s in page.sections if s.heading] == [
-        ("abstract", "Abstract"), ("introduction", "Introduction"), ("results", "Case presentation"),
-        ("results", "Follow-up"), ("discussion", "Discussion"), ("figure_caption", "Figure 1"), ("table", "Table 1"),
+        ("abstract", "Abstract"),
+        ("introduction", "Introduction"),
+        ("results", "Case presentation"),
+        ("results", "Follow-up"),
+        ("discussion", "Discussion"),
+        ("figure_caption", "Figure 1"),
+        ("table", "Table 1"),
         ("references", "References"),
     ]
     refs = page.sections[-1]
     assert page.text[refs.start : refs.end] == (
-        "References\nMotzer RJ, Escudier B, Oudard S, et al. Lancet. 2008;372:449-56.")
+        "References\nMotzer RJ, Escudier B, Oudard S, et al. Lancet. 2008;372:449-56."
+    )
 
 
 def test_table_rows_and_caption(page: Document) -> None:
     (table,) = page.tables
     assert (table.label, table.caption) == ("Table 1", "Table 1. Laboratory values")
-    assert table.rows == [["Test", "Baseline", "Week 8"], ["Hemoglobin (g/dL)", "12.1", "11.4"],
-                          ["Creatinine (mg/dL)", "1.1", ""]]
+    assert table.rows == [
+        ["Test", "Baseline", "Week 8"],
+        ["Hemoglobin (g/dL)", "12.1", "11.4"],
+        ["Creatinine (mg/dL)", "1.1", ""],
+    ]
     assert page.text[table.start : table.end] == (
         "Table 1. Laboratory values\nTest | Baseline | Week 8\n"
-        "Hemoglobin (g/dL) | 12.1 | 11.4\nCreatinine (mg/dL) | 1.1")
+        "Hemoglobin (g/dL) | 12.1 | 11.4\nCreatinine (mg/dL) | 1.1"
+    )
     assert page.section_at(table.start) == "table"
 
 
 def test_meta_tags_give_metadata(page: Document) -> None:
     assert page.metadata == {
         "title": "Everolimus-induced pneumonitis in metastatic renal cell carcinoma: a case report",
-        "doi": "10.1234/joc.2021.0042", "pmid": "34567890", "journal": "Journal of Oncology Cases", "year": 2021,
+        "doi": "10.1234/joc.2021.0042",
+        "pmid": "34567890",
+        "journal": "Journal of Oncology Cases",
+        "year": 2021,
     }
 
 
@@ -141,18 +164,22 @@ def test_offsets_point_into_the_page(page: Document) -> None:
 
 
 def test_page_without_article_drops_header_and_footer() -> None:
-    html = ("<html><body><header><h1>Site name</h1></header><div><h1>Aspirin and stroke</h1>"
-            "<h2>Methods</h2><p>We randomized 200 patients.</p></div><footer>Contact us</footer></body></html>")
+    html = (
+        "<html><body><header><h1>Site name</h1></header><div><h1>Aspirin and stroke</h1>"
+        "<h2>Methods</h2><p>We randomized 200 patients.</p></div><footer>Contact us</footer></body></html>"
+    )
     doc = read_html(Path("plain.html"), html.encode())
     assert doc.text == "Aspirin and stroke\n\nMethods\nWe randomized 200 patients."
     assert [s.name for s in doc.sections] == ["other", "methods"]
 
 
 def test_pubmed_style_chrome_is_stripped() -> None:
-    html = ("<html><body><div>Skip to main page content</div><div>An official website of the United States "
-            "government</div><div>Full text links</div><h1>Metformin in type 2 diabetes</h1><h2>Abstract</h2>"
-            "<p>Metformin lowered HbA1c by 1.1%.</p><div>PubMed Disclaimer</div><h2>Similar articles</h2>"
-            "<p>Another article about insulin.</p></body></html>")
+    html = (
+        "<html><body><div>Skip to main page content</div><div>An official website of the United States "
+        "government</div><div>Full text links</div><h1>Metformin in type 2 diabetes</h1><h2>Abstract</h2>"
+        "<p>Metformin lowered HbA1c by 1.1%.</p><div>PubMed Disclaimer</div><h2>Similar articles</h2>"
+        "<p>Another article about insulin.</p></body></html>"
+    )
     doc = read_html(Path("pubmed.html"), html.encode())
     assert doc.text == "Metformin in type 2 diabetes\n\nAbstract\nMetformin lowered HbA1c by 1.1%."
     assert any(w.startswith("W007") for w in doc.warnings)
@@ -172,9 +199,11 @@ def test_hostile_page_is_read_without_fetching_or_recursing(monkeypatch: pytest.
     monkeypatch.setattr(socket, "socket", no_network)
     deep = "<div>" * 5000 + "<p>Deep text survives.</p>" + "</div>" * 5000
     spans = "<tr>" + '<td colspan="99999999" rowspan="99999999">x' * 100  # 100 x 100 cells, each spanning
-    html = (f'<html><body><iframe src="http://evil.invalid/"></iframe><img src="http://evil.invalid/x.png">'
-            f'<script>fetch("http://evil.invalid")</script><object data="http://evil.invalid/a.swf"></object>'
-            f'<p>{"&amp;" * 1000}<br>{"<br>" * 1000}</p>{deep}<table>{spans * 100}</table></body></html>')
+    html = (
+        f'<html><body><iframe src="http://evil.invalid/"></iframe><img src="http://evil.invalid/x.png">'
+        f'<script>fetch("http://evil.invalid")</script><object data="http://evil.invalid/a.swf"></object>'
+        f"<p>{'&amp;' * 1000}<br>{'<br>' * 1000}</p>{deep}<table>{spans * 100}</table></body></html>"
+    )
     doc = read_html(Path("evil.html"), html.encode())
     assert "Deep text survives." in doc.text and "fetch" not in doc.text
     assert max(len(row) for row in doc.tables[0].rows) <= 200 + 100  # spans stop at 200 columns

@@ -39,9 +39,17 @@ def _text_of(doc: Document, name: str) -> str:
 
 def test_sections_are_named_from_the_sec_titles(bmc: Document) -> None:
     headed = _headed(bmc)
-    for expected in [("abstract", "Background"), ("abstract", "Trial Registration"), ("introduction", "Background"),
-                     ("methods", "Statistical analysis"), ("results", "Safety"), ("discussion", "Discussion"),
-                     ("conclusion", "Conclusion"), ("other", "Competing interests"), ("other", "Acknowledgements")]:
+    for expected in [
+        ("abstract", "Background"),
+        ("abstract", "Trial Registration"),
+        ("introduction", "Background"),
+        ("methods", "Statistical analysis"),
+        ("results", "Safety"),
+        ("discussion", "Discussion"),
+        ("conclusion", "Conclusion"),
+        ("other", "Competing interests"),
+        ("other", "Acknowledgements"),
+    ]:
         assert expected in headed
     assert bmc.text.startswith("Pharmacokinetic profile of a 24-hour controlled-release OROS® formulation")
     assert bmc.sections[0].name == "other"  # the title
@@ -73,8 +81,12 @@ def test_table_rows_caption_and_flattened_text(bmc: Document) -> None:
     assert [t.label for t in bmc.tables] == ["Table 1", "Table 2", "Table 3"]
     table = bmc.tables[2]
     assert table.caption == "Adverse events [n (%)] occurring in ≥ 10% of subjects in any treatment group"
-    assert table.rows[0] == ["Event", "Treatment Regimen A (fasting; n = 28)", "Treatment Regimen B (fed; n = 29)",
-                             "Treatment Regimen C (fasting with naltrexone block; n = 27)"]
+    assert table.rows[0] == [
+        "Event",
+        "Treatment Regimen A (fasting; n = 28)",
+        "Treatment Regimen B (fed; n = 29)",
+        "Treatment Regimen C (fasting with naltrexone block; n = 27)",
+    ]
     assert table.rows[1] == ["Nausea", "6 (21.4)", "9 (31.0)", "7 (25.9)"]
     flat = bmc.text[table.start : table.end]
     assert flat.startswith("Table 3 Adverse events [n (%)]")
@@ -110,14 +122,20 @@ def test_references_are_kept_apart(hindawi: Document) -> None:
 def test_front_matter_metadata(bmc: Document, hindawi: Document) -> None:
     assert bmc.metadata == {
         "title": "Pharmacokinetic profile of a 24-hour controlled-release OROS® formulation of hydromorphone in "
-                 "the presence and absence of food",
-        "doi": "10.1186/1472-6904-7-2", "pmid": "17270055", "pmcid": "PMC1810515",
-        "journal": "BMC Clinical Pharmacology", "year": 2007,
+        "the presence and absence of food",
+        "doi": "10.1186/1472-6904-7-2",
+        "pmid": "17270055",
+        "pmcid": "PMC1810515",
+        "journal": "BMC Clinical Pharmacology",
+        "year": 2007,
     }  # research-article: no article_type, the text classifier decides (rct)
     assert hindawi.metadata == {
         "title": "Pentobarbital Toxicity after Self-Administration of Euthasol Veterinary Euthanasia Medication",
-        "doi": "10.1155/2016/6270491", "pmcid": "PMC4735920", "journal": "Case Reports in Emergency Medicine",
-        "year": 2016, "article_type": ArticleType.case_report,
+        "doi": "10.1155/2016/6270491",
+        "pmcid": "PMC4735920",
+        "journal": "Case Reports in Emergency Medicine",
+        "year": 2016,
+        "article_type": ArticleType.case_report,
     }
 
 
@@ -132,9 +150,11 @@ def test_offsets_point_into_the_xml(hindawi: Document) -> None:
 
 
 def _article(body: str, doctype: str = "") -> bytes:
-    return (f'<?xml version="1.0" encoding="UTF-8"?>{doctype}<article article-type="review-article"><front>'
-            f"<article-meta><title-group><article-title>A title</article-title></title-group></article-meta>"
-            f"</front><body>{body}</body></article>").encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>{doctype}<article article-type="review-article"><front>'
+        f"<article-meta><title-group><article-title>A title</article-title></title-group></article-meta>"
+        f"</front><body>{body}</body></article>"
+    ).encode()
 
 
 def test_inline_markup_spacing() -> None:
@@ -142,10 +162,13 @@ def test_inline_markup_spacing() -> None:
         '<sec sec-type="results"><title>Efficacy</title><p>Levels of 12.6&#x2009;<italic>&#x3bc;</italic>g/mL '
         'were seen in cancer<sup><xref ref-type="bibr" rid="b1">12</xref></sup>, and <bold>not</bold> in '
         "others.<list><list-item><p>first item</p></list-item><list-item><p>second item</p></list-item></list>"
-        'Then the text goes on.</p></sec>')
+        "Then the text goes on.</p></sec>"
+    )
     doc = read_jats(Path("inline.xml"), data)
-    assert "Levels of 12.6 μg/mL were seen in cancer 12, and not in others.\n\nfirst item\n\nsecond item\n\n" \
-           "Then the text goes on." in doc.text
+    assert (
+        "Levels of 12.6 μg/mL were seen in cancer 12, and not in others.\n\nfirst item\n\nsecond item\n\n"
+        "Then the text goes on." in doc.text
+    )
     assert ("results", "Efficacy") in _headed(doc)  # from sec-type: the title is not a known heading
     assert doc.metadata["article_type"] is ArticleType.review
 
