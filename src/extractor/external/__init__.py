@@ -1,0 +1,1 @@
+"""Scoring against external, published data sets (not shipped with the package)."""

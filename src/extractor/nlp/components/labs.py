@@ -1,0 +1,365 @@
+"""Laboratory values and vital signs: analyte, value, unit as printed (normalized), and the value in SI units.
+
+Analytes and their SI units, molar masses and plausible bounds are data (`lexicons/analytes.tsv`); the cues
+that make a number a reference range or threshold rather than a result are data too
+(`lexicons/lab_rules.json`). A value belongs to the nearest analyte printed before it in its sentence whose
+unit pint can convert it to ("white blood cell (WBC) count was 4,100/μl, her hemoglobin level was 6.8 g/dl");
+each time point is its own item ("decreased from 27.8 ng/ml to 6.1 ng/ml" gives two); a value repeated
+later in the text ("baseline CEA 27.8") is listed once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import srsly
+from pydantic import BaseModel, ConfigDict
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import ensure_path, from_disk, to_disk
+
+from extractor.lexicons import iter_tsv, load_json
+from extractor.nlp.extensions import set_extensions
+from extractor.nlp.prose import item_spans, references_start, sentence_at
+from extractor.nlp.quantities import Measurement, Unit, convert, find_quantities, parse_unit, round_sig
+
+SPANS_KEY = "lab_values"
+Item = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Analyte:
+    """One row of `lexicons/analytes.tsv`."""
+
+    canonical: str
+    synonyms: tuple[str, ...]
+    unit_si: str
+    molar_mass: float | None = None
+    min_si: float | None = None
+    max_si: float | None = None
+    also_units: tuple[str, ...] = ()
+
+    def reads(self, unit: Unit) -> bool:
+        """Whether a value printed in `unit` can be a value of this analyte."""
+        return unit.display in self.also_units or self.to_si(1.0, unit) is not None
+
+    def to_si(self, value: float, unit: Unit) -> float | None:
+        """None for a unit of `also_units`: 'HbA1c 7.1%' is not 71 mmol/mol (the IFCC scale is not a ratio of %)."""
+        if unit.display in self.also_units:
+            return None
+        return convert(value, unit, self.unit_si, self.molar_mass)
+
+    def plausible(self, value_si: float) -> bool:
+        low = self.min_si if self.min_si is not None else float("-inf")
+        high = self.max_si if self.max_si is not None else float("inf")
+        return low <= value_si <= high
+
+
+def _number(text: str) -> float | None:
+    return float(text) if text.strip() else None
+
+
+def load_analytes(rows: Iterable[dict[str, str]]) -> list[Analyte]:
+    return [
+        Analyte(
+            canonical=row["canonical"],
+            synonyms=tuple(s.strip() for s in row["synonyms"].split("|") if s.strip()),
+            unit_si=row["unit_si"],
+            molar_mass=_number(row["molar_mass"]),
+            min_si=_number(row["min_si"]),
+            max_si=_number(row["max_si"]),
+            also_units=tuple(u for u in row["also_units"].split("|") if u),
+        )
+        for row in rows
+    ]
+
+
+class LabRules(BaseModel):
+    """The schema of `lexicons/lab_rules.json`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    meta: dict[str, str] = {}
+    not_measurement: str
+    change_before_analyte: str
+    difference_before_value: str
+    difference_after_value: str
+    restated_value: str
+    table_cell_between: str
+    window_before_value: int
+    arm: str
+    timepoint: str
+    from_word: str
+    pressure_pair: str
+    pressure_parts: tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    analyte: Analyte
+
+
+class AnalyteMatcher:
+    """Finds analyte names: synonyms with a capital letter case-sensitively, the others in any case."""
+
+    def __init__(self, analytes: Sequence[Analyte]) -> None:
+        self.by_name = {a.canonical: a for a in analytes}
+        self.by_surface: dict[str, Analyte] = {}
+        for analyte in analytes:
+            for synonym in analyte.synonyms:
+                key = synonym if _case_sensitive(synonym) else synonym.lower()
+                self.by_surface.setdefault(key, analyte)
+        sensitive = sorted((s for s in self.by_surface if _case_sensitive(s)), key=len, reverse=True)
+        insensitive = sorted((s for s in self.by_surface if not _case_sensitive(s)), key=len, reverse=True)
+        self.sensitive = _alternation(sensitive, 0)
+        self.insensitive = _alternation(insensitive, re.IGNORECASE)
+
+    def find(self, text: str, end: int | None = None) -> list[Mention]:
+        end = len(text) if end is None else end
+        found = [Mention(m.start(), m.end(), self.by_surface[m.group()]) for m in self.sensitive.finditer(text, 0, end)]
+        found += [
+            Mention(m.start(), m.end(), self.by_surface[m.group().lower()])
+            for m in self.insensitive.finditer(text, 0, end)
+        ]
+        kept: list[Mention] = []
+        for mention in sorted(found, key=lambda m: (m.start, -(m.end - m.start))):
+            if not kept or mention.start >= kept[-1].end:
+                kept.append(mention)
+        return kept
+
+
+def _case_sensitive(surface: str) -> bool:
+    return any(ch.isupper() for ch in surface)
+
+
+def _alternation(surfaces: Sequence[str], flags: int) -> re.Pattern[str]:
+    body = "|".join(re.escape(s) for s in surfaces) or r"(?!x)x"
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", flags)
+
+
+@lru_cache(maxsize=1)
+def packaged_analytes() -> tuple[Analyte, ...]:
+    return tuple(load_analytes(iter_tsv("analytes.tsv")))
+
+
+@lru_cache(maxsize=1)
+def packaged_lab_rules() -> LabRules:
+    return LabRules.model_validate(load_json("lab_rules.json"))
+
+
+def lab_item(analyte: Analyte, value: float, unit: Unit | None, raw: str) -> Item | None:
+    """The LabValue fields for a value; None when the value is implausible for the analyte."""
+    value_si = analyte.to_si(value, unit) if unit else None
+    if value_si is not None and not analyte.plausible(value_si):
+        return None
+    return {
+        "analyte": analyte.canonical,
+        "value": value,
+        "unit": unit.display if unit else None,
+        "value_si": round_sig(value_si) if value_si is not None else None,
+        "unit_si": analyte.unit_si if value_si is not None else None,
+        "raw": raw,
+        "arm": None,
+        "timepoint": None,
+    }
+
+
+class LabReader:
+    """Reads the lab values of one text; pure Python, the component hands it the text."""
+
+    def __init__(self, text: str, matcher: AnalyteMatcher, rules: LabRules) -> None:
+        self.text = text
+        self.matcher = matcher
+        self.rules = rules
+        self.limit = references_start(text)
+        self.mentions = matcher.find(text, self.limit)
+        self.not_measurement = re.compile(rules.not_measurement, re.IGNORECASE)
+        self.change_before_analyte = re.compile(rules.change_before_analyte, re.IGNORECASE)
+        self.difference_before_value = re.compile(rules.difference_before_value, re.IGNORECASE)
+        self.difference_after_value = re.compile(rules.difference_after_value, re.IGNORECASE)
+        self.restated_value = re.compile(rules.restated_value)
+        self.table_cell_between = re.compile(rules.table_cell_between)
+        self.from_word = re.compile(rules.from_word, re.IGNORECASE)
+        self.arm = re.compile(rules.arm, re.IGNORECASE)
+        self.timepoint = re.compile(rules.timepoint, re.IGNORECASE)
+
+    def values(self) -> list[Item]:
+        items = self._pressure_pairs()
+        taken = [item["evidence"] for item in items]
+        previous_end = -1
+        for measurement in find_quantities(self.text, 0, self.limit):
+            restated = self.restated_value.match(self.text[previous_end : measurement.start]) is not None
+            previous_end = measurement.end
+            if measurement.unit is None or measurement.signed or restated:
+                continue
+            if any(s <= measurement.start < e for s, e in taken):
+                continue
+            if any(m.start <= measurement.start < m.end for m in self.mentions):
+                continue  # the number inside 'CA 15-3'
+            items.extend(self._read(measurement))
+        return _first_of_repeats(items)
+
+    def _read(self, measurement: Measurement) -> list[Item]:
+        assert measurement.unit is not None
+        mention = self._analyte_for(measurement)
+        if mention is None:
+            return []
+        before = self.text[mention.end : measurement.start]
+        if not self._is_result(mention, measurement, before):
+            return []
+        values = [measurement.value]
+        if measurement.value_max is not None:
+            if not self.from_word.search(before):
+                return []  # a printed range ('0-25 U/mL') is a reference range, not a result
+            values.append(measurement.value_max)
+        items = []
+        printed = re.sub(r"\s+", " ", self.text[measurement.start : measurement.end])
+        ends = [measurement.end] if len(values) == 1 else [measurement.value_end, measurement.end]
+        for value, end in zip(values, ends, strict=True):
+            raw = printed if len(values) == 1 else f"{_fmt(value)} {measurement.unit.printed.strip()}"
+            item = lab_item(mention.analyte, value, measurement.unit, raw)
+            if item is not None:
+                item.update(self._context(measurement), evidence=(mention.start, end))
+                items.append(item)
+        return items
+
+    def _is_result(self, mention: Mention, measurement: Measurement, before: str) -> bool:
+        """Not a threshold ('HbA1c <7.0%'), a difference ('the mean change in haemoglobin ... was 0.5 g/dL',
+        'reduced by 1.0 mmol/L', 'a 1 mmol/L reduction'), nor another cell of a flattened table."""
+        after = self.text[measurement.end : measurement.end + 40]
+        return not (
+            self.not_measurement.search(before)
+            or self.difference_before_value.search(before)
+            or self.difference_after_value.match(after)
+            or self.change_before_analyte.search(self.text[max(0, mention.start - 40) : mention.start])
+            or self.table_cell_between.search(before)
+            or (measurement.unit is not None and measurement.unit.display == "%" and _has_number(before))
+        )
+
+    def _analyte_for(self, measurement: Measurement) -> Mention | None:
+        """The nearest analyte before the value, in its sentence and window, that can be read in its unit."""
+        assert measurement.unit is not None
+        sentence = sentence_at(self.text, measurement.start)
+        lowest = max(sentence[0], measurement.start - self.rules.window_before_value)
+        for mention in reversed(self.mentions):
+            if mention.end > measurement.start:
+                continue
+            if mention.start < lowest:
+                return None
+            if mention.analyte.reads(measurement.unit):
+                return mention
+        return None
+
+    def _context(self, measurement: Measurement) -> Item:
+        """Arm and time point printed in the rest of the clause ('in the metformin group at 18 months')."""
+        sentence = sentence_at(self.text, measurement.start)
+        after = self.text[measurement.end : min(sentence[1], measurement.end + 80)]
+        after = re.split(r"[;,](?!\d)|\band\b", after)[0]
+        arm = self.arm.search(after)
+        time = self.timepoint.search(after)
+        return {"arm": arm.group("arm") if arm else None, "timepoint": time.group("time") if time else None}
+
+    def _pressure_pairs(self) -> list[Item]:
+        """'120/80 mmHg': a systolic and a diastolic value."""
+        items = []
+        systolic_name, diastolic_name = self.rules.pressure_parts
+        analytes = self.matcher.by_name
+        unit = parse_unit("mmHg")
+        if unit is None or systolic_name not in analytes or diastolic_name not in analytes:
+            return []
+        for match in re.finditer(self.rules.pressure_pair, self.text[: self.limit]):
+            if self.not_measurement.search(self.text[max(0, match.start() - 30) : match.start()]):
+                continue  # 'blood pressure ≥130/85 mmHg' is a criterion
+            for name, group in ((systolic_name, "systolic"), (diastolic_name, "diastolic")):
+                value = float(match.group(group))
+                item = lab_item(analytes[name], value, unit, match.group())
+                if item is not None:  # distinct evidence: spaCy keys a span's `._.item` by its offsets
+                    item["evidence"] = (match.start(group), match.end())
+                    items.append(item)
+        return items
+
+
+def _has_number(text: str) -> bool:
+    """A percentage belongs to its analyte only when it is the first number after it ('HbA1c level was 7.1%')."""
+    return re.search(r"\d", text) is not None
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if value.is_integer() else str(value)
+
+
+def _first_of_repeats(items: Iterable[Item]) -> list[Item]:
+    """A value restated later ('her CEA level decreased from 27.8 ng/ml', after 'CEA level was 27.8 ng/ml')
+    is the same measurement: the first statement is kept."""
+    seen: set[tuple[Any, ...]] = set()
+    kept = []
+    for item in sorted(items, key=lambda i: i["evidence"]):
+        key = (item["analyte"], item["value"], item["unit"])
+        if key not in seen:
+            seen.add(key)
+            kept.append(item)
+    return kept
+
+
+@Language.factory(
+    "extractor_labs",
+    assigns=["doc.spans"],
+    default_config={"analytes": "default", "rules": "default", "spans_key": SPANS_KEY},
+)
+class LabValueExtractor:
+    """Writes `doc.spans[spans_key]`: one span per lab value, its `._.item` the `LabValue` fields."""
+
+    def __init__(self, nlp: Language, name: str, *, analytes: str, rules: str, spans_key: str) -> None:
+        set_extensions()
+        self.name = name
+        self.spans_key = spans_key
+        self.analytes = list(packaged_analytes()) if analytes == "default" else load_analytes(srsly.read_json(analytes))
+        self.rules = packaged_lab_rules() if rules == "default" else LabRules.model_validate(srsly.read_json(rules))
+        self.matcher = AnalyteMatcher(self.analytes)
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+    def match(self, doc: Doc) -> list[Item]:
+        return LabReader(doc.text, self.matcher, self.rules).values()
+
+    def set_annotations(self, doc: Doc, items: list[Item]) -> None:
+        doc.spans[self.spans_key] = item_spans(doc, [(i, i["evidence"]) for i in items], label="LAB_VALUE")
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        serializers = {
+            "analytes.json": lambda p: srsly.write_json(p, [_analyte_row(a) for a in self.analytes]),
+            "rules.json": lambda p: srsly.write_json(p, self.rules.model_dump()),
+        }
+        to_disk(ensure_path(path), serializers, exclude)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> LabValueExtractor:
+        def read_analytes(p: Path) -> None:
+            self.analytes = load_analytes(srsly.read_json(p))
+            self.matcher = AnalyteMatcher(self.analytes)
+
+        def read_rules(p: Path) -> None:
+            self.rules = LabRules.model_validate(srsly.read_json(p))
+
+        from_disk(ensure_path(path), {"analytes.json": read_analytes, "rules.json": read_rules}, exclude)
+        return self
+
+
+def _analyte_row(analyte: Analyte) -> dict[str, str]:
+    """An Analyte as the TSV row it was read from (so `load_analytes` reads it back)."""
+    return {
+        "canonical": analyte.canonical,
+        "synonyms": "|".join(analyte.synonyms),
+        "unit_si": analyte.unit_si,
+        "molar_mass": "" if analyte.molar_mass is None else str(analyte.molar_mass),
+        "min_si": "" if analyte.min_si is None else str(analyte.min_si),
+        "max_si": "" if analyte.max_si is None else str(analyte.max_si),
+        "also_units": "|".join(analyte.also_units),
+    }

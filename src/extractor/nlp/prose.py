@@ -1,0 +1,117 @@
+"""Sentences, the reference list and evidence spans, read from the text itself.
+
+The pipeline's sentences end at every newline (so headings never glue onto prose), which cuts hard-wrapped
+lines and flattened table cells in pieces. Components that relate a number to a drug or an analyte a few
+lines away need sentences as a reader sees them: a line break ends one only after sentence punctuation, or
+when the next line opens a new capitalised sentence or heading and the line before did not leave a phrase
+open ("with", "+", ",").
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from functools import lru_cache
+from itertools import pairwise
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+_ABBREVIATIONS = frozenset(
+    {"al", "e.g", "i.e", "vs", "fig", "figs", "no", "nos", "approx", "ca", "dr", "mr", "mrs", "ms", "st", "cf"}
+    | {"ref", "refs", "tab", "eq", "resp", "incl", "min", "max", "mo", "yr", "pts"}
+)
+# '.', or '.12' / '.3,4' (a citation after a word, not a decimal), closing marks, space, a capital
+_SENTENCE_END = re.compile(r"(?:(?<=[^\d\s])[.!?]\d+(?:[,–-]\d+)*|[.!?])[\"”’)\]]*[ \t\u00a0]+(?=[A-Z(\[“\"])")
+_OPEN_ENDING = re.compile(
+    r"(?:[,;(+/&–-]|\b(?:and|or|with|of|to|the|a|an|in|at|by|for|from|on|plus|versus|vs|was|were|is|are|than))\s*$",
+    re.IGNORECASE,
+)
+_REFERENCES_HEADING = re.compile(
+    r"^[ \t]*(?:\d+\.?\s*)?(?:references|bibliography|literature cited|references and notes)[ \t]*:?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def references_start(text: str) -> int:
+    """Offset of the reference list (a 'References' heading on its own line), or len(text) without one."""
+    match = _REFERENCES_HEADING.search(text)
+    return match.start() if match else len(text)
+
+
+def _line_break_ends_sentence(before: str, after: str) -> bool:
+    before, after = before.rstrip(), after.lstrip()
+    if not before or not after:
+        return True
+    if before[-1] in ".!?:":
+        return True
+    if before[-1].isdigit() or _OPEN_ENDING.search(before):
+        return False  # '... elevated at 254\nU/l', '... treated with\nEverolimus'
+    return bool(re.match(r"[A-Z][a-z]", after))
+
+
+@lru_cache(maxsize=8)
+def sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each sentence of `text`, covering it without gaps."""
+    cuts = {0, len(text)}
+    for match in _SENTENCE_END.finditer(text):
+        word = re.search(r"([\w.]+)[.!?]?\S*$", text[max(0, match.start() - 12) : match.start() + 1])
+        token = word.group(1).lower().rstrip(".") if word else ""
+        if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+            continue
+        cuts.add(match.end())
+    for match in re.finditer(r"\n[ \t\u00a0]*(?:\n[ \t\u00a0]*)*", text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        next_end = text.find("\n", match.end())
+        before = text[line_start : match.start()]
+        after = text[match.end() : len(text) if next_end < 0 else next_end]
+        if _line_break_ends_sentence(before, after):
+            cuts.add(match.end())
+    ordered = sorted(cuts)
+    return tuple((a, b) for a, b in pairwise(ordered) if b > a)
+
+
+@lru_cache(maxsize=8)
+def _starts(text: str) -> list[int]:
+    return [start for start, _ in sentence_bounds(text)]
+
+
+def sentence_at(text: str, offset: int) -> tuple[int, int]:
+    """The sentence holding `offset`."""
+    bounds = sentence_bounds(text)
+    if not bounds:
+        return 0, len(text)
+    return bounds[max(0, bisect_right(_starts(text), offset) - 1)]
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """(start, end) without the whitespace at either edge, so evidence spans start and end on a word."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def item_spans(doc: Doc, items: Iterable[tuple[dict[str, Any], tuple[int, int]]], label: str) -> list[Span]:
+    """A span per (item, (start, end)) over text[start:end], edges trimmed, its `._.item` set to the item.
+
+    spaCy keeps a span's `._` values under the span's character offsets, so two items whose evidence covers the
+    same tokens ('131.2/78.2 mmHg' for a systolic and a diastolic value) would share one dict: such a span is
+    widened a token at a time until its offsets are its own (an item's `evidence` stays what it was)."""
+    text = doc.text  # spaCy rebuilds doc.text from the tokens at every access
+    used: set[tuple[int, int]] = set()
+    spans = []
+    for item, (start, end) in items:
+        start, end = trimmed(text, start, end)
+        span = doc.char_span(start, end, label=label, alignment_mode="expand") if end > start else None
+        if span is None:
+            continue
+        while (span.start_char, span.end_char) in used and (span.end < len(doc) or span.start > 0):
+            grown = (span.start, span.end + 1) if span.end < len(doc) else (span.start - 1, span.end)
+            span = Span(doc, *grown, label=label)
+        used.add((span.start_char, span.end_char))
+        span._.item = item
+        spans.append(span)
+    return spans
