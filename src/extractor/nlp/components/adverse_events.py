@@ -1,0 +1,609 @@
+"""Adverse events: the event (a lowercase preferred term), grade, percent and n, arm, study and causing drug.
+
+Four readings. Table cells: a table whose row labels are adverse-event terms gives one item per cell, its
+column header naming the study and arm (`extractor.tables`). Frequencies in prose: 'stomatitis (56% versus
+11%)', 'fatigue (n = 14, 20.0%)', 'grade 3–4 stomatitis occurring in approximately 8% of patients', with the
+grade read from the nearest grade cue. Attributions: 'everolimus-induced pneumonitis', 'osteonecrosis of the
+jaw induced by denosumab', 'numbness, an adverse effect of docetaxel', 'bevacizumab ... results in skin
+necrosis'. Case events: 'developed osteomyelitis during the treatment with everolimus plus exemestane'.
+Terms come from `lexicons/ae_terms.tsv`, cue patterns from `lexicons/ae_cues.json`; negated mentions ('no
+grade 4 events', 'pneumonitis was not observed') are dropped with the scopes of `extractor_negation`'s rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import ensure_path, from_disk, to_disk
+
+from extractor.lexicons import iter_tsv, load_json
+from extractor.nlp.components.negation import NegationDetector
+from extractor.nlp.components.outcomes import EndpointLexicon, EndpointMention, default_lexicon_data
+from extractor.nlp.extensions import set_extensions
+from extractor.nlp.result_doc import DocFacts, Draft, write_spans
+from extractor.nlp.result_values import WORD_NUM, PhraseIndex, TextView, Value, find_values, group_values, parse_number
+from extractor.nlp.study_context import PLACEBO, ArmMention, Regimen, assign_arms, regimen_lists
+from extractor.tables import Grid, cells, footnote_abbreviations, parse_cell, parse_table
+
+SPANS_KEY = "adverse_events"
+MAX_TERM_TO_VALUE = 150
+
+
+@dataclass(frozen=True)
+class Term:
+    start: int
+    end: int
+    event: str
+    kind: str  # event | summary | verbal
+
+
+class TermMatcher:
+    """Adverse-event terms of the lexicon found in a text (longest match, see `PhraseIndex`)."""
+
+    def __init__(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        self.index = PhraseIndex((surface, (preferred, kind)) for surface, preferred, kind in rows)
+
+    def find(self, text: str) -> list[Term]:
+        return [Term(m.start, m.end, m.entry[0], m.entry[1]) for m in self.index.find(text)]
+
+
+@lru_cache(maxsize=1)
+def default_terms() -> tuple[tuple[str, str, str], ...]:
+    return tuple((r["term"], r["preferred"], r["kind"]) for r in iter_tsv("ae_terms.tsv"))
+
+
+@lru_cache(maxsize=1)
+def default_cues() -> dict[str, Any]:
+    return load_json("ae_cues.json")
+
+
+def read_grade(text: str, pattern: re.Pattern[str]) -> str | None:
+    """'Grade 3–4' -> '3-4'; 'grade 3 or 4' -> '3-4'; 'all grade' -> 'all'; 'grade ≥3' -> '≥3'; 'grade 3' -> '3'."""
+    m = pattern.search(text)
+    if not m:
+        return None
+    if m.group("all"):
+        return "all"
+    if m.group("ge"):
+        return f"≥{m.group('ge')}"
+    return f"{m.group('a')}-{m.group('b')}" if m.group("b") else m.group("a")
+
+
+@Language.factory(
+    "extractor_adverse_events",
+    requires=["doc.ents", "doc.sents"],
+    assigns=["doc.spans"],
+    default_config={"spans_key": SPANS_KEY, "terms": "default", "cues": "default", "negation_rules": "default"},
+)
+class AdverseEventExtractor:
+    """Sets doc.spans[spans_key]: one span per adverse event, `span._.item` the AdverseEvent fields."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        *,
+        spans_key: str,
+        terms: str | None,
+        cues: str | None,
+        negation_rules: str | None,
+    ) -> None:
+        set_extensions()
+        self.name, self.spans_key = name, spans_key
+        self.rows = list(default_terms()) if terms in ("default", None) else [tuple(r) for r in srsly.read_json(terms)]
+        self.cue_data = default_cues() if cues in ("default", None) else srsly.read_json(cues)
+        self.negation = NegationDetector(nlp, f"{name}_negation", rules=negation_rules, span_keys=[])
+        self.endpoints = EndpointLexicon(default_lexicon_data())
+        self._build()
+
+    def _build(self) -> None:
+        self.matcher = TermMatcher(self.rows)
+        self.cues = {k: re.compile(v, re.I) for k, v in self.cue_data.items() if isinstance(v, str) and k != "meta"}
+        self.grade_free = set(self.cue_data["grade_free"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+    # --- reading ---------------------------------------------------------------------------------------------
+
+    def match(self, doc: Doc) -> list[Draft]:
+        facts = DocFacts.of(doc)
+        text = facts.view.text
+        endpoints = self.endpoints.find(text)
+        drugs = [(a.start, a.end) for a in facts.arms if a.names]
+        terms = [
+            t
+            for t in self.matcher.find(text[: facts.references_at])
+            if not any(s < t.end and t.start < e for s, e in drugs)
+            and not any(e.start <= t.start and t.end <= e.end for e in endpoints)
+        ]
+        negated = self._negated(doc, facts, terms)
+        terms = [
+            t
+            for t in terms
+            if (t not in negated or self.cues["frequency_after"].match(text[t.end :]))
+            and not self.cues["not_adverse_after"].match(text[t.end :])
+            and not (t.kind == "summary" and re.match(r"\s+on\b", text[t.end :]))
+            and not re.search(r"\w-$", text[max(0, t.start - 2) : t.start])
+        ]
+        drafts: list[Draft] = []
+        grids: list[tuple[int, int]] = []
+        for lo, hi in facts.context.regions:
+            table = self._read_table(facts, lo, hi)
+            if table:
+                drafts.extend(table)
+                grids.append((lo, hi))
+        values = [v for v in find_values(text, self.endpoints.cues) if v.kind == "percent"]
+        previous = 0
+        for start, end in facts.sentences:
+            if start >= facts.references_at:
+                break
+            if any(lo <= start < hi for lo, hi in grids):
+                continue
+            previous, before = start, previous
+            here = [t for t in terms if start <= t.start < end]
+            if not here:
+                continue
+            inside = [v for v in values if start <= v.start < end]
+            if self._frequency_context(text, before, start, end):
+                drafts.extend(self._frequencies(facts, start, end, here, inside, endpoints))
+            drafts.extend(self._counts(facts, start, end, here))
+            drafts.extend(self._attributions(facts, start, end, here))
+            drafts.extend(self._case_events(facts, start, end, here))
+        return _deduplicate(drafts)
+
+    def _frequency_context(self, text: str, previous: int, start: int, end: int) -> bool:
+        """Percentages next to event terms are adverse-event frequencies where the sentence (or the one before)
+        speaks of adverse events, toxicity, grades or reporting, and not of comorbidities at baseline."""
+        here = text[start:end]
+        if self.cues["baseline_context"].search(here):
+            return False
+        return bool(
+            self.cues["frequency_context"].search(here) or self.cues["frequency_context"].search(text[previous:start])
+        )
+
+    def _negated(self, doc: Doc, facts: DocFacts, terms: list[Term]) -> set[Term]:
+        """Terms inside a negation scope of the ConText rules (the negation component's own matching)."""
+        scopes = self.negation.scopes(doc, self.negation.match(doc))
+        negated: set[Term] = set()
+        for term in terms:
+            span = doc.char_span(*facts.view.doc_offsets(term.start, term.end), alignment_mode="expand")
+            if span is not None and any(lo <= span.start and span.end <= hi for lo, hi in scopes):
+                negated.add(term)
+        return negated
+
+    def _grade(self, text: str, sentence_start: int, term: Term, value_start: int) -> str | None:
+        """The grade printed between the term and its value ('(grade 3, 4% versus 2%'), else the last grade cue
+        of the sentence before the term ('The most common grade 3 or 4 adverse events were ...')."""
+        inner = list(self.cues["grade"].finditer(text[term.end : value_start]))
+        if inner:
+            return read_grade(inner[-1].group(0), self.cues["grade"])
+        outside = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group()), text[sentence_start : term.end])
+        before = list(self.cues["grade"].finditer(outside))
+        if before:
+            return read_grade(before[-1].group(0), self.cues["grade"])
+        return None
+
+    def _event(self, text: str, floor: int, term: Term) -> str:
+        """'discontinued ... because of adverse events' counts discontinuations, not any adverse event."""
+        summary = term.kind == "summary" and term.event == self.cue_data["summary_any"]
+        if summary and self.cues["discontinuation"].search(text[floor : term.start]):
+            return str(self.cue_data["discontinuation_event"])
+        return term.event
+
+    def _fields(
+        self,
+        event: str,
+        grade: str | None,
+        percent: float | None,
+        n: int | None,
+        arm: Regimen | None,
+        study: str | None,
+        drug: str | None = None,
+    ) -> dict[str, Any]:
+        if grade is None and percent is not None and event not in self.grade_free:
+            grade = "all"
+        return {
+            "event": event,
+            "grade": grade,
+            "percent": percent,
+            "n": n,
+            "arm": arm.label if arm else None,
+            "study": study,
+            "drug": drug,
+        }
+
+    def _frequencies(
+        self,
+        facts: DocFacts,
+        start: int,
+        end: int,
+        terms: list[Term],
+        values: list[Value],
+        endpoints: list[EndpointMention],
+    ) -> list[Draft]:
+        """'stomatitis (56% versus 11%)': each percentage (or pair) belongs to the nearest term before it;
+        'Edema, pneumonitis, and hematologic toxicity were each reported in one patient (1.4%)' to all of them."""
+        text = facts.view.text
+        drafts: list[Draft] = []
+        previous_end = start
+        cited = bool(self.endpoints.cues["citation"].search(text[start:end]))
+        chosen: list[Term] = []
+        for group in group_values(values):
+            first = group[0]
+            floor = max(previous_end, _clause_start(text, start, first.start))
+            window = [
+                t
+                for t in terms
+                if floor <= t.start and t.end <= first.start and first.start - t.end <= MAX_TERM_TO_VALUE
+            ]
+            continued = chosen and not window and ")" not in text[previous_end : first.start]
+            previous_end = group[-1].extent
+            if continued:  # 'hyperglycemia (grade 3, 4% versus 2%; grade 4, 2% versus 1%)'
+                window = chosen
+            elif not window or any(window[-1].end <= e.start < first.start for e in endpoints):
+                chosen = []
+                continue
+            chosen = window if self.cues["each"].search(text[window[-1].end : first.start]) else window[-1:]
+            anchor = facts.context.anchor_at(first.start)
+            others = [v for v in values if v not in group]
+            arms = assign_arms(
+                facts.context,
+                text,
+                facts.arms,
+                group,
+                ["rate"] * len(group),
+                anchor,
+                (floor, end),
+                floor,
+                cited,
+                others,
+            )
+            for term in chosen:
+                event = self._event(text, start, term)
+                grade = self._grade(text, start, term, first.start)
+                for value, (arm, _) in zip(group, arms, strict=True):
+                    n = value.n if value.n is not None else _count_before(text, value, floor)
+                    fields = self._fields(event, grade, value.value, n, arm, anchor.study if anchor else None)
+                    drafts.append(Draft(fields, term.start, value.extent, qualifier=value.qualifier))
+        return drafts
+
+    def _counts(self, facts: DocFacts, start: int, end: int, terms: list[Term]) -> list[Draft]:
+        """'Seven deaths were attributed to treatment in the everolimus arm': a count printed before a term."""
+        text = facts.view.text
+        drafts = []
+        for term in terms:
+            if term.kind != "summary":
+                continue
+            m = re.search(rf"(?:^|\s)(?P<n>\d+|{WORD_NUM})\s+$", text[max(start, term.start - 25) : term.start], re.I)
+            count = parse_number(m.group("n")) if m else None
+            if count is None or re.search(r"grade", text[max(start, term.start - 20) : term.start], re.I):
+                continue
+            anchor = facts.context.anchor_at(term.start)
+            arm_phrase = next((a for a in facts.arms if term.end <= a.start < end and a.armlike), None)
+            arm = facts.context.resolve(arm_phrase, anchor) if arm_phrase else None
+            fields = self._fields(term.event, None, None, int(count), arm, anchor.study if anchor else None)
+            drafts.append(Draft(fields, max(start, term.start - len(m.group(0)) if m else term.start), term.end))
+        return drafts
+
+    def _agents(self, facts: DocFacts, start: int, end: int) -> list[ArmMention]:
+        """Drug groups plus radiotherapy; 'chemotherapy' stands for the drugs of its sentence when there are any."""
+        text = facts.view.text
+        found = [a for a in facts.arms if start <= a.start < end and a.names]
+        drugs_here = [a for a in found if PLACEBO not in a.names]
+        for m in self.cues["agents"].finditer(text, start, end):
+            found.append(ArmMention(m.start(), m.end(), (m.group(0).lower(),)))
+        for m in self.cues["class_agents"].finditer(text, start, end):
+            if drugs_here:
+                names = tuple(dict.fromkeys(n for a in drugs_here for n in a.names))
+                found.append(ArmMention(m.start(), m.end(), names))
+        return sorted(found, key=lambda a: a.start)
+
+    def _attributions(self, facts: DocFacts, start: int, end: int, terms: list[Term]) -> list[Draft]:
+        """'X-induced Y', 'Y induced by X', 'Y, an adverse effect of X', 'X (can) cause(s) / results in Y',
+        'X delays wound healing', 'side effects of X include Y and Z': the event attributed to drug X (n and
+        percent unknown). A term printed with its frequency is a trial result, not an attribution."""
+        text = facts.view.text
+        agents = self._agents(facts, start, end)
+        drafts: list[Draft] = []
+        verbs = [v for v in self.cues["cause_verb"].finditer(text, start, end)]
+        listed = self._listed(text, end, terms, agents)
+        for term in terms:
+            if term.kind == "summary" or self.cues["frequency_follows"].match(text[term.end :]):
+                continue
+            agent = self._attributed(text, start, end, term, agents, verbs) or listed.get(term)
+            if agent is None:
+                continue
+            label = Regimen(agent.names).label
+            fields = self._fields(term.event, None, None, None, Regimen(agent.names), None, label)
+            drafts.append(Draft(fields, min(agent.start, term.start), max(agent.end, term.end)))
+        return drafts
+
+    def _attributed(
+        self, text: str, start: int, end: int, term: Term, agents: list[ArmMention], verbs: list[re.Match[str]]
+    ) -> ArmMention | None:
+        before = [a for a in agents if a.end <= term.start]
+        after = [a for a in agents if a.start >= term.end]
+        if before and self.cues["induced_before"].match(text[before[-1].end : term.start]):
+            return before[-1]
+        cues = ("induced_after", "effect_of", "patient_given")
+        if after and any(self.cues[cue].match(text[term.end : after[0].start]) for cue in cues):
+            return after[0]
+        if self.cues["event_occurred"].match(text[term.end : end]):
+            # 'pancytopenia occurred after 56 days therapy'; 'renal failure developed after she received X'
+            following = [a for a in after if self.cues["treatment_after"].match(text[term.end : a.start])]
+            return following[0] if following else (before[-1] if before else None)
+        if term.kind == "verbal":
+            return before[-1] if before else None
+        verb = next((v for v in reversed(verbs) if v.end() <= term.start), None)
+        if verb is None or self.cues["list_end"].search(text[verb.end() : term.start]):
+            return None
+        if re.search(r"[.;]\s", text[verb.end() : term.start]):
+            return None
+        subject = [a for a in agents if start <= a.end <= verb.start()]
+        if subject:
+            return subject[-1]
+        such = [a for a in after if self.cues["such_as"].match(text[term.end : a.start]) or a.start - term.end < 3]
+        return such[0] if such else None
+
+    def _listed(self, text: str, end: int, terms: list[Term], agents: list[ArmMention]) -> dict[Term, ArmMention]:
+        """'The most common side effects associated with amifostine are nausea, vomiting and hypotension';
+        'naproxen, whose side effects include tinnitus': the listed events belong to the drug."""
+        found: dict[Term, ArmMention] = {}
+        for summary in (t for t in terms if t.kind == "summary"):
+            owner = next(
+                (
+                    a
+                    for a in agents
+                    if a.start >= summary.end and self.cues["listed_owner"].match(text[summary.end : a.start])
+                ),
+                None,
+            )
+            if owner is None:
+                before = [
+                    a for a in agents if a.end <= summary.start and not re.search(r"[.;]", text[a.end : summary.start])
+                ]
+                owner = before[-1] if before else None
+            following = [t for t in terms if t.start >= summary.end and t.kind != "summary"]
+            if owner is None or not following or not self.cues["listing"].match(text[summary.end : following[0].start]):
+                continue
+            for term in following:
+                if self.cues["list_end"].search(text[summary.end : term.start]) or term.start >= end:
+                    break
+                found[term] = owner
+        return found
+
+    def _case_events(self, facts: DocFacts, start: int, end: int, terms: list[Term]) -> list[Draft]:
+        """'A 54-year-old man, treated with amiodarone, developed thyrotoxicosis'; 'developed osteomyelitis during
+        the treatment with everolimus plus exemestane': an event the patient had on a named treatment (n=1)."""
+        text = facts.view.text
+        drafts: list[Draft] = []
+        agents = [a for a in facts.arms if start <= a.start < end and a.names]
+        if not agents:
+            return drafts
+        for term in terms:
+            if term.kind != "event" or not self.cues["patient_event"].search(
+                text[max(start, term.start - 60) : term.start]
+            ):
+                continue
+            after = [
+                a
+                for a in agents
+                if a.start >= term.end and self.cues["treatment_after"].match(text[term.end : a.start])
+            ]
+            before = [a for a in agents if a.end <= term.start]
+            agent = after[0] if after else (before[-1] if before else None)
+            if agent is None:
+                continue
+            subject = text[start : term.start]
+            plural = re.search(rf"\b(?P<n>\d+|{WORD_NUM})\s+(?:patients|cases|subjects)\b", subject, re.I)
+            if plural:
+                count = parse_number(plural.group("n"))
+                n = int(count) if count is not None else None
+            elif self.cues["singular_subject"].search(subject) or not re.search(r"\bpatients\b", subject, re.I):
+                n = 1
+            else:
+                continue
+            fields = self._fields(term.event, None, None, n, Regimen(agent.names), None)
+            drafts.append(Draft(fields, term.start, max(term.end, agent.end)))
+        return drafts
+
+    # --- tables ----------------------------------------------------------------------------------------------
+
+    def _read_table(self, facts: DocFacts, lo: int, hi: int) -> list[Draft]:
+        """Every cell of a table whose row labels are adverse-event terms."""
+        text = facts.view.text
+        grid = parse_table(text[lo:hi])
+        if grid is None or not self._is_ae_table(grid):
+            return []
+        abbreviations = footnote_abbreviations(grid.footnotes)
+        drafts: list[Draft] = []
+        groups = self._column_groups(facts, grid, lo, hi, abbreviations)
+        for cell, at in zip(cells(grid), _cell_offsets(grid), strict=True):
+            value = parse_cell(cell.text)
+            event = self._row_event(cell.row[0])
+            if value is None or event is None or at is None:
+                continue
+            grade = next(
+                (
+                    read_grade(x, self.cues["grade"])
+                    for x in (*cell.row[1:], *cell.column)
+                    if read_grade(x, self.cues["grade"])
+                ),
+                None,
+            )
+            study, arm = groups.get(cell.column, (None, None))
+            fields = self._fields(event, grade or "all", value.value, value.n, arm, study)
+            row_start, row_end = _row_extent(grid, cell.row[0])
+            fields["evidence"] = (lo + row_start, lo + row_end) if row_end > row_start else None
+            drafts.append(Draft(fields, lo + at[0], lo + at[1], qualifier=value.qualifier))
+        return sorted(drafts, key=lambda d: d.start)
+
+    def _row_event(self, label: str) -> str | None:
+        """'Stomatitis/mucositis' -> stomatitis (the pairing as a whole, else its first term)."""
+        found = self.matcher.find(label)
+        whole = [t for t in found if t.start == 0 and t.end >= len(label.rstrip())]
+        if whole:
+            return whole[0].event
+        return found[0].event if found and found[0].kind == "event" else None
+
+    def _is_ae_table(self, grid: Grid) -> bool:
+        labels = list(dict.fromkeys(row[0] for row in grid.rows))
+        return bool(labels) and sum(self._row_event(label) is not None for label in labels) * 2 >= len(labels)
+
+    def _column_groups(
+        self, facts: DocFacts, grid: Grid, lo: int, hi: int, abbreviations: dict[str, str]
+    ) -> dict[tuple[str, ...], tuple[str | None, Regimen | None]]:
+        """Study and arm of each column: the trial or cited study its group header names (else the study the
+        table sits in), that study's arms (read from the whole document) and the column label choosing one
+        (a drug, or placebo/control); a column whose label names drugs and no study is those drugs' arm."""
+        text = facts.view.text
+        found: dict[tuple[str, ...], tuple[str | None, Regimen | None]] = {}
+        cursor = lo
+        for col in range(grid.stub, max((len(r) for r in grid.header), default=0)):
+            column = tuple(h[col] for h in grid.header if col < len(h))
+            if column in found:
+                continue
+            group, label = (column[0], column[-1]) if len(column) > 1 else ("", column[0])
+            g_start, g_end = _locate(text, group, cursor, hi)
+            l_start, l_end = _locate(text, label, max(cursor, g_end), hi)
+            cursor = max(cursor, g_start)
+            anchor = next((a for a in facts.context.anchors if g_start <= a.start < g_end and not a.own), None)
+            if anchor is None and not group:
+                anchor = facts.context.anchor_at(lo)
+            regimens = facts.context.regimens(anchor) if anchor and group else []
+            from_header = bool(group) and len(regimens) < 2
+            if from_header:
+                lists = regimen_lists(text, facts.agents, g_start, g_end)
+                regimens = lists[0][1] if lists else regimens
+            named = [a for a in facts.arms if l_start <= a.start < l_end and a.names]
+            study = anchor.study if anchor else None
+            found[column] = (study, _column_arm(label, named, abbreviations, regimens, from_header))
+        return found
+
+    # --- output ----------------------------------------------------------------------------------------------
+
+    def set_annotations(self, doc: Doc, drafts: list[Draft]) -> None:
+        write_spans(doc, TextView.of(doc.text), drafts, self.spans_key)
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        serializers = {
+            "terms.json": lambda p: srsly.write_json(p, [list(r) for r in self.rows]),
+            "cues.json": lambda p: srsly.write_json(p, self.cue_data),
+        }
+        to_disk(ensure_path(path), serializers, exclude)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> AdverseEventExtractor:
+        def read_terms(p: Path) -> None:
+            self.rows = [tuple(r) for r in srsly.read_json(p)]
+
+        def read_cues(p: Path) -> None:
+            self.cue_data = srsly.read_json(p)
+
+        from_disk(ensure_path(path), {"terms.json": read_terms, "cues.json": read_cues}, exclude)
+        self._build()
+        return self
+
+
+def _clause_start(text: str, sentence_start: int, pos: int) -> int:
+    """After the last semicolon before `pos` that is outside parentheses."""
+    floor = sentence_start
+    for m in re.finditer(";", text[sentence_start:pos]):
+        at = sentence_start + m.start()
+        if text[sentence_start:at].count("(") <= text[sentence_start:at].count(")"):
+            floor = at + 1
+    return floor
+
+
+def _count_before(text: str, value: Value, floor: int) -> int | None:
+    """'reported in one patient (1.4%)' -> 1."""
+    m = re.search(rf"\b(?P<n>\d+|{WORD_NUM})\s+(?:patients?|cases?)\s*\(\s*$", text[floor : value.start], re.I)
+    count = parse_number(m.group("n")) if m else None
+    return int(count) if count is not None else None
+
+
+def _locate(text: str, needle: str, start: int, end: int) -> tuple[int, int]:
+    at = text.find(needle, start, end) if needle else -1
+    return (at, at + len(needle)) if at >= 0 else (start, start)
+
+
+def _column_arm(
+    label: str, named: list[ArmMention], abbreviations: dict[str, str], regimens: list[Regimen], from_header: bool
+) -> Regimen | None:
+    """A column labelled placebo/control is the study's control arm; a drug label (or its abbreviation, as the
+    table's footnote expands it) the experimental arm; without study arms, the drugs the label names. Arms read
+    from the header alone ('letrozole ± everolimus') take the label's placebo; arms the document gives are kept
+    as given (an open-label trial's control has none)."""
+    expanded = abbreviations.get(label.strip(), label).lower()
+    control = bool(re.search(r"\b(?:placebo|control|alone|comparator)\b", expanded))
+    if regimens:
+        if not control:
+            return regimens[0]
+        arm = regimens[1] if len(regimens) >= 2 else Regimen(regimens[0].names[:-1])
+        if from_header and "placebo" in expanded and not arm.has_placebo:
+            arm = Regimen((PLACEBO, *arm.names))
+        return arm
+    if named:
+        return Regimen(tuple(dict.fromkeys(n for a in named for n in a.names)))
+    return Regimen((PLACEBO,)) if "placebo" in expanded else None
+
+
+def _cell_offsets(grid: Grid) -> list[tuple[int, int] | None]:
+    offsets = grid.offsets or []
+    flat: list[tuple[int, int] | None] = []
+    for r, row in enumerate(grid.rows):
+        for c in range(grid.stub, len(row)):
+            flat.append(offsets[r][c] if r < len(offsets) and c < len(offsets[r]) else None)
+    return flat
+
+
+def _row_extent(grid: Grid, label: str) -> tuple[int, int]:
+    spans = [
+        o
+        for r, row in enumerate(grid.rows)
+        if row[0] == label
+        for o in (grid.offsets[r] if grid.offsets and r < len(grid.offsets) else [])
+        if o is not None
+    ]
+    return (min(s for s, _ in spans), max(e for _, e in spans)) if spans else (0, 0)
+
+
+def _deduplicate(drafts: list[Draft]) -> list[Draft]:
+    """One item per (event, grade, percent, arm, study): table values come first, so prose repeating a table
+    value adds nothing; an event without a frequency is kept once per drug (the patient's regimen covers a
+    background sentence naming one of its drugs)."""
+    kept: list[Draft] = []
+    for draft in drafts:
+        f = draft.fields
+        key = (f["event"], f["grade"], f["percent"], draft.qualifier, f["arm"], (f["study"] or "").lower())
+        duplicate = False
+        for k in kept:
+            g = k.fields
+            if (g["event"], g["grade"], g["percent"], k.qualifier, g["arm"], (g["study"] or "").lower()) == key or (
+                f["percent"] is None
+                and g["percent"] is None
+                and g["event"] == f["event"]
+                and _overlap(g["arm"], f["arm"])
+            ):
+                duplicate = True
+            if duplicate:
+                break
+        if not duplicate:
+            kept.append(draft)
+    return kept
+
+
+def _overlap(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    left, right = set(a.split(" + ")), set(b.split(" + "))
+    return left <= right or right <= left

@@ -1,0 +1,490 @@
+"""Efficacy outcomes: endpoint, measure, value, CI, p-value, arm, study, subgroup, from results prose and tables.
+
+A value (6.6 months, 57.1%, HR 0.43, 5 of 22; `result_values`) takes the nearest endpoint of its clause whose
+kind fits it: a duration endpoint takes months, a % only with a rate cue ('events', 'alive'). Endpoints are a
+lexicon (`lexicons/endpoints.json`) plus the abbreviations the text defines; one the text defines as something
+else ('progesterone receptor (PR)') is dropped. Paired values ('7.8 versus 3.2 months', '(9 and 8.9 months)',
+'from 59.1% to 68.1%') give one outcome per arm, in the order the text names the arms; ratios and differences
+belong to the experimental arm against the comparator (`study_context`). Hypothetical statements (hypotheses,
+sample-size assumptions) and landmark times ('at 36 months') are not results; a fact stated twice is one item.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import ensure_path, from_disk, to_disk
+
+from extractor.lexicons import load_json
+from extractor.nlp.extensions import abbreviations, set_extensions
+from extractor.nlp.result_doc import DocFacts, Draft, write_spans
+from extractor.nlp.result_values import (
+    NUM,
+    WORD_NUM,
+    PhraseIndex,
+    TextView,
+    Value,
+    find_values,
+    group_values,
+    parse_number,
+    unit_name,
+)
+from extractor.nlp.study_context import Anchor, Regimen, assign_arms
+
+SPANS_KEY = "outcomes"
+MAX_ENDPOINT_BEFORE = 220
+MAX_ENDPOINT_AFTER = 150
+
+
+@dataclass(frozen=True)
+class EndpointTerm:
+    name: str
+    kind: str  # time | response | event
+    strong: bool = True  # False for words that name an endpoint only when no explicit one is near ('died')
+
+
+@dataclass(frozen=True)
+class EndpointMention:
+    start: int
+    end: int
+    name: str
+    kind: str
+    strong: bool = True
+
+
+class EndpointLexicon:
+    """Endpoint terms and the cue patterns of `lexicons/endpoints.json`."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.terms = [
+            (term, EndpointTerm(e["name"], e["kind"], bool(e.get("strong", True))))
+            for e in data["endpoints"]
+            for term in e["terms"]
+        ]
+        self.cues = {name: re.compile(pattern, re.I) for name, pattern in data["cues"].items()}
+        self.response_rate: str = data.get("response_rate_abbreviation", "RR")
+        self.kinds = {term.name: term.kind for _, term in self.terms}
+        self.index = PhraseIndex(self.terms)
+
+    def find(
+        self, text: str, added: dict[str, str] | None = None, removed: set[str] | None = None
+    ) -> list[EndpointMention]:
+        """Mentions of the lexicon's terms, plus `added` abbreviations (short form -> endpoint name), minus the
+        `removed` surfaces (abbreviations the text defines as something else)."""
+        index = self.index
+        if added or removed:
+            terms = [(s, t) for s, t in self.terms if s not in (removed or set())]
+            terms += [
+                (short, EndpointTerm(name, self.kinds.get(name, "response"))) for short, name in (added or {}).items()
+            ]
+            index = PhraseIndex(terms)
+        return [EndpointMention(m.start, m.end, m.entry.name, m.entry.kind, m.entry.strong) for m in index.find(text)]
+
+
+@lru_cache(maxsize=1)
+def default_lexicon_data() -> dict[str, Any]:
+    return load_json("endpoints.json")
+
+
+def defined_abbreviations(doc: Doc, lexicon: EndpointLexicon) -> tuple[dict[str, str], set[str]]:
+    """Abbreviations the text defines: 'clinical benefit rate (CBR)' adds CBR; 'progesterone receptor (PR)'
+    removes the lexicon's PR (partial response) from this document."""
+    added: dict[str, str] = {}
+    removed: set[str] = set()
+    surfaces = {s for s, _ in lexicon.terms}
+    for short, long_form in abbreviations(doc):
+        found = lexicon.find(long_form.text)
+        if found and found[0].end - found[0].start >= len(long_form.text) - 6:
+            if short.text.isupper():
+                added[short.text] = found[0].name
+        elif short.text in surfaces:
+            removed.add(short.text)
+    return added, removed
+
+
+@Language.factory(
+    "extractor_outcomes",
+    requires=["doc.ents", "doc.sents"],
+    assigns=["doc.spans"],
+    default_config={"spans_key": SPANS_KEY, "lexicon": "default"},
+)
+class OutcomeExtractor:
+    """Sets doc.spans[spans_key]: one span per outcome, `span._.item` the Outcome fields."""
+
+    def __init__(self, nlp: Language, name: str, *, spans_key: str, lexicon: str | None) -> None:
+        set_extensions()
+        self.name, self.spans_key = name, spans_key
+        data = default_lexicon_data() if lexicon in ("default", None) else srsly.read_json(lexicon)
+        self.lexicon = EndpointLexicon(data)
+
+    @property
+    def cues(self) -> dict[str, re.Pattern[str]]:
+        return self.lexicon.cues
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+    def match(self, doc: Doc) -> list[Draft]:
+        facts = DocFacts.of(doc)
+        text = facts.view.text
+        endpoints = self.endpoints(doc, text)
+        primary = self._primary_endpoints(facts, endpoints)
+        values = find_values(text, self.cues)
+        drafts: list[Draft] = []
+        for start, end in facts.sentences:
+            if start >= facts.references_at:
+                break
+            if self.cues["hypothetical"].search(text[start:end]):
+                continue
+            inside = [v for v in values if start <= v.start < end]
+            if inside:
+                drafts.extend(self._read_sentence(facts, start, end, inside, endpoints, primary, len(drafts)))
+            drafts.extend(self._case_durations(facts, start, end))
+        return _deduplicate(drafts)
+
+    def endpoints(self, doc: Doc, text: str) -> list[EndpointMention]:
+        """Endpoint mentions: lexicon terms, abbreviations the text defines, and 'RR' printed before a %."""
+        found = self.lexicon.find(text, *defined_abbreviations(doc, self.lexicon))
+        rate = re.compile(rf"(?<![\w-]){re.escape(self.lexicon.response_rate)}(?=\s*{NUM}\s*%)")
+        found += [EndpointMention(m.start(), m.end(), "ORR", "response") for m in rate.finditer(text)]
+        return sorted(found, key=lambda e: e.start)
+
+    def _primary_endpoints(self, facts: DocFacts, endpoints: list[EndpointMention]) -> dict[str, str]:
+        """'met its primary endpoint of median progression-free survival': per study key."""
+        found: dict[str, str] = {}
+        for m in self.cues["primary"].finditer(facts.view.text):
+            after = [e for e in endpoints if m.end() <= e.start <= m.end() + 40 and e.strong]
+            anchor = facts.context.anchor_at(m.start())
+            if after and anchor is not None:
+                found.setdefault(anchor.key, after[0].name)
+        return found
+
+    def _clause(self, facts: DocFacts, start: int, end: int, first: int, last: int) -> tuple[int, int]:
+        """The clause around text[first:last] within its sentence: bounded by semicolons outside parentheses,
+        'while'/'whereas', and named study anchors (trials, cited authors)."""
+        text = facts.view.text
+        floor, ceiling = start, end
+        for m in re.finditer(r";|,\s*(?:while|whereas)\b", text[start:end]):
+            at = start + m.start()
+            if text[start:at].count("(") > text[start:at].count(")"):
+                continue
+            if at < first:
+                floor = start + m.end()
+            elif at >= last:
+                ceiling = min(ceiling, at)
+        for anchor in facts.context.anchors:
+            if anchor.own:
+                continue
+            if floor <= anchor.start < first:
+                floor = anchor.start
+            elif last < anchor.start < ceiling:
+                ceiling = anchor.start
+        return floor, ceiling
+
+    def _endpoint_for(
+        self,
+        facts: DocFacts,
+        group: list[Value],
+        others: list[Value],
+        endpoints: list[EndpointMention],
+        clause: tuple[int, int],
+    ) -> EndpointMention | None:
+        """The endpoint a value group measures: the nearest fitting one before it in its clause (a strong name
+        over a nearby weak word), else the first after it. A ratio after another ratio of the clause ('(RR 0.9),
+        and ... toxicity (RR 1.93)') does not reach back past it."""
+        floor, ceiling = clause
+        text, value, last = facts.view.text, group[0], group[-1].extent
+        share = re.match(r"\s*of\s+(?:the\s+)?", text[last:])
+        if share and any(e.start == last + share.end() for e in endpoints):
+            return None  # '70% of relapses' is a share of the endpoint's events, not its rate
+        rate_cue = bool(self.cues["rate"].search(text[floor:ceiling]))
+        appositives = [
+            (floor + m.start(), floor + m.end()) for m in self.cues["appositive"].finditer(text[floor:ceiling])
+        ]
+        ratios = [v.start for v in others if v.kind == "ratio"] if value.kind == "ratio" else []
+
+        def fits(e: EndpointMention) -> bool:
+            if any(lo <= e.start < hi for lo, hi in appositives):
+                return False
+            if value.kind == "time":
+                return e.kind == "time" and (e.strong or e.name == "OS")
+            if value.kind in ("percent", "count"):
+                return e.kind != "time" or (rate_cue and value.kind == "percent")
+            return True
+
+        before = [
+            e
+            for e in endpoints
+            if floor <= e.start
+            and e.end <= value.start
+            and value.start - e.end <= MAX_ENDPOINT_BEFORE
+            and fits(e)
+            and not self.cues["analysis_after"].match(text[e.end :])
+            and not self.cues["analysis_before"].search(text[max(0, e.start - 40) : e.start])
+            and not any(e.end <= r < value.start for r in ratios)
+        ]
+        strong_before = [e for e in before if e.strong]
+        if strong_before and not before[-1].strong and before[-1].start - strong_before[-1].end < 60:
+            return strong_before[-1]
+        if before:
+            return before[-1]
+        after = [e for e in endpoints if last <= e.start < ceiling and e.start - last <= MAX_ENDPOINT_AFTER and fits(e)]
+        strong_after = [e for e in after if e.strong]
+        return next(iter(strong_after or after), None)
+
+    def _read_sentence(
+        self,
+        facts: DocFacts,
+        start: int,
+        end: int,
+        values: list[Value],
+        endpoints: list[EndpointMention],
+        primary: dict[str, str],
+        pair_base: int,
+    ) -> list[Draft]:
+        text = facts.view.text
+        drafts: list[Draft] = []
+        previous_end = start
+        cited = bool(self.cues["citation"].search(text[start:end]))
+        for number, group in enumerate(group_values(values)):
+            first = group[0]
+            clause = self._clause(facts, start, end, first.start, group[-1].extent)
+            others = [v for v in values if v not in group]
+            endpoint = self._endpoint_for(facts, group, others, endpoints, clause)
+            anchor = facts.context.anchor_at(first.start)
+            if endpoint is None and first.kind == "ratio":
+                endpoint = self._fallback_endpoint(facts, anchor, endpoints, first, primary, clause)
+            if endpoint is None or self._survival_without(facts, endpoint, group):
+                previous_end = group[-1].extent
+                continue
+            names = self._endpoints_respectively(facts, group, endpoints, clause, endpoint)
+            measures = [self._measure(facts, v, group, endpoints, clause, previous_end, start, end) for v in group]
+            arms = assign_arms(
+                facts.context, text, facts.arms, group, measures, anchor, clause, previous_end, cited, others
+            )
+            for i, value in enumerate(group):
+                arm, comparator = arms[i]
+                fields = {
+                    "endpoint": names[i],
+                    "measure": measures[i],
+                    "value": value.value,
+                    "unit": value.unit,
+                    "ci_low": value.ci[1] if value.ci else None,
+                    "ci_high": value.ci[2] if value.ci else None,
+                    "ci_level": value.ci[0] if value.ci else None,
+                    "p_value": value.p_value,
+                    "arm": arm.label if arm else None,
+                    "comparator": comparator.label if comparator else None,
+                    "study": anchor.study if anchor else None,
+                    "subgroup": _subgroup(text, value, clause),
+                    "n": value.n,
+                }
+                lo = max(min(endpoint.start, value.start), clause[0])
+                pair = pair_base + number if len(group) > 1 else -1
+                drafts.append(Draft(fields, lo, value.extent, pair, not endpoint.strong))
+            previous_end = group[-1].extent
+        return drafts
+
+    def _survival_without(self, facts: DocFacts, endpoint: EndpointMention, group: list[Value]) -> bool:
+        """'survived fifteen months without transfusion' is a transfusion-free interval, not survival."""
+        return (
+            not endpoint.strong
+            and endpoint.name == "OS"
+            and bool(self.cues["free_interval_after"].match(facts.view.text[group[-1].extent :]))
+        )
+
+    def _endpoints_respectively(
+        self,
+        facts: DocFacts,
+        group: list[Value],
+        endpoints: list[EndpointMention],
+        clause: tuple[int, int],
+        endpoint: EndpointMention,
+    ) -> list[str]:
+        """'the partial response rate and the stable disease rate were 27% and 28%, respectively'."""
+        text = facts.view.text
+        if (
+            len(group) == 2
+            and group[0].order != "both"
+            and self.cues["respectively"].search(text[group[-1].end : clause[1]])
+        ):
+            named = [e for e in endpoints if clause[0] <= e.start and e.end <= group[0].start]
+            distinct = list(dict.fromkeys(e.name for e in named))
+            if len(distinct) >= 2:
+                return distinct[-2:]
+        return [endpoint.name] * len(group)
+
+    def _fallback_endpoint(
+        self,
+        facts: DocFacts,
+        anchor: Anchor | None,
+        endpoints: list[EndpointMention],
+        value: Value,
+        primary: dict[str, str],
+        clause: tuple[int, int],
+    ) -> EndpointMention | None:
+        """A ratio with no endpoint in its clause ('a more pronounced benefit ... (HR 0.65)') measures the
+        study's primary endpoint, else the last endpoint named earlier in the same paragraph."""
+        if any(clause[0] <= e.start < value.start for e in endpoints):
+            return None
+        if anchor is not None and anchor.key in primary:
+            return EndpointMention(value.start, value.start, primary[anchor.key], "time")
+        line_start = facts.view.text.rfind("\n", 0, value.start) + 1
+        earlier = [e for e in endpoints if line_start <= e.start < value.start and e.strong]
+        return earlier[-1] if earlier else None
+
+    def _measure(
+        self,
+        facts: DocFacts,
+        value: Value,
+        group: list[Value],
+        endpoints: list[EndpointMention],
+        clause: tuple[int, int],
+        previous_end: int,
+        sentence_start: int,
+        sentence_end: int,
+    ) -> str:
+        text = facts.view.text
+        if value.measure:
+            return value.measure
+        first = group[0]
+        offset = max(clause[0], previous_end, first.start - 30) if len(group) > 1 else max(clause[0], previous_end)
+        window = list(text[offset : first.start])
+        for e in endpoints:  # 'clinical benefit rate' names an endpoint, it is no 'benefit' cue
+            for i in range(max(e.start - offset, 0), min(e.end - offset, len(window))):
+                window[i] = " "
+        if self.cues["difference"].search("".join(window)) and not re.search(r"\b(?:from|to)\s+$", "".join(window)):
+            return "difference"
+        if value.kind == "percent":
+            return "rate"
+        if value.kind == "time":
+            if self.cues["median"].search(text[clause[0] : value.start]):
+                return "median"
+            return "duration" if self.cues["patient"].search(text[sentence_start:sentence_end]) else "median"
+        return "count"
+
+    def _case_durations(self, facts: DocFacts, start: int, end: int) -> list[Draft]:
+        """Case reports: 'Ten months after the treatment started, bone metastases worsened' -> TTP 10 months (DFS
+        when the line before speaks of adjuvant treatment), on the drug named before it."""
+        text = facts.view.text
+        sentence = text[start:end]
+        if not self.cues["case_progression"].search(sentence):
+            return []
+        pattern = re.compile(rf"(?P<num>{NUM}|{WORD_NUM})\s+(?P<unit>months?|years?|weeks?)\s+", re.I)
+        for m in pattern.finditer(sentence):
+            if not self.cues["case_start"].search(sentence[m.end() - 1 : m.end() + 80]):
+                continue
+            number = parse_number(m.group("num"))
+            if number is None:
+                continue
+            at = start + m.start()
+            previous = text[max(0, start - 400) : start]
+            endpoint = "DFS" if self.cues["adjuvant"].search(previous[-250:]) else "TTP"
+            drugs_here = [a for a in facts.arms if start <= a.start < end and a.names and a.start < at + 120]
+            earlier = [a for a in facts.arms if a.names and a.end <= start and start - a.end < 400]
+            arm = drugs_here[0] if drugs_here else (earlier[-1] if earlier else None)
+            unit = unit_name(m.group("unit"))
+            fields = {
+                "endpoint": endpoint,
+                "measure": "duration",
+                "value": number,
+                "unit": unit,
+                "ci_low": None,
+                "ci_high": None,
+                "ci_level": None,
+                "p_value": None,
+                "arm": Regimen(arm.names).label if arm else None,
+                "comparator": None,
+                "study": None,
+                "subgroup": None,
+                "n": None,
+            }
+            return [Draft(fields, at, end)]
+        return []
+
+    def set_annotations(self, doc: Doc, drafts: list[Draft]) -> None:
+        write_spans(doc, TextView.of(doc.text), drafts, self.spans_key)
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        to_disk(ensure_path(path), {"lexicon.json": lambda p: srsly.write_json(p, self.lexicon.data)}, exclude)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> OutcomeExtractor:
+        def read(p: Path) -> None:
+            self.lexicon = EndpointLexicon(srsly.read_json(p))
+
+        from_disk(ensure_path(path), {"lexicon.json": read}, exclude)
+        return self
+
+
+SUBGROUP = re.compile(
+    r"^\s*(?:in|for|among)\s+(?P<sub>(?:the\s+)?(?:patients|those|women|men|wild-type|subgroup)[^,;.()\[]{0,80})",
+    re.I,
+)
+
+
+SUBGROUP_BEFORE = re.compile(
+    r"\bin\s+(?P<sub>(?:patients|those|women|men)\s+(?:who|with|without|having)\b[^()]{0,100}?)[\s,]*\(\s*$", re.I
+)
+
+
+def _subgroup(text: str, value: Value, clause: tuple[int, int]) -> str | None:
+    """'3.8 months in patients with ESR1 mutations' -> 'patients with ESR1 mutations'; for a ratio also the
+    subgroup it follows: 'in those without visceral involvement (HR 0.48)'."""
+    m = SUBGROUP.match(text[value.extent : clause[1]])
+    if not m and value.kind == "ratio":
+        before = SUBGROUP_BEFORE.search(text[clause[0] : value.start])
+        return before.group("sub").strip() if before else None
+    if not m:
+        return None
+    sub = re.split(r"\s+(?:and|versus|vs\.?|compared)\s+", m.group("sub"))[0].strip()
+    qualifies = re.search(r"\b(?:with|without|who|having|aged|younger|older|wild-type|positive|negative)\b", sub)
+    return sub if qualifies else None
+
+
+def _deduplicate(drafts: list[Draft]) -> list[Draft]:
+    """A fact stated twice (abstract and results, table and prose) is one outcome: same endpoint, measure, value,
+    unit and study, and the same arm (or no arm on one side). A pair repeating an earlier pair's two values for
+    the same study and unit is dropped whole, whichever endpoint word the second statement used."""
+    kept: list[Draft] = []
+    pairs: dict[int, list[Draft]] = {}
+    for draft in drafts:
+        if draft.pair >= 0:
+            pairs.setdefault(draft.pair, []).append(draft)
+    seen_pairs: set[tuple[Any, ...]] = set()
+    seen_keys: set[tuple[Any, ...]] = set()
+    dropped: set[int] = set()
+    for pair, members in pairs.items():
+        f = members[0].fields
+        key = (tuple(sorted(m.fields["value"] for m in members)), f["unit"], (f["study"] or "").lower())
+        if (*key, f["endpoint"]) in seen_pairs or (*key, "") in seen_pairs or (members[0].weak and key in seen_keys):
+            dropped.add(pair)
+        seen_pairs.add((*key, f["endpoint"]))
+        seen_keys.add(key)
+        if members[0].weak:
+            seen_pairs.add((*key, ""))
+    for draft in drafts:
+        if draft.pair in dropped:
+            continue
+        f = draft.fields
+        same = [
+            k.fields
+            for k in kept
+            if (k.fields["endpoint"].lower(), k.fields["measure"], k.fields["value"], k.fields["unit"])
+            == (f["endpoint"].lower(), f["measure"], f["value"], f["unit"])
+            and (k.fields["study"] or "").lower() == (f["study"] or "").lower()
+            and k.fields["subgroup"] == f["subgroup"]
+        ]
+        if any(k["arm"] == f["arm"] or not k["arm"] or not f["arm"] for k in same):
+            continue
+        kept.append(draft)
+    return kept

@@ -1,0 +1,104 @@
+"""The Doc facts both result components (outcomes, adverse events) read, and how they write their spans.
+
+Both read the same `TextView` of the Doc text, its sentences, the drug and placebo mentions grouped into arm
+phrases, and the `StudyContext`. Items are drafted in view offsets and written as spans of the Doc; since
+spaCy keys `span._.item` by character offsets, a span whose offsets another item already holds is widened.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.attrs import IDX, SENT_START  # type: ignore[import-not-found]
+from spacy.tokens import Doc, Span
+
+from extractor.nlp.result_values import TextView
+from extractor.nlp.study_context import Agent, ArmMention, StudyContext, agents, arm_mentions
+
+REFERENCES = re.compile(r"(?m)^\s*(?:References|REFERENCES|Bibliography)\s*$")
+
+
+@dataclass
+class DocFacts:
+    view: TextView
+    context: StudyContext
+    arms: list[ArmMention]
+    sentences: list[tuple[int, int]]  # view offsets
+    references_at: int  # where the reference list starts (the text's end when there is none)
+    agents: list[Agent]
+
+    @classmethod
+    def of(cls, doc: Doc) -> DocFacts:
+        view = TextView.of(doc.text)
+        to_view = view.to_view
+        drugs = [Agent(to_view[e.start_char], to_view[e.end_char], e.kb_id_) for e in doc.ents if e.label_ == "DRUG"]
+        trials = [(to_view[s.start_char], to_view[s.end_char], s.kb_id_) for s in doc.spans.get("trials", [])]
+        found = agents(view.text, drugs)
+        refs = REFERENCES.search(view.text)
+        return cls(
+            view,
+            StudyContext.build(view.text, drugs, trials),
+            arm_mentions(view.text, found),
+            [(to_view[s], to_view[e]) for s, e in sentence_bounds(doc)],
+            refs.start() if refs else len(view.text),
+            found,
+        )
+
+
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """(start_char, end_char) of each sentence, read from token arrays (faster than iterating doc.sents)."""
+    if not len(doc):
+        return []
+    rows = doc.to_array([SENT_START, IDX])
+    starts = [int(idx) for i, (flag, idx) in enumerate(rows) if flag == 1 or i == 0]
+    return list(zip(starts, [*starts[1:], len(doc.text)], strict=True))
+
+
+@dataclass
+class Draft:
+    """An item before it becomes `span._.item`: its fields and evidence offsets in the view; `pair` links the
+    items of one paired statement."""
+
+    fields: dict[str, Any]
+    start: int
+    end: int
+    pair: int = -1
+    weak: bool = False  # the endpoint was read from a weak word ('died'): a repeated pair may name it better
+    qualifier: str | None = None  # '<' when '<1' was printed: not the same fact as a printed '1'
+
+
+def write_spans(doc: Doc, view: TextView, drafts: list[Draft], key: str) -> None:
+    """doc.spans[key] from drafts; an 'evidence' field in view offsets is mapped to Doc offsets."""
+    used = {(s.start_char, s.end_char) for group in doc.spans.values() for s in group}
+    spans = []
+    for draft in drafts:
+        start, end = view.doc_offsets(draft.start, draft.end)
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        span = unique_span(doc, span, used)
+        item = dict(draft.fields)
+        evidence = item.pop("evidence", None)
+        if evidence:
+            item["evidence"] = view.doc_offsets(*evidence)
+        span._.item = item
+        spans.append(span)
+    doc.spans[key] = spans
+
+
+def unique_span(doc: Doc, span: Span, used: set[tuple[int, int]]) -> Span:
+    """A span at offsets no other item holds: widened a token at a time (right first, then left)."""
+    start, end = span.start, span.end
+    for _ in range(12):
+        candidate = doc[start:end]
+        if (candidate.start_char, candidate.end_char) not in used:
+            break
+        if end < len(doc):
+            end += 1
+        elif start > 0:
+            start -= 1
+    candidate = doc[start:end]
+    used.add((candidate.start_char, candidate.end_char))
+    return candidate

@@ -1,0 +1,425 @@
+"""Result numbers as printed: values with their unit, CI, p-value and n, and the pairs that compare two arms.
+
+'6.6 months (95% CI: 5.59–7.61)', '57.1%', 'HR: 0.43; p < 0.001', '5 of 22 cases', '7.8 versus 3.2 months',
+'(9 and 8.9 months)', 'from 59.1% to 68.1%', '27% both arms'. Also the text these patterns read (`TextView`: PDF
+line-break hyphens inside words removed, ',1' read as '<1') and a longest-match phrase index over its words.
+Pure functions, no spaCy; the cue patterns that tell a landmark time or a schedule from a result are data
+(`lexicons/endpoints.json`) passed in by the caller.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+}  # fmt: skip
+NUM = r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:[.·]\d+)?|[.·]\d+)"
+WORD_NUM = r"(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")(?:\s+and\s+a\s+half)?"
+TIME_UNIT = r"(?:months?|mos?|weeks?|wks?|years?|yrs?|days?)"
+QUALIFIER = r"(?P<q>[<>≤≥]\s*|less than\s+|more than\s+)?"
+PERCENT = re.compile(rf"{QUALIFIER}(?P<num>{NUM})\s*%(?!\s*(?:CI|confidence))")
+TIME = re.compile(
+    rf"(?<![\w.,-]){QUALIFIER}(?P<num>{NUM}|(?i:{WORD_NUM}))(?P<sep>\s*-\s*|\s+)(?P<unit>{TIME_UNIT})\b", re.I
+)
+RATIO = re.compile(
+    rf"(?P<kw>\b(?i:hazards?\s+ratios?)|\bHR|\b(?i:odds\s+ratios?)|\bOR|\b(?i:risk\s+ratios?|relative\s+risks?)|\bRR)"
+    rf"(?:\s*[\[(](?:HR|OR|RR)[\])])?\s*(?:[:=,]|of|was|were)?\s*(?P<num>{NUM})(?![\d.·]|\s*%)"
+)
+COUNT = re.compile(rf"\b(?P<num>\d+|(?i:{WORD_NUM}))\s+of\s+(?P<total>\d+)\s+(?:cases|patients|subjects|women|men)\b")
+PAIR = re.compile(
+    rf"(?P<from>\bfrom\s+)?(?P<qa>[<>≤≥]\s*)?(?P<a>{NUM})\s*(?P<ua>%|{TIME_UNIT}\b)?\s*"
+    rf"(?P<sep>versus|vs\.?|and|to|compared with(?: only)?)\s+(?P<qb>[<>≤≥]\s*)?(?P<b>{NUM})\s*(?P<ub>%|{TIME_UNIT}\b)",
+    re.I,
+)
+BOTH = re.compile(rf"(?P<a>{NUM})\s*%\s*(?:in\s+)?both\s+(?:arms|groups)", re.I)
+CI = re.compile(
+    rf"(?P<level>\d{{2}}(?:\.\d)?)\s*%\s*(?:CI|(?i:confidence\s+interval))(?:\s*\[CI\])?\s*[:,=]?\s*"
+    rf"(?:\(|\[)?\s*(?P<lo>-?(?:{NUM}))\s*(?:–|-|—|to|;|,)\s*(?P<hi>-?(?:{NUM}))"
+    rf"|^\s*[\[(]\s*(?P<blo>-?(?:{NUM}))\s*(?:;|–|—|,|\bto\b)\s*(?P<bhi>-?(?:{NUM}))\s*[\])]"
+)
+P_VALUE = re.compile(r"\b[Pp]\s*(?:-value\s*)?(?P<op>[=<>≤≥])\s*(?P<num>\d*\.\d+(?:\s*[x×]\s*10\s*[-−]\s*\d+)?|[01])")
+N_BEFORE = re.compile(
+    rf"(?:\bn\s*=\s*(?P<n1>\d+)\s*[,;]\s*|(?P<n2>\d+|(?i:{WORD_NUM}))\s+(?:(?:patients?|cases|women|men|subjects)\s+)?\(\s*)$"
+)
+RATIO_MEASURES = {"h": "HR", "o": "OR", "r": "RR"}
+TIME_UNITS = {"mo": "months", "wk": "weeks", "yr": "years", "da": "days", "we": "weeks", "ye": "years"}
+
+
+def parse_number(text: str) -> float | None:
+    """'6.6' -> 6.6; '1,112' -> 1112; '·5' -> 0.5; 'fifteen' -> 15; 'one and a half' -> 1.5."""
+    text = text.strip().lower().replace("·", ".")
+    half = text.endswith("and a half")
+    word = text.removesuffix("and a half").strip()
+    if word in NUMBER_WORDS:
+        return NUMBER_WORDS[word] + (0.5 if half else 0.0)
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", text):
+        text = text.replace(",", "")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def parse_ci(text: str) -> tuple[float | None, float, float] | None:
+    """(level, low, high) of the first confidence interval in `text`: '95% CI 5.59–7.61', '(95% CI, 0.36–0.53)',
+    '95% CI: 0.38 to 0.52', or a bare bracket '[0.38; 0.52]' at the start (level unknown)."""
+    m = CI.search(text)
+    if not m:
+        return None
+    if m.group("level"):
+        low, high = parse_number(m.group("lo")), parse_number(m.group("hi"))
+        level: float | None = float(m.group("level"))
+    else:
+        low, high, level = parse_number(m.group("blo")), parse_number(m.group("bhi")), None
+    if low is None or high is None or low > high:
+        return None
+    return level, low, high
+
+
+def parse_p_value(text: str) -> str | float | None:
+    """'P = 0.03' -> 0.03 (a float when printed as equal); 'p < 0.001' -> '<0.001'; 'P < .0001' -> '<.0001'."""
+    m = P_VALUE.search(text)
+    if not m:
+        return None
+    number = re.sub(r"\s+", "", m.group("num"))
+    if m.group("op") == "=":
+        value = parse_number(number)
+        return value if value is not None and "x" not in number and "×" not in number else number
+    op = {"≤": "<", "≥": ">"}.get(m.group("op"), m.group("op"))
+    return f"{op}{number}"
+
+
+@dataclass
+class Value:
+    """One printed result number; `group` links the values of one paired statement, in text order."""
+
+    start: int
+    end: int
+    value: float
+    unit: str | None
+    kind: str  # time | percent | ratio | count
+    measure: str | None = None  # HR/OR/RR for ratios, count, difference
+    qualifier: str | None = None
+    n: int | None = None
+    ci: tuple[float | None, float, float] | None = None
+    p_value: str | float | None = None
+    group: int = -1
+    order: str = ""  # "from_to", "both", "same" (both values are one arm's: subgroups, differences)
+    extent: int = 0  # end of the value with its CI and p-value
+
+    def __post_init__(self) -> None:
+        self.extent = max(self.extent, self.end)
+
+
+def unit_name(raw: str | None) -> str | None:
+    """'%' or a plural time unit: 'mo' -> 'months', 'week' -> 'weeks'."""
+    if raw is None:
+        return None
+    if raw == "%":
+        return "%"
+    return TIME_UNITS.get(raw.lower()[:2], raw.lower())
+
+
+def _qualifier(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    raw = raw.strip().lower()
+    return "<" if raw in ("<", "≤", "less than") else ">"
+
+
+def parse_paired_values(text: str) -> list[tuple[Value, Value]]:
+    """'7.8 versus 3.2 months', '(9 and 8.9 months)', 'from 2.76 months to 6.83 months', '27% both arms':
+    two values sharing the second one's unit, in text order."""
+    pairs: list[tuple[Value, Value]] = []
+    for m in PAIR.finditer(text):
+        sep = m.group("sep").lower()
+        unit_a, unit_b = unit_name(m.group("ua")), unit_name(m.group("ub"))
+        if (unit_a and unit_a != unit_b) or (sep == "to" and not m.group("from")):
+            continue
+        a, b = parse_number(m.group("a")), parse_number(m.group("b"))
+        if a is None or b is None:
+            continue
+        kind = "percent" if unit_b == "%" else "time"
+        order = "from_to" if m.group("from") and sep == "to" else ""
+        pairs.append(
+            (
+                Value(
+                    m.start("a"),
+                    m.end("ua") if m.group("ua") else m.end("a"),
+                    a,
+                    unit_b,
+                    kind,
+                    qualifier=_qualifier(m.group("qa")),
+                    order=order,
+                ),
+                Value(m.start("b"), m.end("ub"), b, unit_b, kind, qualifier=_qualifier(m.group("qb")), order=order),
+            )
+        )
+    for m in BOTH.finditer(text):
+        number = parse_number(m.group("a"))
+        if number is not None:
+            pairs.append((Value(m.start(), m.end(), number, "%", "percent", order="both"),) * 2)
+    return pairs
+
+
+class _Taken:
+    """Character ranges already read as a value: a later, looser pattern does not read them again."""
+
+    def __init__(self) -> None:
+        self.ranges: list[tuple[int, int]] = []
+
+    def free(self, start: int, end: int) -> bool:
+        return not any(lo < end and start < hi for lo, hi in self.ranges)
+
+    def add(self, start: int, end: int) -> None:
+        self.ranges.append((start, end))
+
+
+def find_values(text: str, cues: dict[str, re.Pattern[str]]) -> list[Value]:
+    """Every result value in `text` with its CI, p-value and n; paired values share a group id. `cues` are the
+    patterns of `lexicons/endpoints.json` that tell a landmark time, a schedule or a threshold from a result.
+    Ratios are read first, then pairs, then single percentages, durations and counts."""
+    taken = _Taken()
+    values = _ratios(text, taken) + _pairs(text, taken, cues) + _singles(text, taken, cues)
+    values.sort(key=lambda v: (v.start, v.group))
+    for v in values:
+        _attach_statistics(text, v)
+    return values
+
+
+def _not_result(text: str, end: int, cues: dict[str, re.Pattern[str]]) -> bool:
+    """'5 days every 2 weeks', 'a 10% decrease', '5 years of follow-up': schedules and thresholds."""
+    after = text[end : end + 30]
+    return bool(cues["schedule_after"].match(after) or cues["threshold_after"].match(after))
+
+
+def _ratios(text: str, taken: _Taken) -> list[Value]:
+    """'HR 0.43', 'hazards ratio [HR] 0.45', 'odds ratio 1.4', and '(HR 0.24 for ... and 0.26 for ...)'."""
+    values: list[Value] = []
+    for m in RATIO.finditer(text):
+        number = parse_number(m.group("num"))
+        if number is None or number > 50:
+            continue
+        measure = RATIO_MEASURES[m.group("kw").lower()[0]]
+        values.append(Value(m.start(), m.end(), number, None, "ratio", measure))
+        taken.add(m.start(), m.end())
+        closing = text.find(")", m.end())
+        if not 0 <= closing - m.end() < 120:
+            continue
+        for extra in re.finditer(r"\band\s+(?P<num>\d*\.\d+)\b(?!\s*%)", text[m.end() : closing]):
+            more = parse_number(extra.group("num"))
+            if more is not None:
+                at = m.end() + extra.start("num")
+                values.append(Value(at, at + len(extra.group("num")), more, None, "ratio", measure, order="same"))
+                taken.add(at, at + len(extra.group("num")))
+    return values
+
+
+def _pairs(text: str, taken: _Taken, cues: dict[str, re.Pattern[str]]) -> list[Value]:
+    values: list[Value] = []
+    group = 0
+    for first, second in parse_paired_values(text):
+        if not (taken.free(first.start, first.end) and taken.free(second.start, second.end)):
+            continue
+        if first.kind == "time" and cues["timepoint"].search(text[max(0, first.start - 25) : first.start]):
+            continue
+        if _not_result(text, second.end, cues):
+            continue
+        group += 1
+        for v in (first, second) if first is not second else (first, replace(second)):
+            v.group = group
+            values.append(v)
+        taken.add(first.start, second.end)
+    return values
+
+
+def _singles(text: str, taken: _Taken, cues: dict[str, re.Pattern[str]]) -> list[Value]:
+    values: list[Value] = []
+    for m in PERCENT.finditer(text):
+        number = parse_number(m.group("num"))
+        if number is None or number > 100 or threshold(m.group("q"), text[max(0, m.start() - 20) : m.start()]):
+            continue
+        if taken.free(m.start("num"), m.end()) and not _not_result(text, m.end(), cues):
+            values.append(Value(m.start("num"), m.end(), number, "%", "percent", qualifier=_qualifier(m.group("q"))))
+            taken.add(m.start("num"), m.end())
+    for m in TIME.finditer(text):
+        number = parse_number(m.group("num"))
+        if number is None or not taken.free(m.start("num"), m.end()) or _not_result(text, m.end(), cues):
+            continue
+        if cues["timepoint"].search(text[max(0, m.start() - 25) : m.start()]):
+            continue
+        measure: str | None = None
+        if "-" in m.group("sep") or (not m.group("unit").lower().endswith("s") and number != 1):
+            # '6 month CBR', '6-month': an adjective, unless it is a gain ('a 6.9-month prolongation')
+            if not cues["difference_after"].match(text[m.end() : m.end() + 20]):
+                continue
+            measure = "difference"
+        unit = unit_name(m.group("unit"))
+        values.append(Value(m.start("num"), m.end(), number, unit, "time", measure, qualifier=_qualifier(m.group("q"))))
+        taken.add(m.start("num"), m.end())
+    for m in COUNT.finditer(text):
+        number = parse_number(m.group("num"))
+        if number is not None and taken.free(m.start(), m.end()):
+            values.append(Value(m.start(), m.end(), number, None, "count", "count", n=int(m.group("total"))))
+    return values
+
+
+def threshold(qualifier: str | None, before: str) -> bool:
+    """'LVEF ≤ 30%', 'a ≥ 25% narrowing': a bound in a definition, not a result ('(<1% versus 1%)' is one)."""
+    if not qualifier or qualifier.strip() in ("less than", "more than"):
+        return False
+    if qualifier.strip() in ("≤", "≥"):
+        return True
+    word = re.search(r"([A-Za-z]+)\s*$", before)
+    return word is not None and word.group(1).lower() not in (
+        "versus",
+        "vs",
+        "and",
+        "or",
+        "to",
+        "than",
+        "of",
+        "in",
+        "was",
+        "were",
+    )
+
+
+def _attach_statistics(text: str, value: Value) -> None:
+    """CI and p-value printed right after the value; n printed right before a percentage."""
+    after = text[value.end : value.end + 90]
+    stop = re.search(r"(?<!\d)[.;](?:\s|$)|\b(?:versus|vs)\b", after)
+    window = after[: stop.start()] if stop else after
+    ci_match = CI.search(window)
+    if ci_match and (ci_match.group("level") or ci_match.start() == 0):
+        value.ci = parse_ci(window)
+        value.extent = value.end + ci_match.end()
+    p_match = P_VALUE.search(after[:60])
+    between = after[: p_match.start()] if p_match else ""
+    if p_match and not re.search(rf"{NUM}\s*(?:%|{TIME_UNIT})|\b(?:HR|OR|RR)\b|ratio", between, re.I):
+        value.p_value = parse_p_value(after[:60])
+        value.extent = max(value.extent, value.end + p_match.end())
+    if value.kind == "percent" and value.n is None:
+        m = N_BEFORE.search(text[max(0, value.start - 30) : value.start])
+        if m:
+            count = parse_number(m.group("n1") or m.group("n2"))
+            value.n = int(count) if count is not None and count == int(count) else None
+
+
+def group_values(values: list[Value]) -> list[list[Value]]:
+    """Values of one paired statement (same group id), and a ratio with the ratios listed after it."""
+    groups: list[list[Value]] = []
+    for v in values:
+        if (v.group >= 0 and groups and groups[-1][0].group == v.group) or (
+            v.order == "same" and groups and groups[-1][0].kind == "ratio"
+        ):
+            groups[-1].append(v)
+        else:
+            groups.append([v])
+    return groups
+
+
+# --- the text the patterns read ------------------------------------------------------------------------------
+
+SOFT_HYPHEN = re.compile(r"(?<=[a-z])- (?=[a-z])")
+PDF_LESS_THAN = re.compile(r"(?<=[\s(]),(?=\d)")
+
+
+@dataclass
+class TextView:
+    """The Doc text with PDF line-break hyphens inside words removed ('progres- sion' -> 'progression') and ',1'
+    read as '<1' (a PDF artifact for '<'); `to_doc` maps every view offset back to the original text and
+    `to_view` the other way."""
+
+    text: str
+    to_doc: list[int]
+    to_view: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> TextView:
+        text = PDF_LESS_THAN.sub("<", text)  # same length: offsets unchanged
+        pieces: list[str] = []
+        to_doc: list[int] = []
+        to_view: list[int] = []
+        at = 0
+        for m in SOFT_HYPHEN.finditer(text):
+            pieces.append(text[at : m.start()])
+            to_view.extend(range(len(to_doc), len(to_doc) + m.start() - at))
+            to_doc.extend(range(at, m.start()))
+            to_view.extend((len(to_doc), len(to_doc)))
+            at = m.end()
+        pieces.append(text[at:])
+        to_view.extend(range(len(to_doc), len(to_doc) + len(text) - at + 1))
+        to_doc.extend(range(at, len(text) + 1))
+        return cls("".join(pieces), to_doc, to_view)
+
+    def doc_offsets(self, start: int, end: int) -> tuple[int, int]:
+        """Original-text offsets of the view range [start, end)."""
+        if end <= start:
+            return self.to_doc[start], self.to_doc[start]
+        return self.to_doc[start], self.to_doc[end - 1] + 1
+
+
+T = TypeVar("T")
+WORD = re.compile(r"[A-Za-z0-9]+(?:'s)?|/")
+
+
+@dataclass(frozen=True)
+class PhraseMatch(Generic[T]):
+    start: int
+    end: int
+    entry: T
+
+
+class PhraseIndex(Generic[T]):
+    """Longest match of phrases over words: a space and a hyphen between words are interchangeable, so
+    'skin-related toxicity', 'skin related toxicity' and 'progression- free' all match. Phrases with a capital
+    letter ('PFS', 'pCR') match case-sensitively and not inside a hyphenated or '+' form ('PD-L1', 'HR+')."""
+
+    def __init__(self, phrases: Iterable[tuple[str, T]]) -> None:
+        self.index: dict[str, list[tuple[tuple[str, ...], bool, T]]] = {}
+        for phrase, entry in phrases:
+            exact = any(c.isupper() for c in phrase)
+            # 'progression- free' reads 'progressionfree' once the line-break hyphen is gone
+            for variant in dict.fromkeys((phrase, phrase.replace("-", ""))):
+                words = tuple(WORD.findall(variant) if exact else (w.lower() for w in WORD.findall(variant)))
+                if words:
+                    self.index.setdefault(words[0].lower(), []).append((words, exact, entry))
+        for entries in self.index.values():
+            entries.sort(key=lambda e: -len(e[0]))
+
+    def find(self, text: str) -> list[PhraseMatch[T]]:
+        tokens = [(m.group(), m.start(), m.end()) for m in WORD.finditer(text)]
+        found: list[PhraseMatch[T]] = []
+        i = 0
+        while i < len(tokens):
+            hit = next((e for e in self.index.get(tokens[i][0].lower(), []) if _matches(text, tokens, i, e)), None)
+            if hit is None:
+                i += 1
+                continue
+            found.append(PhraseMatch(tokens[i][1], tokens[i + len(hit[0]) - 1][2], hit[2]))
+            i += len(hit[0])
+        return found
+
+
+def _matches(text: str, tokens: list[tuple[str, int, int]], i: int, entry: tuple[tuple[str, ...], bool, T]) -> bool:
+    words, exact, _ = entry
+    if i + len(words) > len(tokens):
+        return False
+    for k, word in enumerate(words):
+        token = tokens[i + k][0]
+        if (token if exact else token.lower()) != word:
+            return False
+        if k and not re.fullmatch(r"[\s-]*", text[tokens[i + k - 1][2] : tokens[i + k][1]]):
+            return False
+    if exact:
+        start, end = tokens[i][1], tokens[i + len(words) - 1][2]
+        if re.match(r"-\w|\+", text[end : end + 2]) or (start and text[start - 1] == "-"):
+            return False
+    return True

@@ -1,0 +1,194 @@
+"""Adverse events read by the pipeline from real seed snippets: frequencies, grades, arms, attributions, negation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from extractor import ArticleRecord
+from extractor.nlp.components.adverse_events import (
+    AdverseEventExtractor,
+    TermMatcher,
+    default_cues,
+    default_terms,
+    read_grade,
+)
+from extractor.nlp.pipeline import load_pipeline
+from extractor.nlp.result_values import TextView
+
+Row = tuple[str, str | None, float | None, int | None, str | None]  # event, grade, percent, n, drug-or-arm
+
+CASES: list[tuple[str, list[Row]]] = [
+    # 004_21708132cfbc400b.txt: n and % per term; 'each reported in one patient (1.4%)' covers the whole list
+    (
+        (
+            "The most frequently reported treatment-related side effect was fatigue (\nn = 14, 20.0%), "
+            "followed by skin-related toxicity (\nn = 6, 8.6%) and stomatitis (\nn = 4, 5.7%). Other "
+            "less common adverse events included diarrhea (\nn = 3, 4.3%), allergic reactions (\nn = "
+            "2, 2.9%), and hematologic toxicity (\nn = 1, 1.4%). Edema, pneumonitis, and hematologic "
+            "toxicity were each reported in one patient (1.4%)."
+        ),
+        [
+            ("fatigue", "all", 20.0, 14, None),
+            ("skin toxicity", "all", 8.6, 6, None),
+            ("stomatitis", "all", 5.7, 4, None),
+            ("diarrhea", "all", 4.3, 3, None),
+            ("allergic reaction", "all", 2.9, 2, None),
+            ("hematologic toxicity", "all", 1.4, 1, None),
+            ("edema", "all", 1.4, 1, None),
+            ("pneumonitis", "all", 1.4, 1, None),
+        ],
+    ),
+    # 004: negated ('no adverse events were reported') -> no item
+    ("Among the 70 patients included in the analysis, no adverse events were reported in 38 patients (54.3%).", []),
+    # 000_0a971266401ee98e.txt: 'it can result in ... including X, Y' attributes the list to the drug named before
+    (
+        (
+            "Despite the high efficacy of everolimus \nfor treating HR-positive advanced breast cancer, "
+            "it can \nresult in serious adverse effects, including intersti-\ntial pneumonia, infections, "
+            "stomatitis, delayed wound \n healing, and hyperglycemia"
+        ),
+        [
+            ("pneumonitis", None, None, None, "everolimus"),
+            ("infection", None, None, None, "everolimus"),
+            ("stomatitis", None, None, None, "everolimus"),
+            ("delayed wound healing", None, None, None, "everolimus"),
+            ("hyperglycemia", None, None, None, "everolimus"),
+        ],
+    ),
+    # 000: 'X often causes Y' and 'Y induced by X' are one fact
+    (
+        (
+            "Denosumab, a monoclonal antibody against receptor \nactivator of nuclear factor κB ligand, "
+            "often causes oste-\nonecrosis of the jaw, which is promoted by bone infection \n[13]. The "
+            "etiology of osteonecrosis of the jaw"
+        ),
+        [("osteonecrosis of the jaw", None, None, None, "denosumab")],
+    ),
+    # 000: a case event on the regimen the patient was taking (n=1, no drug attribution)
+    (
+        (
+            "Here, we report the case of a patient with recurrent breast cancer \nwho developed osteomyelitis "
+            "during the treatment with everolimus plus exemestane."
+        ),
+        [("osteomyelitis", None, None, 1, "everolimus + exemestane")],
+    ),
+    # 001_1fbf8c8289c92d00.txt: 'numbness, which was an adverse effect of docetaxel'
+    (
+        (
+            "After eight cycles of docetaxel, the patient was transitioned\nto hormone treatment, with "
+            "exemestane because numbness,\nwhich was an adverse effect of docetaxel"
+        ),
+        [("peripheral neuropathy", None, None, None, "docetaxel")],
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def records(extract: Callable[[str], ArticleRecord]) -> dict[str, ArticleRecord]:
+    return {text: extract(text) for text, _ in CASES}
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_adverse_events(records: dict[str, ArticleRecord], text: str, expected: list[Row]) -> None:
+    got = [(a.event, a.grade, a.percent, a.n, a.drug or a.arm) for a in records[text].adverse_events]
+    assert got == expected
+
+
+# 002_e5b7ac3fa1a98ba6.txt: pairs over the trial's arms, the sentence's grade, summary events, a count
+BOLERO_2 = (
+    "Everolimus\nIn the BOLERO-2 (exemestane + everolimus versus exemes-\n\ntane + placebo), "
+    "serious adverse events related to study treat-\n\nment were much more frequent in the everolimus "
+    "arm (12% \n\nversus 1%).17 Also, a higher percentage of patients discontinued \n\neverolimus "
+    "compared with placebo in the control group because \n\nof adverse events (19% versus 4%) "
+    "or withdrawal of consent \n\n(5% versus 2%). Seven deaths were attributed to treatment in "
+    "the \n\neverolimus arm. The most common grade 3 or 4 adverse events \n\nwere stomatitis "
+    "(8% versus 1%), anemia (6% versus ,1%), \n\ndyspnea (4% versus 1%), hyperglycemia (4% versus "
+    ",1%), \n\nfatigue (4% versus 1%), and pneumonitis (3% versus 0%)."
+)
+
+
+def test_trial_paragraph(extract: Callable[[str], ArticleRecord]) -> None:
+    got = [(a.event, a.grade, a.percent, a.n, a.arm, a.study) for a in extract(BOLERO_2).adverse_events]
+    assert got[:5] == [
+        ("serious adverse event", None, 12.0, None, "exemestane + everolimus", "BOLERO-2"),
+        ("serious adverse event", None, 1.0, None, "placebo + exemestane", "BOLERO-2"),
+        ("adverse event leading to discontinuation", None, 19.0, None, "exemestane + everolimus", "BOLERO-2"),
+        ("adverse event leading to discontinuation", None, 4.0, None, "placebo + exemestane", "BOLERO-2"),
+        ("treatment-related death", None, None, 7, "exemestane + everolimus", "BOLERO-2"),
+    ]
+    assert ("anemia", "3-4", 1.0, None, "placebo + exemestane", "BOLERO-2") in got  # ',1' read as '<1'
+    assert ("pneumonitis", "3-4", 0.0, None, "placebo + exemestane", "BOLERO-2") in got
+
+
+# 002: grades printed inside the parentheses; 'but not ... (<1% versus 1%)' prints a frequency, so it stays
+GRADES = (
+    "Several grade 3 toxicities were also \n\nmore frequent in the everolimus arm, and included "
+    "stomatitis \n\n(13% versus 1%), fatigue (12% versus 4%), diarrhea (4% \n\nversus 1%), hyperglycemia "
+    "(grade 3, 4% versus 2%; grade \n\n4, 2% versus 1%), and nausea (3% versus 1%), but not non-\n"
+    "\ninfectious pneumonitis (,1% versus 1%)."
+)
+
+
+def test_inner_grades(extract: Callable[[str], ArticleRecord]) -> None:
+    got = [(a.event, a.grade, a.percent) for a in extract(GRADES).adverse_events if a.event == "hyperglycemia"]
+    assert got == [("hyperglycemia", "3", 4.0), ("hyperglycemia", "3", 2.0), ("hyperglycemia", "4", 2.0), (
+        "hyperglycemia", "4", 1.0)]  # fmt: skip
+
+
+def test_table_rows(extract: Callable[[str], ArticleRecord]) -> None:
+    from tests.test_tables import TABLE_2
+
+    items = extract(TABLE_2).adverse_events
+    bolero_2 = [(a.event, a.grade, a.percent, a.arm) for a in items if a.study == "BOLERO-2" and a.event == "cough"]
+    assert bolero_2 == [
+        ("cough", "all", 26.0, "exemestane + everolimus"),
+        ("cough", "3-4", 1.0, "exemestane + everolimus"),
+        ("cough", "all", 12.0, "placebo + exemestane"),
+        ("cough", "3-4", 0.0, "placebo + exemestane"),
+    ]
+    # 4 rows x 5 studies x 2 arms x 2 grades, less the 'NR' cells (Diarrhea 4, Cough 12, Pneumonitis 4)
+    assert len(items) == 80 - 20 and all(a.span.text for a in items)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Grade 3–4", "3-4"),
+        ("grade 3 or 4 adverse events", "3-4"),
+        ("All grade", "all"),
+        ("grade ≥3", "≥3"),
+        ("grade 2", "2"),
+    ],
+)
+def test_read_grade(text: str, expected: str) -> None:
+    assert read_grade(text, re.compile(default_cues()["grade"], re.I)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Stomatitis/mucositis", ["stomatitis"]),  # 002, a table row label pairing two terms
+        ("mucositis/stomatitis (26% versus 4%)", ["stomatitis"]),  # 002
+        ("interstitial pneumonia, infections", ["pneumonitis", "infection"]),  # 000
+        ("hyperglycaemia and asthenia", ["hyperglycemia", "fatigue"]),
+        ("but not non- infectious pneumonitis", ["pneumonitis"]),  # 002, after the PDF line-break hyphen
+        ("mouth ulceration", ["mouth ulceration"]),
+    ],
+)
+def test_terms(text: str, expected: list[str]) -> None:
+    assert [t.event for t in TermMatcher(default_terms()).find(TextView.of(text).text)] == expected
+
+
+def test_round_trip_keeps_lexicon(tmp_path: Path) -> None:
+    nlp = load_pipeline()
+    component = nlp.get_pipe("extractor_adverse_events")
+    assert isinstance(component, AdverseEventExtractor)
+    component.to_disk(tmp_path / "ae")
+    rows_before = list(component.rows)
+    component.rows = []
+    component.from_disk(tmp_path / "ae")
+    assert component.rows == rows_before and component.matcher.find("stomatitis")
