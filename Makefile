@@ -50,3 +50,13 @@ bench: $(STAMP)
 
 clean:
 	rm -rf out bench.json .pytest_cache .mypy_cache .ruff_cache
+
+## Retrain the packaged NER model (src/extractor/models/ner_bc5cdr/) on BC5CDR train + devel from $(SHARED)/data:
+## CPU only, one thread, about 20-40 minutes on this 2-core machine; then print its BC5CDR test scores.
+.PHONY: train
+train: $(STAMP)
+	$(BIN)/python scripts/convert_bc5cdr.py $(SHARED)/data/bc5cdr/iob build/bc5cdr
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+	  $(BIN)/python -m spacy train pipelines/ner_bc5cdr.cfg --output build/ner_bc5cdr --gpu-id -1
+	$(BIN)/python -c "import spacy; spacy.load('build/ner_bc5cdr/model-last').to_disk('src/extractor/models/ner_bc5cdr', exclude=['vocab'])"
+	OMP_NUM_THREADS=1 $(BIN)/python -m extractor.external.bc5cdr_ner $(SHARED)/data/bc5cdr/iob/test.tsv

@@ -1,0 +1,196 @@
+"""The packaged BC5CDR model: it loads offline, finds chemicals and diseases in real sentences, and its output is
+combined with the drug lexicon by the documented rule (lexicon wins, guarded new drugs, a disease is no drug)."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Span
+
+from extractor.external.bc5cdr_ner import iob_entities, score
+from extractor.nlp.components.drugs import DrugLexicon
+from extractor.nlp.components.ner import (
+    ChemicalDiseaseNER,
+    combine,
+    is_new_drug_name,
+    load_packaged_model,
+    packaged_model_path,
+    word_pieces,
+)
+from extractor.nlp.pipeline import load_pipeline
+
+# The default pipeline's configuration, cut down to what the NER component reads (tokens, sentences, drugs).
+PIPELINE = ["extractor_paragraph_sentences", "sentencizer", "abbreviation_detector", "extractor_drugs", "extractor_ner"]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load_pipeline("default", {"nlp.pipeline": PIPELINE})
+
+
+@pytest.fixture(scope="module")
+def ner(nlp: Language) -> ChemicalDiseaseNER:
+    component = nlp.get_pipe("extractor_ner")
+    assert isinstance(component, ChemicalDiseaseNER)
+    return component
+
+
+def labelled(spans: list[Span], label: str) -> set[str]:
+    return {s.text for s in spans if s.label_ == label}
+
+
+# --- pure functions --------------------------------------------------------------------------------------------
+
+PIECES = [
+    ("everolimus-induced", ["everolimus", "-", "induced"]),
+    ("5-FU", ["5", "-", "FU"]),
+    ("0.5 mg/m2", ["0", ".", "5", "mg", "/", "m2"]),
+    ("Parkinson's", ["Parkinson", "'", "s"]),
+    ("α-tocopherol", ["α", "-", "tocopherol"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PIECES)
+def test_word_pieces_follow_the_bc5cdr_tokenization(text: str, expected: list[str]) -> None:
+    assert [text[s:e] for s, e in word_pieces(text)] == expected
+
+
+# train.tsv, first sentence: "Selegiline - induced postural hypotension in Parkinson ' s disease : ..."
+IOB_TAGS = ["B-Chemical", "O", "O", "B-Disease", "I-Disease", "O", "B-Disease", "I-Disease", "I-Disease", "I-Disease"]
+
+
+def test_iob_entities() -> None:
+    assert iob_entities(IOB_TAGS) == [(0, 1, "CHEMICAL"), (3, 5, "DISEASE"), (6, 10, "DISEASE")]
+    assert iob_entities(["O", "I-Chemical", "I-Disease"]) == [(1, 2, "CHEMICAL"), (2, 3, "DISEASE")]
+
+
+def test_score_is_exact_match_per_label() -> None:
+    gold = [{(0, 1, "CHEMICAL"), (3, 5, "DISEASE")}]
+    predicted = [{(0, 1, "CHEMICAL"), (3, 4, "DISEASE")}]
+    result = score(gold, predicted)
+    assert result["CHEMICAL"]["f1"] == 1.0
+    assert result["DISEASE"]["f1"] == 0.0
+    assert result["ALL"]["precision"] == 0.5
+
+
+NEW_DRUG_NAMES = [
+    ("capivasertib", True),  # INN stem -ib
+    ("Temsirolimus", True),  # -limus
+    ("estrogen", False),  # a hormone, no INN stem
+    ("glucose", False),  # stoplisted by the drug lexicon
+    ("everolimus", False),  # a lexicon surface: the lexicon decides
+    ("CDK4/6", False),  # not a name
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NEW_DRUG_NAMES)
+def test_new_drug_name_guards(text: str, expected: bool) -> None:
+    lexicon = DrugLexicon(synonyms={"everolimus": "everolimus"}, stoplist={"glucose"})
+    assert is_new_drug_name(text, lexicon) is expected
+
+
+# --- the packaged model ----------------------------------------------------------------------------------------
+
+
+def test_packaged_model_loads_without_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("network access in a test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    model = load_packaged_model()
+    assert model.pipe_labels["ner"] == ["CHEMICAL", "DISEASE"]
+
+
+def test_packaged_model_is_small() -> None:
+    files = [p for p in Path(packaged_model_path()).rglob("*") if p.is_file()]
+    assert sum(p.stat().st_size for p in files) < 20_000_000
+    assert (packaged_model_path() / "README.md").is_file()
+
+
+SENTENCES = [
+    # 000_0a971266401ee98e.txt, background (line-end hyphen as printed)
+    (
+        "result in serious adverse effects, including intersti-\ntial pneumonia, infections, stomatitis, delayed "
+        "wound \n healing, and hyperglycemia, because mTOR inhibition \nsuppresses basic cellular processes.",
+        set(),
+        {"stomatitis", "hyperglycemia"},
+    ),
+    # 002_e5b7ac3fa1a98ba6.txt, everolimus safety
+    (
+        "well known, and include stomatitis, noninfectious pneumoni-\n\ntis, infection, hyperglycemia, and "
+        "dyslipidemia. Everolimus ",
+        {"Everolimus"},
+        {"stomatitis", "hyperglycemia", "dyslipidemia"},
+    ),
+    # 002_e5b7ac3fa1a98ba6.txt, trials table
+    ("RAD001 plus carboplatin in breast cancer patients NCT01127763", {"RAD001", "carboplatin"}, {"breast cancer"}),
+]
+
+
+@pytest.mark.parametrize(("text", "chemicals", "diseases"), SENTENCES)
+def test_model_finds_chemicals_and_diseases(
+    nlp: Language, ner: ChemicalDiseaseNER, text: str, chemicals: set[str], diseases: set[str]
+) -> None:
+    predicted = ner.predict(nlp.make_doc(text))
+    assert chemicals <= labelled(predicted, "CHEMICAL")
+    assert diseases <= labelled(predicted, "DISEASE")
+
+
+# --- the combination rule --------------------------------------------------------------------------------------
+
+
+def test_lexicon_wins_on_overlap(nlp: Language) -> None:
+    # 002_e5b7ac3fa1a98ba6.txt: the model says CHEMICAL "RAD001"; the lexicon names it everolimus
+    doc = nlp("RAD001 plus carboplatin in breast cancer patients NCT01127763")
+    assert {(e.text, e.kb_id_) for e in doc.ents if e.label_ == "DRUG"} == {
+        ("RAD001", "everolimus"),
+        ("carboplatin", "carboplatin"),
+    }
+    assert [s.text for s in doc.spans["diseases"]] == ["breast cancer"]
+
+
+NO_LEXICON = [
+    # 002_e5b7ac3fa1a98ba6.txt: both are drugs (rapamycin = sirolimus), both end in an INN stem
+    ("is rapamycin. Temsirolimus is administered either orally or ", {"rapamycin", "temsirolimus"}),
+    # 001_1fbf8c8289c92d00.txt: a chemical (a hormone) that is no drug
+    ("invasive lobular carcinoma that was positive for estrogen", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "drugs"), NO_LEXICON)
+def test_model_only_chemical_becomes_a_drug_when_it_looks_like_one(
+    nlp: Language, ner: ChemicalDiseaseNER, text: str, drugs: set[str]
+) -> None:
+    doc = nlp.make_doc(text)
+    predicted = ner.predict(doc)
+    assert labelled(predicted, "CHEMICAL")  # the model sees a chemical either way
+    ents, _ = combine(doc, predicted, DrugLexicon())  # a lexicon that knows none of them
+    assert {e.kb_id_ for e in ents if e.label_ == "DRUG"} == drugs
+
+
+def test_a_disease_is_never_a_drug(nlp: Language, ner: ChemicalDiseaseNER) -> None:
+    # 002_e5b7ac3fa1a98ba6.txt; as if the lexicon listed "stomatitis" as a drug surface
+    doc = nlp.make_doc("well known, and include stomatitis, noninfectious pneumoni-\n\ntis")
+    stomatitis = next(t.i for t in doc if t.text == "stomatitis")
+    doc.ents = [Span(doc, stomatitis, stomatitis + 1, label="DRUG", kb_id="stomatitis")]
+    ents, diseases = combine(doc, ner.predict(doc), DrugLexicon(synonyms={"stomatitis": "stomatitis"}))
+    assert "stomatitis" in {s.text for s in diseases}
+    assert not [e for e in ents if e.label_ == "DRUG"]
+
+
+def test_component_round_trip(nlp: Language, ner: ChemicalDiseaseNER, tmp_path: Path) -> None:
+    text = "RAD001 plus carboplatin in breast cancer patients NCT01127763"
+    ner.to_disk(tmp_path / "ner")
+    restored = ChemicalDiseaseNER(
+        nlp, "extractor_ner", model="default", diseases_key="diseases", drug_component="extractor_drugs"
+    )
+    restored.model = spacy.blank("en")  # from_disk must bring the trained model back
+    restored.from_disk(tmp_path / "ner")
+    doc = nlp.make_doc(text)
+    assert [(s.start, s.end, s.label_) for s in restored.predict(doc)] == [
+        (s.start, s.end, s.label_) for s in ner.predict(doc)
+    ]
