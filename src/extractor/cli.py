@@ -47,17 +47,38 @@ def _err(message: str) -> None:
 @app.command("run")
 def run_cli(
     inputs: Annotated[list[Path], typer.Argument(help="files or folders (searched recursively)")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="output folder: records.jsonl, errors.jsonl")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="output folder: records.jsonl, errors.jsonl, manifest.json")],
     pipeline: PipelineOpt = "default",
     no_text: NoTextOpt = False,
     max_pages: MaxPagesOpt = None,
+    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, help="processes (default: cores)")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.01, help="seconds one document may take")] = 300.0,
+    max_memory_mb: Annotated[int, typer.Option("--max-memory-mb", min=64, help="memory one document may use")] = 2048,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl; parquet or duckdb add SQL-ready tables")] = "jsonl",
+    backend: Annotated[str, typer.Option("--backend", help="local (process pool) or dask")] = "local",
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, for dask")] = None,
 ) -> None:
-    """Extract every article under INPUTS into OUT/records.jsonl (one line each, input order)."""
-    from extractor.batch.runner import run
+    """Extract every article under INPUTS into OUT/records.jsonl (one line each, input order).
+
+    Runs in parallel; run it again with the same OUT to resume after an interruption."""
+    import signal
+
+    from pydantic import ValidationError
+
+    from extractor.batch.runner import RunSettings, run
 
     options = _options(pipeline, no_text, max_pages)
     try:
-        summary = run(inputs, out, options)
+        given = {"workers": workers, "timeout": timeout, "max_memory_mb": max_memory_mb, "format": fmt}
+        given |= {"backend": backend, "scheduler": scheduler}
+        settings = RunSettings(**{k: v for k, v in given.items() if v is not None})
+    except ValidationError as err:
+        first = err.errors()[0]
+        hint = "--" + str(first["loc"][0]).replace("_", "-") if first["loc"] else None
+        raise typer.BadParameter(first["msg"], param_hint=hint) from None
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop like Ctrl-C: workers are shut down
+    try:
+        summary = run(inputs, out, options, settings=settings)
     except ExtractorError as err:
         _err(f"error: {err}")
         raise typer.Exit(2) from None
@@ -103,7 +124,9 @@ def eval_cli(
 
 @app.command("eval-pdf")
 def eval_pdf_cli(
-    data_dir: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="pdfs_clinical folder with its ground truth")],
+    data_dir: Annotated[
+        Path, typer.Argument(exists=True, file_okay=False, help="pdfs_clinical folder with its ground truth")
+    ],
     backend: Annotated[str, typer.Option("--pdf-backend", help="pdfium (default) or pdfplumber")] = "pdfium",
     as_json: Annotated[bool, typer.Option("--json", help="print the scores as JSON")] = False,
 ) -> None:
@@ -125,6 +148,22 @@ def schema_cli(
     target = out / "article_record.schema.json"
     target.write_text(json_schema_text(), encoding="utf-8")
     _err(f"wrote {target}")
+
+
+@app.command("render")
+def render_cli(
+    records: Annotated[Path, typer.Argument(exists=True, help="records.jsonl or the output folder of a run")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="folder for the review pages and their index.html")],
+) -> None:
+    """Write a self-contained HTML review page per article: evidence highlighted in the text, items beside it."""
+    from extractor.frames import read_records
+    from extractor.render import write_pages
+
+    written, skipped = write_pages(read_records(records), out)
+    for message in skipped:
+        _err(f"skipped: {message}")
+    _err(f"wrote {len(written)} review pages and {out / 'index.html'}")
+    raise typer.Exit(1 if skipped else 0)
 
 
 def main() -> None:

@@ -1,0 +1,255 @@
+"""Throughput and memory of `extractor run`, against the floors a pipeline cannot beat (`make bench`).
+
+Builds corpora in a temporary folder by repeating the bundled texts (corpus/seeds/*.txt) and PDFs
+(corpus/pdfs/*.pdf, when present) to a fixed size, then measures in one go:
+
+- the full pipeline (`extractor run`, in a subprocess so memory is its own): documents/s, pages/s, words/s;
+- the floors over the same inputs: a bare spaCy tokenizer (`spacy.blank("en")`) over the normalized texts,
+  and a bare PDF text pass (pypdfium2 `get_text_range`) over the PDFs;
+- the speed-up of 2 workers over 1, peak RSS per worker, RSS growth from the 1x to the Nx corpus;
+- the Dask backend (a LocalCluster of 2 single-thread worker processes) against the local pool of 2.
+
+Rates use the extraction phase (after every worker has loaded the pipeline); wall times, startup included,
+are reported next to them. Writes everything to --out (JSON). A benchmark, not a test: nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import itertools
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CLI = [sys.executable, "-c", "from extractor.cli import main; main()"]
+
+
+def build_corpus(sources: list[Path], count: int, folder: Path) -> list[Path]:
+    """`count` files cycling over `sources` (copies keep their suffix; names keep input order stable)."""
+    folder.mkdir(parents=True)
+    paths = []
+    for i, source in zip(range(count), itertools.cycle(sources), strict=False):
+        target = folder / f"{i:05d}_{source.name}"
+        shutil.copyfile(source, target)
+        paths.append(target)
+    return paths
+
+
+def extract_run(inputs: Path, out: Path, *args: str) -> dict[str, Any]:
+    """One `extractor run` in a subprocess; returns its manifest."""
+    command = [*CLI, "run", str(inputs), "-o", str(out), *args]
+    load = os.getloadavg()[0]
+    cpu_before = _children_cpu()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    manifest_path = out / "manifest.json"
+    manifest: dict[str, Any] = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    if done.returncode not in (0, 1) or manifest.get("status") != "complete":
+        raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr}")
+    return manifest | {"bench": {"cpu_seconds": _children_cpu() - cpu_before, "load_before": load}}
+
+
+def _children_cpu() -> float:
+    """CPU seconds of finished child processes, workers included (the CLI waits for its workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def rates(manifest: dict[str, Any], docs: int, words: int, pages: int) -> dict[str, Any]:
+    timings = manifest["timings"]
+    busy = timings["extract_seconds"] or float("nan")
+    return {
+        "docs": docs,
+        "workers": manifest["workers"],
+        "docs_per_s": docs / busy,
+        "words_per_s": words / busy,
+        "pages_per_s": pages / busy if pages else None,
+        "extract_seconds": busy,
+        "startup_seconds": timings["startup_seconds"],
+        "wall_seconds": timings["seconds"],
+        "peak_rss_mb_worker": manifest["peak_rss_mb"]["worker"],
+        "peak_rss_mb_main": manifest["peak_rss_mb"]["main"],
+        "errors": manifest["counts"]["errors"],
+        # CPU seconds per wall second of the whole run: near 1 per worker when the cores are free for it;
+        # much lower means other processes took the cores (see load_before, the 1-minute load average).
+        "cores_used": manifest["bench"]["cpu_seconds"] / timings["seconds"],
+        "load_before": manifest["bench"]["load_before"],
+    }
+
+
+def timed(work: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
+
+
+def tokenizer_floor(texts: list[str]) -> dict[str, float]:
+    import spacy
+
+    tokenizer = spacy.blank("en").tokenizer
+    words = sum(len(t.split()) for t in texts)
+    timed(lambda: [tokenizer(t) for t in texts])  # warm the lexeme cache, as a worker's is after a few documents
+    seconds = timed(lambda: [tokenizer(t) for t in texts])
+    return {"words": words, "seconds": seconds, "words_per_s": words / seconds}
+
+
+def pdf_floor(pdfs: list[Path]) -> dict[str, float]:
+    import pypdfium2
+
+    def read_all() -> int:
+        pages = 0
+        for path in pdfs:
+            document = pypdfium2.PdfDocument(path)
+            for page in document:
+                page.get_textpage().get_text_range()
+                pages += 1
+            document.close()
+        return pages
+
+    started = time.perf_counter()
+    pages = read_all()
+    seconds = time.perf_counter() - started
+    return {"pages": pages, "seconds": seconds, "pages_per_s": pages / seconds}
+
+
+def normalized_texts(paths: list[Path]) -> list[str]:
+    """What the pipeline tokenizes: the ingest's normalized text of each input (computed once per source)."""
+    from extractor.ingest import load_document
+
+    cache: dict[str, str] = {}
+    for path in paths:
+        key = path.name.split("_", 1)[1]
+        if key not in cache:
+            cache[key] = load_document(path).text
+    return [cache[path.name.split("_", 1)[1]] for path in paths]
+
+
+def pdf_sources(folder: Path) -> tuple[list[Path], str | None]:
+    if importlib.util.find_spec("extractor.ingest.pdf") is None:
+        return [], "PDF ingest (extractor.ingest.pdf) is not in this checkout"
+    pdfs = sorted(folder.glob("*.pdf"))
+    return pdfs, None if pdfs else f"no PDFs in {folder}"
+
+
+def dask_run(inputs: Path, out: Path, workers: int) -> dict[str, Any]:
+    from distributed import LocalCluster
+
+    options = {"n_workers": workers, "threads_per_worker": 1, "processes": True, "host": "127.0.0.1"}
+    options["dashboard_address"] = None  # no dashboard; its HTTP server stays on the loopback host
+    with LocalCluster(**options) as cluster:  # type: ignore[no-untyped-call]
+        return extract_run(inputs, out, "--backend", "dask", "--scheduler", cluster.scheduler_address)
+
+
+def text_report(work: Path, small: list[Path], large: list[Path], scale: int, dask: bool) -> dict[str, Any]:
+    """Full pipeline vs the tokenizer floor; 1 vs 2 workers; 1x vs scale x; Dask vs the local pool
+    (run right after the local 2-worker run, so both see the same code and lexicons)."""
+    floor = tokenizer_floor(normalized_texts(small))
+    words = int(floor["words"])
+    one = rates(extract_run(work / "text_1x", work / "out_w1", "--workers", "1"), len(small), words, 0)
+    two = rates(extract_run(work / "text_1x", work / "out_w2", "--workers", "2"), len(small), words, 0)
+    report: dict[str, Any] = {"floor_tokenizer": floor}
+    if dask:
+        on_dask = rates(dask_run(work / "text_1x", work / "out_dask", 2), len(small), words, 0)
+        on_dask.pop("cores_used")  # the Dask workers are not children of the client process: not measured
+        local_bytes = (work / "out_w2" / "records.jsonl").read_bytes()
+        on_dask["identical_to_local"] = (work / "out_dask" / "records.jsonl").read_bytes() == local_bytes
+        report["dask"] = on_dask
+        report["dask_overhead_percent"] = 100 * (on_dask["extract_seconds"] / two["extract_seconds"] - 1)
+    big_run = extract_run(work / "text_large", work / "out_large", "--workers", "2")
+    big = rates(big_run, len(large), words * scale, 0)
+    report["pipeline_text"] = {"workers_1": one, "workers_2": two, f"workers_2_{scale}x": big}
+    report["pipeline_vs_tokenizer"] = one["words_per_s"] / floor["words_per_s"]
+    report["speedup_2_over_1"] = one["extract_seconds"] / two["extract_seconds"]
+    report["peak_rss_mb_per_worker"] = max(run["peak_rss_mb_worker"] for run in (one, two, big))
+    report["rss_growth_percent"] = {
+        role: 100 * (big[f"peak_rss_mb_{role}"] / two[f"peak_rss_mb_{role}"] - 1) for role in ("worker", "main")
+    }
+    return report
+
+
+def pdf_report(work: Path, folder: Path, count: int) -> dict[str, Any]:
+    """Full pipeline pages/s vs a bare pdfium text pass over the same PDFs, both in one process."""
+    pdfs, why_not = pdf_sources(folder)
+    if not pdfs:
+        return {"pipeline_pdf": {"skipped": why_not}}
+    corpus = build_corpus(pdfs, count, work / "pdf_1x")
+    floor = pdf_floor(corpus)
+    words = sum(len(t.split()) for t in normalized_texts(corpus))
+    pdf = rates(
+        extract_run(work / "pdf_1x", work / "out_pdf", "--workers", "1"), len(corpus), words, int(floor["pages"])
+    )
+    return {
+        "floor_pdf": floor,
+        "pipeline_pdf": pdf,
+        "pipeline_vs_pdf_text": (pdf["pages_per_s"] or 0) / floor["pages_per_s"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=Path("bench.json"))
+    parser.add_argument("--docs", type=int, default=40, help="text documents in the 1x corpus")
+    parser.add_argument("--scale", type=int, default=10, help="the large corpus is this many times the 1x one")
+    parser.add_argument("--pdf-docs", type=int, default=20, help="PDF documents in the PDF corpus")
+    parser.add_argument("--pdfs", type=Path, default=ROOT / "corpus" / "pdfs", help="folder of PDFs to repeat")
+    parser.add_argument("--no-dask", action="store_true", help="skip the Dask comparison")
+    args = parser.parse_args()
+    report: dict[str, Any] = {"settings": {k: str(v) for k, v in vars(args).items()}}
+    seeds = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
+    dask = not args.no_dask and importlib.util.find_spec("distributed") is not None
+    with tempfile.TemporaryDirectory(prefix="extractor-bench-") as tmp:
+        work = Path(tmp)
+        small = build_corpus(seeds, args.docs, work / "text_1x")
+        large = build_corpus(seeds, args.docs * args.scale, work / "text_large")
+        report |= text_report(work, small, large, args.scale, dask)
+        report |= pdf_report(work, args.pdfs, args.pdf_docs)
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print_summary(report)
+
+
+def print_summary(report: dict[str, Any]) -> None:
+    text = report["pipeline_text"]
+    one, two = text["workers_1"], text["workers_2"]
+    floor = report["floor_tokenizer"]
+    lines = [
+        f"full pipeline, 1 worker : {one['docs_per_s']:8.2f} docs/s {one['words_per_s']:10.0f} words/s "
+        f"(cores used {one['cores_used']:.2f}, load before {one['load_before']:.1f})",
+        f"full pipeline, 2 workers: {two['docs_per_s']:8.2f} docs/s {two['words_per_s']:10.0f} words/s "
+        f"(cores used {two['cores_used']:.2f}, load before {two['load_before']:.1f})",
+        f"bare tokenizer (floor)  : {floor['words_per_s']:10.0f} words/s "
+        f"-> pipeline/tokenizer {report['pipeline_vs_tokenizer']:.3f} (target >= 0.25)",
+        f"speed-up 2 workers vs 1 : {report['speedup_2_over_1']:.2f}x (target >= 1.7)",
+        f"peak RSS per worker     : {report['peak_rss_mb_per_worker']:.0f} MB (target <= 600)",
+        "RSS growth 1x -> large  : worker {worker:+.1f}%, main {main:+.1f}% (target < 10%)".format(
+            **report["rss_growth_percent"]
+        ),
+    ]
+    pdf = report["pipeline_pdf"]
+    if "skipped" in pdf:
+        lines.append(f"PDF                     : skipped ({pdf['skipped']})")
+    else:
+        lines.append(
+            f"PDF pipeline            : {pdf['pages_per_s']:.2f} pages/s vs bare pdfium "
+            f"{report['floor_pdf']['pages_per_s']:.2f} -> {report['pipeline_vs_pdf_text']:.3f} (target >= 0.5)"
+        )
+    if "dask" in report:
+        dask = report["dask"]
+        lines.append(
+            f"Dask (2 workers)        : {dask['docs_per_s']:.2f} docs/s, "
+            f"overhead {report['dask_overhead_percent']:+.1f}% vs the local pool, "
+            f"identical output: {dask['identical_to_local']}"
+        )
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
