@@ -194,6 +194,12 @@ class ArticleRecord(_Model):
         """Items per category, for summaries."""
         return {name: len(getattr(self, name)) for name in CATEGORIES}
 
+    def _repr_html_(self) -> str:
+        """Jupyter's rich display: a compact summary (render.py; imported here lazily, it imports this module)."""
+        from extractor.render import summary_html
+
+        return summary_html(self)
+
 
 CATEGORIES = ("drugs", "doses", "outcomes", "adverse_events", "lab_values", "trials")
 
