@@ -45,6 +45,7 @@ import pypdfium2.raw as pdfium_c
 from extractor.errors import PdfError, Warn
 from extractor.ingest.clean import SourceLine, lay_out
 from extractor.ingest.document import Document, SourceInfo
+from extractor.ingest.pdf_front import read_front
 from extractor.ingest.sections import caption_kind
 from extractor.record import SourceFormat
 
@@ -123,7 +124,7 @@ def read_pdf(path: Path, data: bytes, *, max_pages: int | None = None, backend: 
         sections=layout.sections,
         offset_map=layout.offset_map,
         warnings=warnings,
-        metadata={"table_regions": layout.table_regions},
+        metadata={"table_regions": layout.table_regions, "pdf_front": read_front(data)},
     )
 
 

@@ -1,0 +1,180 @@
+"""A PDF's first page as front matter: the title block by font size, every line with its size, the info dictionary.
+
+The body reader (`pdf.py`) keeps text in reading order and drops running heads; the metadata a first page states
+lives partly in what it drops (the journal line above "Volume 2016, Article ID ...") and in what plain text loses
+(the title is the largest type on the page). This module reads page 1 again, on its own, and returns plain data:
+
+- ``lines``: page-1 text lines top to bottom (pdfium's line breaks, also cut where the baseline jumps), each with
+  its type size: the median height of its characters' boxes, in points;
+- ``title``: the topmost block of consecutive lines set in the page's largest type (within 8 %), bigger than the
+  body text, in the upper 60 % of the page, with article-category banners ("Research Article", "Case Report",
+  "R E V I E W Open Access") removed; None when no block qualifies;
+- ``info_title`` / ``info_subject``: the PDF document-information entries, as written by the producer (often
+  a file name such as "7245947.dvi"; the metadata rules check them before use).
+
+Nothing here raises: a page that cannot be read gives empty front matter.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+_SIZE_TOLERANCE = 0.92  # lines at least this share of the largest size belong to the title type
+_BODY_MARGIN = 1.15  # the title type is at least this much larger than the page's median type
+_TITLE_ZONE = 0.6  # the title block starts in this upper share of the page
+_LINE_GAP = 1.0  # lines of one block are at most this many type sizes apart (white space between them)
+_BANNER_WORDS = (
+    "research|original|clinical|review|systematic|case|cases|report|reports|study|studies|article|articles|paper"
+    "|brief|short|rapid|communication|communications|letter|letters|editorial|commentary|perspective|perspectives"
+    "|opinion|correspondence|note|notes|series|protocol|methodology|methods|technical|special|issue|invited"
+    "|mini|meta-analysis|hypothesis|openaccess|open|access|free|full|text|highlights|originalarticle"
+)
+_BANNER = re.compile(rf"(?:{_BANNER_WORDS})+", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class FrontLine:
+    text: str
+    size: float
+    top: float
+    bottom: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "size": round(self.size, 2), "top": round(self.top, 1)}
+
+
+def is_banner(line: str) -> bool:
+    """An article-category label set above a title: 'Research Article', 'Clinical Study', 'R E V I E W Open
+    Access' (letter-spaced), 'Case Report' — category words only, spaces ignored."""
+    squeezed = re.sub(r"[\s:|•·/-]+", "", line)
+    return bool(squeezed) and len(line.split()) <= 12 and _BANNER.fullmatch(squeezed) is not None
+
+
+def read_front(data: bytes) -> dict[str, Any]:
+    """Front matter of page 1 (see the module docstring); {} when the PDF or its first page cannot be read."""
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return {}
+    try:
+        info = pdf.get_metadata_dict()
+        if len(pdf) == 0:
+            return {}
+        page = pdf[0]
+        try:
+            height = page.get_height()
+            textpage = page.get_textpage()
+            lines = page_lines(textpage, height)
+            textpage.close()
+        finally:
+            page.close()
+    except Exception:  # a malformed page must never cost the document its body text
+        return {}
+    finally:
+        pdf.close()
+    return {
+        "title": title_block(lines, height),
+        "lines": [line.to_dict() for line in lines],
+        "info_title": (info.get("Title") or "").strip() or None,
+        "info_subject": (info.get("Subject") or "").strip() or None,
+    }
+
+
+def page_lines(textpage: pdfium.PdfTextPage, page_height: float) -> list[FrontLine]:
+    """The page's text lines, top to bottom, each with the median height of its characters."""
+    handle = textpage.raw
+    count = pdfium_c.FPDFText_CountChars(handle)
+    box = pdfium_c.FS_RECTF()
+    lines: list[FrontLine] = []
+    chars: list[str] = []
+    heights: list[float] = []
+    tops: list[float] = []
+    bottoms: list[float] = []
+
+    def flush() -> None:
+        text = " ".join("".join(chars).split())
+        if text and heights:
+            lines.append(FrontLine(text, statistics.median(heights), min(tops), max(bottoms)))
+        chars.clear()
+        heights.clear()
+        tops.clear()
+        bottoms.clear()
+
+    for i in range(count):
+        code = pdfium_c.FPDFText_GetUnicode(handle, i)
+        if code in (10, 13):
+            flush()
+            continue
+        char = chr(code) if code else " "
+        if 0xD800 <= code <= 0xDFFF:  # a half of a character outside the BMP: not needed for front matter
+            continue
+        if char.isspace() or code in (2, 0xFFFE):
+            chars.append("-" if code == 2 else "\ufffe" if code == 0xFFFE else " ")
+            continue
+        pdfium_c.FPDFText_GetLooseCharBox(handle, i, ctypes.byref(box))
+        if box.top <= box.bottom:
+            continue
+        top, bottom = page_height - box.top, page_height - box.bottom
+        if heights and abs((top + bottom) / 2 - (tops[-1] + bottoms[-1]) / 2) > 0.8 * max(heights[-1], 1.0):
+            flush()  # the baseline jumped: a new line pdfium did not break
+        chars.append(char)
+        heights.append(box.top - box.bottom)
+        tops.append(top)
+        bottoms.append(bottom)
+    flush()
+    lines.sort(key=lambda line: line.top)
+    return lines
+
+
+def _join(texts: list[str]) -> str:
+    """Title lines as one string: a line-end hyphen mark joins the word halves, a hard hyphen is kept."""
+    out = ""
+    for text in texts:
+        text = text.strip()
+        if out.endswith("\ufffe"):
+            out = out[:-1] + text
+        elif out.endswith("-"):
+            out += text
+        else:
+            out = f"{out} {text}" if out else text
+    return out.replace("\ufffe", "").strip()
+
+
+def title_block(lines: list[FrontLine], page_height: float) -> str | None:
+    """The text of the topmost block of lines set in the page's largest type that is bigger than the body."""
+    worded = [line for line in lines if sum(ch.isalpha() for ch in line.text) >= 2]
+    if not worded:
+        return None
+    weights = [size for line in worded for size in [line.size] * len(line.text)]
+    body = statistics.median(weights)
+    candidates = [line for line in worded if line.top < _TITLE_ZONE * page_height and line.size > _BODY_MARGIN * body]
+    tried: set[float] = set()
+    for line in sorted(candidates, key=lambda line: -line.size):
+        level = line.size
+        if any(abs(level - seen) <= (1 - _SIZE_TOLERANCE) * seen for seen in tried):
+            continue
+        tried.add(level)
+        for block in _blocks([c for c in candidates if c.size >= _SIZE_TOLERANCE * level]):
+            texts = [c.text for c in block if not is_banner(c.text)]
+            title = _join(texts)
+            if len(title.split()) >= 2 and sum(ch.isalpha() for ch in title) >= 10:
+                return title
+    return None
+
+
+def _blocks(lines: list[FrontLine]) -> list[list[FrontLine]]:
+    """Lines (top to bottom) cut where the white space between two of them exceeds `_LINE_GAP` type sizes."""
+    blocks: list[list[FrontLine]] = []
+    for line in sorted(lines, key=lambda line: line.top):
+        if blocks and line.top - blocks[-1][-1].bottom <= _LINE_GAP * line.size:
+            blocks[-1].append(line)
+        else:
+            blocks.append([line])
+    return blocks
