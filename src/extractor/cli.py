@@ -122,6 +122,25 @@ def eval_cli(
             typer.echo(json.dumps(miss, ensure_ascii=False))
 
 
+@app.command("eval-external")
+def eval_external_cli(
+    data_dir: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="folder laid out like ../shared/data")],
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="run just this evaluation (repeatable), e.g. phee-doses")
+    ] = None,
+) -> None:
+    """Score the pipeline on public data sets (PHEE, BC5CDR, grobid-quantities); missing ones are skipped."""
+    from extractor.external.suite import EVALUATIONS, run_all
+
+    names = {e.name for e in EVALUATIONS}
+    unknown = set(only or ()) - names
+    if unknown:
+        raise typer.BadParameter(f"unknown evaluation {sorted(unknown)}; known: {sorted(names)}", param_hint="--only")
+    for name, result in run_all(data_dir, set(only or ())).items():
+        _err(f"{name}: {result.get('skipped') or str(result['seconds']) + ' s'}")
+        typer.echo(json.dumps({"evaluation": name, **result}, ensure_ascii=False))
+
+
 @app.command("eval-pdf")
 def eval_pdf_cli(
     data_dir: Annotated[
