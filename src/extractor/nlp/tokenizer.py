@@ -7,6 +7,7 @@ and units ("CA15-3", "5-FU", "mg/m2", "U/mL", "BOLERO-2") stay whole.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
 from scispacy.custom_tokenizer import combined_rule_tokenizer
@@ -25,7 +26,10 @@ def create_scispacy_tokenizer() -> Callable[[Language], Tokenizer]:
     def make(nlp: Language) -> Tokenizer:
         # scispaCy builds on the language's default tokenizer, which does not exist yet while the config loads.
         nlp.tokenizer = registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
-        tokenizer: Tokenizer = combined_rule_tokenizer(nlp)
+        with warnings.catch_warnings():
+            # scispaCy's suffix pattern holds a literal "[[" that Python flags as a possible future set union.
+            warnings.filterwarnings("ignore", "Possible set union", FutureWarning)
+            tokenizer: Tokenizer = combined_rule_tokenizer(nlp)
         infixes = [*WORD_JOINERS, *(nlp.Defaults.infixes or [])]
         tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
         return tokenizer
