@@ -11,6 +11,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Literal
 
 from extractor._typing import CharOffset, PageNo
 from extractor.ingest.document import OffsetMap, Page, Section
@@ -68,13 +69,22 @@ _TERMINAL = (".", "!", "?", ":")
 _FOOTNOTE_OPENERS = re.compile(r"^(abbreviations?|notes?|note|source|footnotes?|[*†‡§¶#])\b[:.]?", re.I)
 
 
+LineRole = Literal["abstract", "front", "table_caption", "table"]
+
+
 @dataclass(frozen=True)
 class SourceLine:
-    """One line of source text: its characters and where they start in the source."""
+    """One line of source text: its characters and where they start in the source.
+
+    `role` is what the source's layout already told about the line: "abstract" starts the abstract (printed
+    without a heading), "front" starts front matter after it; "table_caption" starts a table whose rows and
+    footnotes follow as "table" lines, each kept on a line of its own, up to the first line without that role.
+    """
 
     text: str
     start: CharOffset
     page: PageNo | None = None
+    role: LineRole | None = None
 
 
 @dataclass
@@ -121,6 +131,12 @@ class TextBuilder:
 
     def text(self) -> str:
         return "".join(self.parts)
+
+
+def normalize(text: str) -> str:
+    """A string as `lay_out` writes it: odd spaces and dashes normalized, ligatures expanded, spaces collapsed."""
+    text = _SPECIAL.sub(lambda m: _EXPAND.get(m.group(), ""), text.translate(_SAME_LENGTH))
+    return " ".join(text.split())
 
 
 def split_lines(raw: str, page: PageNo | None = None, base: CharOffset = 0) -> list[SourceLine]:
@@ -254,6 +270,7 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
     prev_src_end = 0
     blank_since_prev = False
     in_table: tuple[CharOffset, str] | None = None
+    marked_table = False  # the open table came with roles (its lines marked by the source's layout)
     body_section: SectionName | None = None  # where the flow returns after a caption
     in_caption = False
 
@@ -270,7 +287,7 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
             sections.append((name, out.length, heading))
 
     def paragraph_break(src: CharOffset) -> None:
-        if out.length:
+        if out.length and out.parts[-1] != "\n\n":
             out.emit("\n\n", src, aligned=False)
 
     for line in lines:
@@ -281,6 +298,34 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
             blank_since_prev = True
             continue
         words = _words(line)
+        if line.role == "table" and in_table is not None and marked_table:
+            out.emit("\n", prev_src_end, aligned=False)
+            _emit_words(out, words)
+            prev_text, prev_src_end = cleaned, line.start + len(line.text)
+            continue
+        if marked_table and in_table is not None:  # the first line after a marked table: the flow resumes
+            close_table(out.length)
+            marked_table = False
+            paragraph_break(line.start)
+            if body_section is not None:
+                start_section(body_section, None)
+            prev_text, blank_since_prev, after_heading = "", False, True
+        if line.role == "table_caption":
+            close_table(out.length)
+            paragraph_break(line.start)
+            if sections and sections[-1][0] not in ("figure_caption", "table"):
+                body_section = sections[-1][0]
+            start_section("table", (caption_kind(cleaned) or ("table", None))[1])
+            in_table, marked_table, in_caption = (out.length, cleaned), True, False
+            _emit_words(out, words)
+            prev_text, prev_src_end = cleaned, line.start + len(line.text)
+            blank_since_prev = after_heading = False
+            continue
+        if line.role in ("abstract", "front"):
+            paragraph_break(line.start)
+            start_section("abstract" if line.role == "abstract" else "other", None)
+            body_section = "abstract" if line.role == "abstract" else "other"
+            in_caption, after_heading, blank_since_prev = False, True, False
         heading = classify_heading(cleaned)
         caption = caption_kind(cleaned)
         inline = inline_heading(cleaned) if heading is None else None
@@ -397,6 +442,13 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
         for i, (number, start) in enumerate(page_starts)
     ]
     return Layout(text, out.map, named, pages, tables)
+
+
+def _emit_words(out: TextBuilder, words: list[tuple[str, CharOffset]]) -> None:
+    for i, (word, src) in enumerate(words):
+        if i:
+            out.emit(" ", src - 1, aligned=False)
+        out.emit_word(word, src)
 
 
 def common_lines(pages: list[list[str]], min_share: float = 0.5) -> set[str]:

@@ -43,9 +43,10 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extractor.errors import PdfError, Warn
-from extractor.ingest.clean import SourceLine, lay_out
-from extractor.ingest.document import Document, SourceInfo
+from extractor.ingest.clean import LineRole, SourceLine, lay_out, normalize
+from extractor.ingest.document import Document, SourceInfo, Table
 from extractor.ingest.pdf_front import read_front
+from extractor.ingest.pdf_tables import PdfTable, Rule, find_tables, is_table_caption
 from extractor.ingest.sections import caption_kind
 from extractor.record import SourceFormat
 
@@ -83,9 +84,12 @@ class _Run:
     top: float
     bottom: float
     text: str
+    table: PdfTable | None = None  # a whole table standing in for the runs it took
 
     @property
     def height(self) -> float:
+        if self.table is not None:
+            return 1.0  # a table's box is not a line height
         return max(self.bottom - self.top, 1.0)
 
     @property
@@ -98,6 +102,7 @@ class _Page:
     number: int
     height: float
     runs: list[_Run]
+    rules: tuple[Rule, ...] = ()  # horizontal lines, read only on pages with a table caption
 
 
 def read_pdf(path: Path, data: bytes, *, max_pages: int | None = None, backend: Backend = "pdfium") -> Document:
@@ -112,7 +117,8 @@ def read_pdf(path: Path, data: bytes, *, max_pages: int | None = None, backend: 
     empty = [page.number for page in pages if not page.runs]
     if empty:
         warnings.append(Warn.W001.format(pages=_page_ranges(empty)))
-    layout = lay_out(_source_lines(_drop_running_heads(pages)), blank_breaks=True)
+    found: list[tuple[PdfTable, int]] = []
+    layout = lay_out(_source_lines(_drop_running_heads(pages), found), blank_breaks=True)
     if layout.text and len(layout.text) < 200:
         warnings.append(Warn.W004.format(chars=len(layout.text)))
     return Document(
@@ -122,10 +128,28 @@ def read_pdf(path: Path, data: bytes, *, max_pages: int | None = None, backend: 
         ),
         pages=layout.pages,
         sections=layout.sections,
+        tables=_document_tables(found, layout.table_regions),
         offset_map=layout.offset_map,
         warnings=warnings,
         metadata={"table_regions": layout.table_regions, "pdf_front": read_front(data)},
     )
+
+
+def _document_tables(found: list[tuple[PdfTable, int]], regions: list[tuple[int, int, str]]) -> list[Table]:
+    """Tables found on the pages, in text order, with where `lay_out` put each (its caption starts a region)."""
+    tables: list[Table] = []
+    at = 0
+    for table, page in found:
+        caption = normalize(table.caption)
+        label = (caption_kind(caption) or ("table", ""))[1]
+        k = next((i for i in range(at, len(regions)) if regions[i][2] == caption), None)
+        if k is None:
+            continue
+        at = k + 1
+        rows = [[normalize(cell) for cell in row] for row in table.rows]
+        text = caption[len(label) :].lstrip(" .:")
+        tables.append(Table(rows, text or None, regions[k][0], regions[k][1], page=page, label=label or None))
+    return tables
 
 
 def _page_ranges(numbers: list[int]) -> str:
@@ -156,12 +180,24 @@ def _pdfium_pages(path: Path, data: bytes, max_pages: int | None) -> tuple[list[
             page = pdf[index]
             textpage = page.get_textpage()
             height = page.get_height()
-            pages.append(_Page(index + 1, height, _pdfium_runs(textpage, height)))
+            runs = _pdfium_runs(textpage, height)
+            rules = _pdfium_rules(page, height) if any(is_table_caption(run.text) for run in runs) else ()
+            pages.append(_Page(index + 1, height, runs, rules))
             textpage.close()
             page.close()
         return pages, total
     finally:
         pdf.close()
+
+
+def _pdfium_rules(page: pdfium.PdfPage, page_height: float) -> tuple[Rule, ...]:
+    """Horizontal lines (paths and thin filled rectangles no higher than 2 pt), top-down coordinates."""
+    rules: list[Rule] = []
+    for item in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
+        left, low, right, high = item.get_bounds()
+        if high - low <= 2.0 and right - left >= 10.0:
+            rules.append(Rule(left, right, page_height - (high + low) / 2))
+    return tuple(sorted(rules, key=lambda rule: rule.y))
 
 
 class _Word(NamedTuple):
@@ -286,8 +322,21 @@ def _pdfplumber_pages(path: Path, data: bytes, max_pages: int | None) -> tuple[l
         pages: list[_Page] = []
         for page in pdf.pages[:max_pages]:
             words = page.extract_words(x_tolerance=1.5, use_text_flow=True)
-            runs = [_Run(w["x0"], w["x1"], w["top"], w["bottom"], w["text"]) for w in words]
-            pages.append(_Page(page.page_number, float(page.height), _words_to_runs(runs)))
+            runs = _words_to_runs([_Run(w["x0"], w["x1"], w["top"], w["bottom"], w["text"]) for w in words])
+            rules: tuple[Rule, ...] = ()
+            if any(is_table_caption(run.text) for run in runs):
+                edges = [*page.lines, *page.rects]
+                rules = tuple(
+                    sorted(
+                        (
+                            Rule(e["x0"], e["x1"], (e["top"] + e["bottom"]) / 2)
+                            for e in edges
+                            if e["bottom"] - e["top"] <= 2.0 and e["x1"] - e["x0"] >= 10.0
+                        ),
+                        key=lambda rule: rule.y,
+                    )
+                )
+            pages.append(_Page(page.page_number, float(page.height), runs, rules))
             page.close()
         return pages, total
 
@@ -328,7 +377,7 @@ def _drop_running_heads(pages: list[_Page]) -> list[_Page]:
             if seen[_mask(run.text)] >= 2
             or (_PAGE_NUMBER.fullmatch(run.text.strip()) and (run.top <= first + 1 or run.bottom >= last - 1))
         }
-        kept.append(_Page(page.number, page.height, [run for run in page.runs if id(run) not in drop]))
+        kept.append(_Page(page.number, page.height, [run for run in page.runs if id(run) not in drop], page.rules))
     return kept
 
 
@@ -348,26 +397,96 @@ def _mask(text: str) -> str:
 # --- reading order ---
 
 
-def _source_lines(pages: list[_Page]) -> list[SourceLine]:
-    """Pages to `SourceLine`s in reading order, offsets into the raw text described in the module docstring."""
+def _source_lines(pages: list[_Page], tables: list[tuple[PdfTable, int]] | None = None) -> list[SourceLine]:
+    """Pages to `SourceLine`s in reading order, offsets into the raw text described in the module docstring.
+
+    A table found on a page is written where it sits: its caption line, one line per row (non-empty cells joined
+    by " | ", as the JATS ingest writes them) and its footnotes, marked with roles so `lay_out` keeps them as
+    a table; each is appended to `tables` with its page. On the first page with text, the abstract printed
+    without a heading is marked too (`_unlabelled_abstract`).
+    """
     lines: list[SourceLine] = []
     offset = 0
     previous: _Run | None = None
+    first_page = True
     for page in pages:
-        blocks = _blocks(page.runs)
+        blocks = _blocks(page.runs, page.rules)
         if not blocks:
             lines.append(SourceLine("", offset, page.number))
             offset += 1
             continue
-        for block in blocks:
+        roles = _unlabelled_abstract(blocks) if first_page else {}
+        first_page = False
+        for block, _ in blocks:
             for i, line in enumerate(block):
+                if line.table is not None:
+                    if tables is not None:
+                        tables.append((line.table, page.number))
+                    texts: list[tuple[str, LineRole | None]] = [(line.table.caption, "table_caption")]
+                    texts += [(_CELLS.join(cell for cell in row if cell), "table") for row in line.table.rows]
+                    texts += [(note, "table") for note in line.table.footnotes]
+                    for text, role in [("", None), *texts, ("", None)]:
+                        lines.append(SourceLine(text, offset, page.number, role))
+                        offset += len(text) + 1
+                    previous = None
+                    continue
                 if previous is not None and _paragraph_starts(previous, line, same_block=i > 0):
                     lines.append(SourceLine("", offset, page.number))
                     offset += 1
-                lines.append(SourceLine(line.text, offset, page.number))
+                lines.append(SourceLine(line.text, offset, page.number, roles.get(id(line))))
                 offset += len(line.text) + 1
                 previous = line
     return lines
+
+
+_CELLS = " | "
+_FRONT_MATTER = re.compile(
+    r"(?i)^\W*(copyright|©|\(c\)\s*\d|correspondence|\*?\s*corresponding author|received|accepted|published|"
+    r"academic editor|edited by|editor:|key\s*words|citation|this is an open access|open access|licen[cs]e|doi\b|"
+    r"https?:|e-?mail)"
+)
+_ABSTRACT_WORDS = 40  # at least this many words make a block of page 1 an abstract
+
+
+def _unlabelled_abstract(blocks: list[tuple[list[_Run], bool]]) -> dict[int, LineRole]:
+    """An abstract printed without a heading, by layout: on the first page, the last paragraphs of the
+    full-width block just above where the columns start (the first column block of 3 lines or more), when they
+    read as prose (sentences, enough words) and not as front matter (copyright, correspondence, dates, editor).
+    Returns roles by line id: "abstract" on its first line, "front" on a front-matter paragraph after it (so the
+    abstract ends there)."""
+    body = next((k for k, (b, full) in enumerate(blocks) if k and not full and blocks[k - 1][1] and len(b) >= 3), None)
+    if body is None:
+        return {}
+    block = blocks[body - 1][0]
+    if any(caption_kind(line.text) or line.table is not None for line in block):
+        return {}
+    paragraphs: list[list[_Run]] = []
+    for i, line in enumerate(block):
+        if not paragraphs or _paragraph_starts(block[i - 1], line, same_block=True):
+            paragraphs.append([])
+        paragraphs[-1].append(line)
+    roles: dict[int, LineRole] = {}
+    abstract: list[list[_Run]] = []
+    for paragraph in reversed(paragraphs):
+        text = " ".join(line.text for line in paragraph)
+        if _FRONT_MATTER.match(text):
+            if abstract:
+                break
+            roles = {id(paragraph[0]): "front"}
+            continue
+        words = text.split()
+        prose = (
+            len(words) >= 12
+            and text.rstrip().endswith(_SENTENCE_END)
+            and sum(w.islower() for w in words) > 0.4 * len(words)
+        )
+        if not prose:
+            break
+        abstract.insert(0, paragraph)
+    if sum(len(" ".join(line.text for line in p).split()) for p in abstract) < _ABSTRACT_WORDS:
+        return {}
+    roles[id(abstract[0][0])] = "abstract"
+    return roles
 
 
 def _paragraph_starts(previous: _Run, line: _Run, *, same_block: bool) -> bool:
@@ -380,55 +499,75 @@ def _paragraph_starts(previous: _Run, line: _Run, *, same_block: bool) -> bool:
     return ends_sentence and line.x0 - previous.x0 > _INDENT * previous.height
 
 
-def _blocks(runs: list[_Run]) -> list[list[_Run]]:
-    """A page's runs as blocks of lines in reading order: per band, left column, right column, full-width rows."""
+def _blocks(runs: list[_Run], rules: tuple[Rule, ...] = ()) -> list[tuple[list[_Run], bool]]:
+    """A page's runs as blocks of lines in reading order: per band, left column, right column, full-width rows.
+    Each block comes with whether it is full-width (or the page has one column). A table becomes one run
+    (`_Run.table`) where it sits: full-width when it crosses the gutter, else in its column."""
     if not runs:
         return []
     gutter = _gutter(runs)
+    runs = _with_tables(runs, gutter, rules)
     if gutter is None:
-        return [_rows(runs)]
-    runs = _table_rows(runs, gutter)
-    spanning = [run for run in runs if run.x0 < gutter < run.x1]
+        return [(_rows(runs), True)]
+    spanning = _paragraph_ends(runs, gutter, [run for run in runs if run.x0 < gutter < run.x1])
     span_rows = _cluster_rows(spanning)
+    ends = {id(run) for run in spanning if not run.x0 < gutter < run.x1}
     bottoms = [max(run.bottom for run in row) for row in span_rows]
     bands: list[tuple[list[_Run], list[_Run]]] = [([], []) for _ in range(len(span_rows) + 1)]
     for run in runs:
-        if run.x0 < gutter < run.x1:
+        if run.x0 < gutter < run.x1 or id(run) in ends:
             continue
         k = bisect.bisect_left(bottoms, run.middle)  # the first full-width row not above the run
-        if k < len(span_rows) and min(r.top for r in span_rows[k]) <= run.middle:
+        if k < len(span_rows) and span_rows[k][0].table is None and min(r.top for r in span_rows[k]) <= run.middle:
             span_rows[k].append(run)  # a cell or label beside a full-width run: same row
         else:
             bands[k][0 if run.x1 <= gutter else 1].append(run)
-    blocks: list[list[_Run]] = []
+    blocks: list[tuple[list[_Run], bool]] = []
     for k, (left, right) in enumerate(bands):
-        blocks.extend(_rows(side) for side in (left, right) if side)
+        blocks.extend((_rows(side), False) for side in (left, right) if side)
         if k < len(span_rows):
             row = _rows(span_rows[k])
-            if k and not any(bands[k]) and blocks:
-                blocks[-1].extend(row)  # consecutive full-width rows form one block
+            if k and not any(bands[k]) and blocks and blocks[-1][1]:
+                blocks[-1][0].extend(row)  # consecutive full-width rows form one block
             else:
-                blocks.append(row)
+                blocks.append((row, True))
     return blocks
 
 
-def _table_rows(runs: list[_Run], gutter: float) -> list[_Run]:
-    """A table as wide as the page is read row by row, not as two columns: below a full-width 'Table N' caption,
-    every row down to the first wide band of white space becomes one full-width line."""
-    captions = [run for run in runs if run.x0 < gutter < run.x1 and (caption_kind(run.text) or ("",))[0] == "table"]
-    for caption in captions:
-        below = sorted((run for run in runs if run.top >= caption.bottom), key=lambda r: r.top)
-        zone: list[_Run] = []
-        reach = caption.bottom
-        for run in below:
-            if run.top - reach > (_TABLE_END_GAP if zone else 2 * _TABLE_END_GAP) * run.height:
-                break
-            zone.append(run)
-            reach = max(reach, run.bottom)
-        if zone:
-            inside = {id(run) for run in zone}
-            runs = [run for run in runs if id(run) not in inside] + _rows(zone)
-    return runs
+def _paragraph_ends(runs: list[_Run], gutter: float, spanning: list[_Run]) -> list[_Run]:
+    """Full-width runs plus the short last lines of full-width paragraphs: a run on one side of the gutter right
+    under a full-width line (closer than a paragraph gap), starting where it starts, with nothing beside it."""
+    if not spanning:
+        return spanning
+    added: list[_Run] = []
+    for run in runs:
+        if run.x0 < gutter < run.x1 or run.table is not None:
+            continue
+        above = [
+            s
+            for s in spanning
+            if s.table is None and 0 <= run.top - s.bottom < _PARAGRAPH_GAP * s.height and abs(run.x0 - s.x0) < s.height
+        ]
+        if above and not any(
+            o is not run
+            and abs(o.middle - run.middle) < _ROW_SHIFT * run.height
+            and (o.x0 >= gutter) != (run.x0 >= gutter)
+            for o in runs
+        ):
+            added.append(run)
+    return spanning + added
+
+
+def _with_tables(runs: list[_Run], gutter: float | None, rules: tuple[Rule, ...]) -> list[_Run]:
+    """The page's runs with each table found (`pdf_tables.find_tables`) standing as one run for all it took."""
+    if not any(is_table_caption(run.text) for run in runs):
+        return runs
+    tables = find_tables(runs, gutter, rules)
+    if not tables:
+        return runs
+    taken = set().union(*(table.members for table in tables))
+    kept = [run for run in runs if id(run) not in taken]
+    return kept + [_Run(t.x0, t.x1, t.top, t.bottom, t.caption, table=t) for t in tables]
 
 
 def _gutter(runs: list[_Run]) -> float | None:
@@ -476,10 +615,15 @@ def _gutter(runs: list[_Run]) -> float | None:
 
 
 def _cluster_rows(runs: Iterable[_Run]) -> list[list[_Run]]:
-    """Runs grouped by height on the page, top to bottom, each row left to right."""
+    """Runs grouped by height on the page, top to bottom, each row left to right; a table is a row of its own."""
     rows: list[list[_Run]] = []
-    for run in sorted(runs, key=lambda r: r.middle):
-        if rows and abs(run.middle - rows[-1][0].middle) < _ROW_SHIFT * min(run.height, rows[-1][0].height):
+    for run in sorted(runs, key=lambda r: r.top if r.table is not None else r.middle):
+        if (
+            rows
+            and run.table is None
+            and rows[-1][0].table is None
+            and abs(run.middle - rows[-1][0].middle) < _ROW_SHIFT * min(run.height, rows[-1][0].height)
+        ):
             rows[-1].append(run)
         else:
             rows.append([run])
@@ -498,6 +642,8 @@ def _join(row: list[_Run]) -> _Run:
 
     Some fonts map the hyphen to U+0002: at the line end it becomes pdfium's line-end hyphen mark, elsewhere '-'.
     """
+    if row[0].table is not None:
+        return row[0]
     text = row[0].text
     for before, run in itertools.pairwise(row):
         apart = run.x0 - before.x1 > _SPACE_GAP * run.height
