@@ -271,6 +271,9 @@ def _pdfium_words(textpage: pdfium.PdfTextPage, page_height: float) -> Iterator[
         middle, last_left = page_height - (high + low) / 2, left
         if last - first > 1:
             char_box(handle, last - 1, box_ref)
+            if box.left - right > (last - first) * (high - low):  # letters far apart, in one pdfium rectangle
+                yield from _split_at_gaps(text, range(first, last), space, handle, page_height)
+                continue
             last_left, right = box.left, max(right, box.right)
             high, low = max(high, box.top), min(low, box.bottom)
         if right > left or high > low:  # boxless characters are not drawn

@@ -6,12 +6,12 @@ body (booktabs style), so cells come from the positions of the text, not from dr
 1. extent: a caption that crosses the column gutter opens a table as wide as the text; one inside a column, a
    table as wide as that column. Horizontal rules under the caption widen or confirm it;
 2. zone: below the caption, runs inside the extent and rules, down to white space higher than `_END_GAP` line
-   heights, a line in a larger font than the table's (body prose resumes), or anything crossing the extent's edge.
+   heights, a wide line in a larger font than the table's (body prose resumes), or anything crossing the extent's edge.
    With rules, the lines between the caption and the first rule are the rest of the caption and the lines under
    the last rule are footnotes;
 3. rows: runs at one height form a row; rows whose boxes overlap vertically are one row (a cell wrapped over two
-   lines beside a vertically centred value), and a line holding only a lower-case continuation of the row label
-   joins the row above;
+   lines beside a vertically centred value), and a row label continued in lower case on the next line joins the
+   row above when either of the two holds nothing but the label;
 4. columns: a run that lies over two separate runs of another row spans columns (a group header); the others'
    x-ranges, merged where they overlap, are the columns. Each run goes to the column holding its left edge.
 
@@ -136,8 +136,9 @@ def _table_at(caption: Box, runs: Sequence[Box], rules: Sequence[Rule], lo: floa
         limit = (_END_GAP if zone else 2 * _END_GAP) * item.height
         if top - reach > limit:
             break
-        if len(zone) >= 3 and item.height > _LARGER * statistics.median(r.height for r in zone):
-            break
+        wide = item.x1 - item.x0 > 0.6 * (hi - lo)
+        if wide and len(zone) >= 3 and item.height > _LARGER * statistics.median(r.height for r in zone):
+            break  # a line of prose in the body's larger type (a taller cell holds a superscript)
         zone.append(item)
         reach = max(reach, bottom)
     # the caption's own row (a caption cut by a wide space) and its wrapped lines above the first rule
@@ -196,8 +197,12 @@ def build_grid(runs: Sequence[Box]) -> list[list[str]]:
     stubs: list[float] = []
     for cell_texts, boxes in zip(texts, grid, strict=True):
         stub = cell_texts[0]
-        if merged and stub and not any(cell_texts[1:]) and stub[:1].islower() and boxes[0][0].x0 >= stubs[-1] - 1:
+        continues = bool(merged) and stub[:1].islower() and boxes[0][0].x0 >= stubs[-1] - 1
+        if continues and not any(cell_texts[1:]):
             merged[-1][0] = _join_lines(merged[-1][0], stub)  # the row label wrapped onto a line of its own
+            continue
+        if continues and merged[-1][0] and not any(merged[-1][1:]):
+            merged[-1] = [_join_lines(merged[-1][0], stub), *cell_texts[1:]]  # a label's first lines above its row
             continue
         merged.append(cell_texts)
         stubs.append(boxes[0][0].x0 if boxes[0] else float("inf"))
