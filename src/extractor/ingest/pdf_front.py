@@ -9,6 +9,7 @@ lives partly in what it drops (the journal line above "Volume 2016, Article ID .
 - ``title``: the topmost block of consecutive lines set in the page's largest type (within 8 %), bigger than the
   body text, in the upper 60 % of the page, with article-category banners ("Research Article", "Case Report",
   "R E V I E W Open Access") removed; None when no block qualifies;
+- ``banner``: the words of the first category banner in the upper page ("case report"), or None;
 - ``info_title`` / ``info_subject``: the PDF document-information entries, as written by the producer (often
   a file name such as "7245947.dvi"; the metadata rules check them before use).
 
@@ -34,7 +35,7 @@ _BANNER_WORDS = (
     "research|original|clinical|review|systematic|case|cases|report|reports|study|studies|article|articles|paper"
     "|brief|short|rapid|communication|communications|letter|letters|editorial|commentary|perspective|perspectives"
     "|opinion|correspondence|note|notes|series|protocol|methodology|methods|technical|special|issue|invited"
-    "|mini|meta-analysis|hypothesis|openaccess|open|access|free|full|text|highlights|originalarticle"
+    "|mini|meta-analysis|hypothesis|open|access|free|full|text|highlights"
 )
 _BANNER = re.compile(rf"(?:{_BANNER_WORDS})+", re.I)
 
@@ -48,6 +49,15 @@ class FrontLine:
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "size": round(self.size, 2), "top": round(self.top, 1)}
+
+
+def banner_words(line: str) -> str | None:
+    """The category words of a banner line, lowercased and spaced ('R E V I E W Open Access' -> 'review open
+    access'); None when the line is not a banner."""
+    if not is_banner(line):
+        return None
+    squeezed = re.sub(r"[\s:|•·/-]+", "", line).lower()
+    return " ".join(re.findall(_BANNER_WORDS, squeezed))
 
 
 def is_banner(line: str) -> bool:
@@ -79,8 +89,12 @@ def read_front(data: bytes) -> dict[str, Any]:
         return {}
     finally:
         pdf.close()
+    block = title_lines(lines, height)
+    limit = block[-1].top if block else _TITLE_ZONE * height  # a banner sits above the title or in its block
+    banners = [words for line in lines if line.top <= limit and (words := banner_words(line.text))]
     return {
-        "title": title_block(lines, height),
+        "title": _join([line.text for line in block if not is_banner(line.text)]) if block else None,
+        "banner": banners[0] if banners else None,
         "lines": [line.to_dict() for line in lines],
         "info_title": (info.get("Title") or "").strip() or None,
         "info_subject": (info.get("Subject") or "").strip() or None,
@@ -149,9 +163,15 @@ def _join(texts: list[str]) -> str:
 
 def title_block(lines: list[FrontLine], page_height: float) -> str | None:
     """The text of the topmost block of lines set in the page's largest type that is bigger than the body."""
+    block = title_lines(lines, page_height)
+    return _join([line.text for line in block if not is_banner(line.text)]) if block else None
+
+
+def title_lines(lines: list[FrontLine], page_height: float) -> list[FrontLine]:
+    """The title block's lines, banners included; [] when no block qualifies."""
     worded = [line for line in lines if sum(ch.isalpha() for ch in line.text) >= 2]
     if not worded:
-        return None
+        return []
     weights = [size for line in worded for size in [line.size] * len(line.text)]
     body = statistics.median(weights)
     candidates = [line for line in worded if line.top < _TITLE_ZONE * page_height and line.size > _BODY_MARGIN * body]
@@ -162,11 +182,10 @@ def title_block(lines: list[FrontLine], page_height: float) -> str | None:
             continue
         tried.add(level)
         for block in _blocks([c for c in candidates if c.size >= _SIZE_TOLERANCE * level]):
-            texts = [c.text for c in block if not is_banner(c.text)]
-            title = _join(texts)
+            title = _join([c.text for c in block if not is_banner(c.text)])
             if len(title.split()) >= 2 and sum(ch.isalpha() for ch in title) >= 10:
-                return title
-    return None
+                return block
+    return []
 
 
 def _blocks(lines: list[FrontLine]) -> list[list[FrontLine]]:
