@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install demo test lint eval eval-external eval-pdf schema bench clean
+.PHONY: install demo test lint eval eval-external eval-pdf eval-metadata schema bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,14 @@ eval-external: $(STAMP)
 ## PDF ingest fidelity against publisher XML, on ../shared/data/pdfs_clinical; skipped when absent.
 eval-pdf: $(STAMP)
 	@if [ -d "$(SHARED)/data/pdfs_clinical" ]; then $(BIN)/extractor eval-pdf $(SHARED)/data/pdfs_clinical; \
+	else echo "skipped: $(SHARED)/data/pdfs_clinical not found"; fi
+
+## Metadata of the shared PDFs against their XML, article types, JATS ingest on evidence_inference, PDF-vs-XML
+## item parity; skipped when ../shared/data is absent.
+eval-metadata: $(STAMP)
+	@if [ -d "$(SHARED)/data/pdfs_clinical" ]; then $(BIN)/extractor eval-metadata $(SHARED)/data/pdfs_clinical \
+	  $$([ -d "$(SHARED)/data/evidence_inference/xml_files" ] && echo --jats $(SHARED)/data/evidence_inference/xml_files) \
+	  --parity; \
 	else echo "skipped: $(SHARED)/data/pdfs_clinical not found"; fi
 
 schema: $(STAMP)

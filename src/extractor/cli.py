@@ -156,6 +156,38 @@ def eval_pdf_cli(
     typer.echo(json.dumps(summary, indent=2) if as_json else table(summary))
 
 
+@app.command("eval-metadata")
+def eval_metadata_cli(
+    data_dir: Annotated[
+        Path, typer.Argument(exists=True, file_okay=False, help="pdfs_clinical folder: manifest.tsv and reference XML")
+    ],
+    gold: Annotated[Path, typer.Option("--gold", help="seed gold folder, for article-type accuracy")] = Path(
+        "corpus/gold"
+    ),
+    seeds: Annotated[Path, typer.Option("--seeds", help="the seed articles the gold describes")] = Path("corpus/seeds"),
+    jats: Annotated[Path | None, typer.Option("--jats", help="also count what the JATS reader recovers here")] = None,
+    parity: Annotated[bool, typer.Option("--parity", help="also PDF-vs-XML item parity (full pipeline)")] = False,
+    show_misses: Annotated[bool, typer.Option("--show-misses", help="list every wrong field")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print the scores as JSON")] = False,
+) -> None:
+    """Metadata accuracy (title, DOI, year, journal, article type) of PDFs against their XML; optionally JATS
+    ingest counts and PDF-vs-XML item parity (see metadata_eval.py and structured_eval.py)."""
+    from extractor.metadata_eval import evaluate_metadata, evaluate_seed_types, table
+    from extractor.structured_eval import item_parity, jats_counts, jats_table, parity_table
+
+    summary = evaluate_metadata(data_dir)
+    if gold.is_dir() and seeds.is_dir():
+        summary["seeds"] = evaluate_seed_types(gold, seeds)
+    parts = [table(summary, misses=show_misses)]
+    if jats is not None:
+        summary["jats"] = jats_counts(jats)
+        parts.append(jats_table(summary["jats"]))
+    if parity:
+        summary["parity"] = item_parity(data_dir, Extractor(keep_text=False))
+        parts.append(parity_table(summary["parity"]))
+    typer.echo(json.dumps(summary, indent=2, default=str) if as_json else "\n\n".join(parts))
+
+
 @app.command("schema")
 def schema_cli(
     out: Annotated[Path, typer.Option("--out", "-o", help="folder for the JSON Schema")] = Path("schemas"),

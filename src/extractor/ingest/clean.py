@@ -15,7 +15,7 @@ from typing import Literal
 
 from extractor._typing import CharOffset, PageNo
 from extractor.ingest.document import OffsetMap, Page, Section
-from extractor.ingest.sections import caption_kind, classify_heading, inline_heading
+from extractor.ingest.sections import caption_kind, classify_heading, inline_heading, numbered_heading
 from extractor.record import SectionName
 
 # Same-length substitutions: odd spaces to a space, typographic variants to what the rules read.
@@ -335,6 +335,20 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
             and not any(name in ("abstract", "introduction") for name, _, _ in sections)
         ):
             heading = "other"  # an article-type banner above the title ("CASE REPORT"), not a section
+        numbered: int | None = None  # a numbered subsection heading: it keeps the name of the section it is in
+        parent = body_section if sections and sections[-1][0] in ("figure_caption", "table") else None
+        parent = parent or (sections[-1][0] if sections else None)
+        if (
+            heading is None
+            and caption is None
+            and inline is None
+            and in_table is None
+            and parent not in (None, "references")
+            and (after_heading or blank_since_prev or (not blank_breaks and prev_text.endswith(_TERMINAL)))
+        ):
+            numbered = numbered_heading(cleaned)
+            if numbered is not None and numbered >= len(cleaned):
+                heading, numbered = parent, None  # a heading line of its own
 
         if in_table is not None and (
             heading is not None
@@ -384,6 +398,11 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
             paragraph_break(line.start)
             start_section(inline[0], cleaned[: inline[1]].strip())
             body_section = inline[0]
+            in_caption = False
+        elif numbered is not None and parent is not None:
+            paragraph_break(line.start)
+            start_section(parent, cleaned[:numbered].strip())
+            body_section = parent
             in_caption = False
         elif out.length and not after_heading:
             # A content line after another: join, hyphen-join, or break the paragraph.

@@ -51,6 +51,29 @@ def inline_heading(line: str) -> tuple[SectionName, int] | None:
     return None
 
 
+_SUBSECTION_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2}){1,3}\.?\s+(?=[A-Z])")
+_RUN_IN_END = re.compile(r"\.\s+(?=[A-Z(\[])")
+
+
+def numbered_heading(line: str) -> int | None:
+    """A numbered subsection heading at the start of a line ("3.2. Survival Analysis", or run in: "2.1. Subjects
+    (Table 1). All participants..."): where the heading ends in the line, or None. The number has two to four
+    levels; the title is short and in title case; a run-in title ends at the first period followed by a capital."""
+    m = _SUBSECTION_NUMBER.match(line)
+    if not m:
+        return None
+    rest = line[m.end() :]
+    stop = _RUN_IN_END.search(rest)
+    title = rest[: stop.start()] if stop else rest.rstrip().removesuffix(".")
+    words = title.split()
+    if not 1 <= len(words) <= 16 or len(title) > 120 or title.endswith((",", ";", ":")):
+        return None
+    long_words = [w for w in words if len(w) > 3]
+    if sum(not w[0].islower() for w in long_words) < 0.6 * len(long_words):
+        return None
+    return m.end() + (stop.start() + 1 if stop else len(rest))
+
+
 def caption_kind(line: str) -> tuple[SectionName, str] | None:
     """'Fig. 2 Photographs of ...' -> ('figure_caption', 'Fig. 2'); 'Table 1 Results ...' -> ('table', 'Table 1')."""
     m = _CAPTION.match(line.strip())
