@@ -6,8 +6,10 @@ Per document and overall:
   (difflib matching blocks, no autojunk) divided by the XML token count; and token-order precision, the same
   matched count divided by the PDF body's token count (figure captions, tables and references are left out of
   both sides, since the XML keeps them apart);
-- leakage: running heads and feet left in the text — lines of the PDF text that repeat on two or more pages
-  in the raw extraction and survive in the Document;
+- leakage: running heads and feet left in the text — lines among the first or last three of a page's raw
+  pdfium text (where publishers write heads and feet) that recur, digits masked, on two or more pages and survive
+  as a line of the Document; and, apart, `repeated_lines`: any short line repeated on two pages and kept
+  (mostly text inside figures: axis ticks, panel letters, legends);
 - abstract: the share of the XML abstract's tokens found, in order, in the Document's abstract section (Hindawi
   prints the abstract without a heading: the ingest must find it by layout);
 - headings: XML section titles found as Document section headings, and of those whose name is known, how many
@@ -33,6 +35,7 @@ from typing import Any
 
 from extractor.ingest.document import Document
 from extractor.ingest.sections import classify_heading, heading_key
+from extractor.record import SectionName
 
 TOKEN = re.compile(r"[a-z0-9]+")
 NON_BODY = {"figure_caption", "table", "references", "other"}
@@ -53,6 +56,10 @@ def body_text(document: Document) -> str:
     return "\n".join(parts) if parts else document.text
 
 
+def _mask(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.split()))
+
+
 def _cells(rows: list[list[str]]) -> Counter[str]:
     return Counter(" ".join(tokens(cell)) for row in rows for cell in row if tokens(cell))
 
@@ -64,6 +71,7 @@ class PdfScore:
     order_recall: float
     order_precision: float
     leaked_lines: int
+    repeated_lines: int
     abstract_recall: float
     headings_found: int
     headings_total: int
@@ -86,7 +94,7 @@ def score_document(truth: dict[str, Any], document: Document, seconds: float, ra
 
     found = right = checked = 0
     printed = {heading_key(s.heading or ""): s.name for s in document.sections if s.heading}
-    ancestors: list[tuple[int, str | None]] = []  # (level, implied name) of the enclosing XML sections
+    ancestors: list[tuple[int, SectionName | None]] = []  # (level, implied name) of the enclosing XML sections
     for section in truth["sections"]:
         level = int(section.get("level") or 1)
         while ancestors and ancestors[-1][0] >= level:
@@ -115,7 +123,15 @@ def score_document(truth: dict[str, Any], document: Document, seconds: float, ra
     repeated = Counter(line.strip() for page in raw_pages for line in set(page.splitlines()) if line.strip())
     running = {line for line, n in repeated.items() if n >= 2 and len(tokens(line)) <= 12}
     kept_lines = {line.strip() for line in document.text.splitlines()}
-    leaked = sum(1 for line in running if line in kept_lines and not re.fullmatch(r"(?i)(table|figure) \d+.*", line))
+    floats = re.compile(r"(?i)(table|figure) \d+.*")
+    kept_repeated = sum(1 for line in running if line in kept_lines and not floats.fullmatch(line))
+    edges: Counter[str] = Counter()
+    for page in raw_pages:
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        edges.update({_mask(line) for line in lines[:3] + lines[-3:]})
+    heads = {line for line, n in edges.items() if n >= 2 and len(tokens(line)) <= 12}
+    kept_masked = {_mask(line) for line in kept_lines}
+    leaked = sum(1 for line in heads if line in kept_masked and not floats.fullmatch(line))
 
     gold_cells = sum((_cells(t["rows"]) for t in truth["tables"]), Counter())
     pred_cells = sum((_cells(t.rows) for t in document.tables), Counter())
@@ -125,6 +141,7 @@ def score_document(truth: dict[str, Any], document: Document, seconds: float, ra
         order_recall=matched / len(reference) if reference else 0.0,
         order_precision=matched / len(candidate) if candidate else 0.0,
         leaked_lines=leaked,
+        repeated_lines=kept_repeated,
         abstract_recall=abstract_matched / len(abstract_reference) if abstract_reference else 1.0,
         headings_found=found,
         headings_total=len(truth["sections"]),
@@ -180,6 +197,7 @@ def summarize(scores: list[PdfScore]) -> dict[str, Any]:
         "order_recall_min": round(min(s.order_recall for s in scores), 4) if scores else None,
         "order_precision_mean": round(statistics.fmean(s.order_precision for s in scores), 4) if scores else None,
         "leaked_lines": sum(s.leaked_lines for s in scores),
+        "repeated_lines": sum(s.repeated_lines for s in scores),
         "heading_recall": round(found / max(1, sum(s.headings_total for s in scores)), 4),
         "abstract_recall_mean": round(statistics.fmean(s.abstract_recall for s in scores), 4) if scores else None,
         "heading_name_accuracy": round(

@@ -45,6 +45,7 @@ _SAME_LENGTH = str.maketrans(
         "\u2212": "-",
         "\u02da": "\u00b0",
         "\u00ba": "\u00b0",  # ring / ordinal printed for the degree sign
+        "\u2218": "\u00b0",  # ring operator: the degree sign of math fonts in LaTeX-made PDFs ("38.3∘C")
         "\u00b5": "\u03bc",  # micro sign -> Greek mu, one spelling for unit rules
         "\ufffe": "-",  # pdfium's marker for a line-end hyphen
     }
@@ -180,7 +181,11 @@ def _joins_without_hyphen(left: str, right: str, compounds: set[str], joined_wor
     # Both halves are words of their own in this text ("everolimus-" + "induced"): a compound.
     if last_piece.lower() in joined_words and first_tail in joined_words and len(last_piece) > 3:
         return False
-    # Short left pieces like "non-", "anti-", "pre-" are usually real prefixes of compounds.
+    # The right part is a word of its own in this text ("intra-" + "abdominal", "two-" + "thirds", "pre-" +
+    # "treatment"): a compound. A broken word's tail rarely stands alone ("pre-" + "dictable", "treat-" + "ment").
+    if len(first_tail) >= 4:
+        return first_tail not in joined_words
+    # Short right parts: after "non-", "anti-", "pre-" and the like, a compound.
     return last_piece.lower() not in {
         "non",
         "anti",
@@ -220,18 +225,18 @@ def _joins_without_hyphen(left: str, right: str, compounds: set[str], joined_wor
 
 
 def _vocabulary(lines: list[SourceLine]) -> tuple[set[str], set[str]]:
-    """Hyphenated compounds and plain words printed inside lines (not at line ends) in this text.
-
-    A line's first token after a line ending in pdfium's line-end hyphen mark (U+FFFE) is most often the tail
-    of a broken word ("ment", "ination"), not a word of its own (plain text keeps counting it).
+    """Hyphenated compounds and plain words printed in this text, not counting the pieces of words broken at a
+    line end: a token ending a line in a hyphen (or pdfium's line-end hyphen mark, U+FFFE), and the next line's
+    first token, most often the tail of a broken word ("ment", "ination"), not a word of its own.
     """
     compounds: set[str] = set()
     words: set[str] = set()
     after_hyphen = False
     for line in lines:
         tokens = line.text.split()
-        inner = tokens[1 if after_hyphen else 0 : -1]
-        after_hyphen = bool(tokens) and tokens[-1].endswith("\ufffe")
+        broken = bool(tokens) and tokens[-1].endswith(("\ufffe", "-"))
+        inner = tokens[1 if after_hyphen else 0 : -1 if broken else None]
+        after_hyphen = broken
         for tok in inner:
             tok = tok.strip(".,;:()[]").lower()
             if "-" in tok:
