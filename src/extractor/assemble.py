@@ -91,6 +91,8 @@ def _items(doc: Doc, document: Document, key: str, warnings: list[str]) -> list[
     for span in doc.spans.get(key, []):
         fields: dict[str, Any] = dict(span._.item or {})
         start, end = fields.pop("evidence", (span.start_char, span.end_char))
+        if document.section_at(start) in NOT_EVIDENCE:  # "Rash associated with X" as a cited title
+            continue
         try:
             items.append(model(**fields, span=evidence(document, document.text, start, end)))
         except ValidationError as err:

@@ -49,6 +49,11 @@ def test_hard_wrapped_lines_join_and_spaces_normalize() -> None:
     assert "body temperature rose to 38.4 °C. Ciprofloxacin" in _text(raw)
 
 
+def test_ring_operator_printed_for_the_degree_sign() -> None:
+    # Hindawi PDF PMC4736389 (LaTeX math font): pdfium reads "38.3∘C" where the XML has "38.3°C"
+    assert "febrile (temperature: 38.3°C). There was" in _text("febrile (temperature: 38.3\u2218C). There was")
+
+
 def test_comma_printed_for_less_than_is_read_back() -> None:
     # 002_e5b7ac3fa1a98ba6.txt, Table 2: ",1" is a font artefact for "<1"
     assert "4\n<1" in _text("Table 2 Side effects\n\n4 \n,1\n")
