@@ -52,6 +52,23 @@ def test_a_publisher_line_is_not_a_journal() -> None:
     assert journal_and_year(["Hindawi Publishing Corporation", "Volume 12, Article ID 123456"]) == (None, None)
 
 
+def test_a_sentence_is_not_a_citation_line() -> None:
+    assert journal_and_year(["Patients enrolled in 2010, 45 (30%) were women"]) == (None, None)
+    assert journal_and_year(["eLife 2019, 8:e45678"]) == ("eLife", 2019)
+
+
+def test_copyright_of_the_authors_gives_the_year() -> None:
+    text = "A Study of Something Important Here\n\n\u00a9 The Author(s) 2019. Open Access This article is licensed.\n"
+    assert read_metadata(document_from_text(text, path="x.txt", sha256="0" * 64)).year == 2019
+
+
+def test_a_cite_block_opening_is_not_a_title() -> None:
+    text = "To cite this version:\n\nPrediction of Response to Temozolomide in Low-Grade Glioma Patients\n"
+    assert read_metadata(document_from_text(text, path="x.txt", sha256="0" * 64)).title == (
+        "Prediction of Response to Temozolomide in Low-Grade Glioma Patients"
+    )
+
+
 def test_strip_banner() -> None:
     assert strip_banner("Clinical Study The Initial Assessment of Daily Insulin Dose") == (
         "The Initial Assessment of Daily Insulin Dose"
