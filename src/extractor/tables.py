@@ -52,13 +52,18 @@ class CellValue:
 
 def find_table_regions(text: str) -> list[tuple[int, int]]:
     """(start, end) of each table: from a 'Table N' caption line to the end of its footnote paragraph, or to
-    where prose resumes (a blank line followed by a paragraph that starts in lower case or runs long)."""
+    where prose resumes (a blank line followed by a paragraph that starts in lower case or runs long), or to the
+    next table's caption."""
     regions: list[tuple[int, int]] = []
-    for caption in CAPTION.finditer(text):
+    captions = list(CAPTION.finditer(text))
+    for k, caption in enumerate(captions):
         start = caption.start()
         if regions and start < regions[-1][1]:
             continue
-        regions.append((start, _region_end(text, caption.end())))
+        end = _region_end(text, caption.end())
+        if k + 1 < len(captions) and captions[k + 1].start() < end:  # the next table's caption ends this one
+            end = len(text[: captions[k + 1].start()].rstrip())
+        regions.append((start, end))
     return regions
 
 

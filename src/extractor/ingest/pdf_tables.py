@@ -13,7 +13,8 @@ body (booktabs style), so cells come from the positions of the text, not from dr
    lines beside a vertically centred value), and a row label continued in lower case on the next line joins the
    row above when either of the two holds nothing but the label;
 4. columns: a run that lies over two separate runs of another row spans columns (a group header); the others'
-   x-ranges, merged where they overlap, are the columns. Each run goes to the column holding its left edge.
+   x-ranges, merged where they overlap, are the columns, unless only one row has text there (a group header
+   centred over a gap). Each run goes to the column holding its left edge, or the nearest one.
 
 The runs are duck-typed (x0, x1, top, bottom, text, height), as `extractor.ingest.pdf` builds them.
 """
@@ -258,6 +259,10 @@ def _columns(rows: list[list[Box]]) -> list[tuple[float, float]]:
             columns[-1][1] = max(columns[-1][1], x1)
         else:
             columns.append([x0, x1])
+    if len(rows) >= 3:  # a range held by one run only is a header between columns ("Case 1" over two), not one
+        held = [sum(any(x0 <= r.x0 and r.x1 <= x1 for r in row) for row in rows) for x0, x1 in columns]
+        kept = [column for column, n in zip(columns, held, strict=True) if n >= 2]
+        columns = kept if len(kept) >= 2 else columns
     return [(a, b) for a, b in columns]
 
 
