@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install demo test lint eval eval-external eval-pdf eval-metadata schema bench clean
+.PHONY: install demo test lint eval eval-drugs eval-external eval-pdf eval-metadata schema bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ lint: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/extractor run corpus/seeds -o out/seeds || test $$? -eq 1
 	$(BIN)/extractor eval --gold corpus/gold out/seeds/records.jsonl
+
+## Drugs on the seed gold with the drug lexicon alone, the NER model alone and both (scripts/drugs_ablation.py).
+eval-drugs: $(STAMP)
+	OMP_NUM_THREADS=1 $(BIN)/python scripts/drugs_ablation.py --seeds corpus/seeds --gold corpus/gold --out build/drugs_ablation
 
 ## External data sets from ../shared/data (not shipped); skipped when absent.
 eval-external: $(STAMP)

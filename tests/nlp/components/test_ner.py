@@ -15,6 +15,8 @@ from extractor.external.bc5cdr_ner import iob_entities, score
 from extractor.nlp.components.drugs import DrugLexicon
 from extractor.nlp.components.ner import (
     ChemicalDiseaseNER,
+    PieceTokenizer,
+    chunks,
     combine,
     is_new_drug_name,
     load_packaged_model,
@@ -91,6 +93,40 @@ NEW_DRUG_NAMES = [
 def test_new_drug_name_guards(text: str, expected: bool) -> None:
     lexicon = DrugLexicon(synonyms={"everolimus": "everolimus"}, stoplist={"glucose"})
     assert is_new_drug_name(text, lexicon) is expected
+
+
+def test_piece_tokenizer_tags_lexicon_surfaces_longest_first() -> None:
+    lexicon = DrugLexicon(
+        synonyms={"5-fu": "fluorouracil", "fluorouracil": "fluorouracil", "rapamycin": "sirolimus"},
+        stoplist={"target of rapamycin", "fu"},
+    )
+    doc = PieceTokenizer(spacy.blank("en").vocab, lexicon)("5-FU, not the mammalian Target of Rapamycin")
+    assert [(t.text, t.tag_) for t in doc] == [
+        ("5", "DRUG"),
+        ("-", "DRUG"),
+        ("FU", "DRUG"),  # the longer drug surface wins over the stoplisted "fu"
+        (",", ""),
+        ("not", ""),
+        ("the", ""),
+        ("mammalian", ""),
+        ("Target", "STOP"),
+        ("of", "STOP"),
+        ("Rapamycin", "STOP"),  # inside a longer stoplisted phrase
+    ]
+
+
+def test_chunks_are_runs_of_whole_sentences_within_the_limit() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    text = "One two three. Four five six. Seven eight nine ten eleven twelve thirteen."
+    doc = nlp(text)
+    assert [text[a:b] for a, b in chunks(doc, max_chars=30)] == [
+        "One two three. Four five six.",
+        "Seven eight nine ten eleven",  # a sentence longer than the limit is cut between tokens
+        "twelve thirteen.",
+    ]
+    assert [text[a:b] for a, b in chunks(doc, max_chars=1000)] == [text]
+    assert [text[a:b] for a, b in chunks(nlp.make_doc(text), max_chars=15)][:2] == ["One two three.", "Four five six."]
 
 
 # --- the packaged model ----------------------------------------------------------------------------------------

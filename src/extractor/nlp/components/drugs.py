@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,13 @@ class DrugLexicon:
         return cls(dict(data["synonyms"]), dict(data["info"]), set(data["stoplist"]))
 
 
+@lru_cache(maxsize=1)
+def packaged_lexicon() -> DrugLexicon:
+    """The packaged lexicon, read once per process and shared by `extractor_drugs` and the NER model's tokenizer
+    (`extractor.bc5cdr_pieces.v1`): treat it as read-only."""
+    return DrugLexicon.packaged()
+
+
 @Language.factory(
     "extractor_drugs",
     requires=["doc.sents"],
@@ -74,7 +82,7 @@ class DrugMatcher:
         self.name = name
         self.nlp = nlp
         self.resolve_abbreviations = resolve_abbreviations
-        self.lexicon = DrugLexicon.packaged() if lexicon == "default" else DrugLexicon()
+        self.lexicon = packaged_lexicon() if lexicon == "default" else DrugLexicon()
         if lexicon not in ("default", None):
             self.lexicon = DrugLexicon.from_dict(srsly.read_json(lexicon))
         self._build()

@@ -29,20 +29,21 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, registry
 from spacy.vocab import Vocab
 
 from extractor.lexicons import iter_tsv
 from extractor.nlp.components.drugs import LABEL as DRUG
-from extractor.nlp.components.drugs import DrugLexicon, DrugMatcher
+from extractor.nlp.components.drugs import DrugLexicon, DrugMatcher, packaged_lexicon
 
 CHEMICAL = "CHEMICAL"
 DISEASE = "DISEASE"
+STOP = "STOP"  # the tag of pieces inside a stoplisted lexicon surface (DRUG: inside a drug surface)
 MODEL_DIR = "models/ner_bc5cdr"
 PIECE = re.compile(r"[^\W_]+|[^\s]")  # BC5CDR's tokenization: runs of letters and digits, and single marks
 NAME = re.compile(r"[a-z][a-z-]{3,}[a-z]")
+MAX_CHUNK_CHARS = 5000  # the most text the model reads at once, cut between sentences (about 1,000 pieces)
 
 
 def word_pieces(text: str) -> list[tuple[int, int]]:
@@ -50,31 +51,47 @@ def word_pieces(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in PIECE.finditer(text)]
 
 
-@lru_cache(maxsize=1)
-def packaged_lexicon() -> DrugLexicon:
-    return DrugLexicon.packaged()
-
-
 class PieceTokenizer:
     """Text -> Doc of word pieces, each tagged DRUG / STOP / '' by the drug lexicon (longest match wins)."""
 
     def __init__(self, vocab: Vocab, lexicon: DrugLexicon) -> None:
+        # A dict of surfaces and their lengths by first piece, not a PhraseMatcher: the lexicon's 48,000 surfaces
+        # as Docs (each allocating room for 30 tokens) or as a matcher trie cost 100-300 MB of RSS per process; this
+        # costs ~10 MB and tags the same pieces.
         self.vocab = vocab
-        self.matcher = PhraseMatcher(vocab, attr="LOWER")
-        drugs = sorted(s for s in lexicon.synonyms if s not in lexicon.stoplist)
-        self.matcher.add("DRUG", [self._pieces(s) for s in drugs])
-        self.matcher.add("STOP", [self._pieces(s) for s in sorted(lexicon.stoplist)])
+        self.surfaces: dict[str, str] = {}  # lowercase pieces joined by " " -> DRUG or STOP
+        lengths: dict[str, set[int]] = {}  # first piece -> numbers of pieces of the surfaces starting with it
+        drugs = (s for s in lexicon.synonyms if s not in lexicon.stoplist)
+        for tag, surfaces in ((DRUG, drugs), (STOP, iter(lexicon.stoplist))):
+            for surface in surfaces:
+                pieces = [surface[start:end].lower() for start, end in word_pieces(surface)]
+                if pieces:
+                    self.surfaces[" ".join(pieces)] = tag
+                    lengths.setdefault(pieces[0], set()).add(len(pieces))
+        self.lengths = {first: tuple(sorted(ns)) for first, ns in lengths.items()}
 
     def _pieces(self, text: str) -> Doc:
         spans = word_pieces(text)
         spaces = [end < next_start for (_, end), (next_start, _) in pairwise(spans)]
         return Doc(self.vocab, words=[text[s:e] for s, e in spans], spaces=[*spaces, False] if spans else [])
 
+    def matches(self, lower: list[str]) -> list[tuple[str, int, int]]:
+        """(tag, start, end) of every run of pieces that is a lexicon surface, by start, then by length."""
+        found = []
+        for i, first in enumerate(lower):
+            for n in self.lengths.get(first, ()):
+                if i + n > len(lower):
+                    break
+                tag = self.surfaces.get(" ".join(lower[i : i + n]))
+                if tag:
+                    found.append((tag, i, i + n))
+        return found
+
     def __call__(self, text: str) -> Doc:
         doc = self._pieces(text)
-        for key, start, end in sorted(self.matcher(doc), key=lambda m: m[2] - m[1]):
+        for tag, start, end in sorted(self.matches([t.lower_ for t in doc]), key=lambda m: m[2] - m[1]):
             for token in doc[start:end]:
-                token.tag_ = self.vocab.strings[key]
+                token.tag_ = tag  # longer matches are applied last, so the longest wins
         return doc
 
     def to_disk(self, path: str | Path, **kwargs: Any) -> None:
@@ -128,6 +145,26 @@ def combine(doc: Doc, predicted: Iterable[Span], lexicon: DrugLexicon) -> tuple[
     return filter_spans([*kept, *new_drugs]), diseases
 
 
+def chunks(doc: Doc, max_chars: int = MAX_CHUNK_CHARS) -> list[tuple[int, int]]:
+    """(start, end) character ranges of `doc` for the model to read one at a time: runs of consecutive sentences
+    up to `max_chars` long (a longer sentence, or a doc without sentences, is cut between tokens where needed).
+    BC5CDR trained the model on single sentences; an abstract (under 4,000 characters) is one chunk."""
+    if doc.has_annotation("SENT_START"):
+        units = []
+        for sent in doc.sents:
+            long = sent.end_char - sent.start_char > max_chars
+            units += [(t.idx, t.idx + len(t)) for t in sent] if long else [(sent.start_char, sent.end_char)]
+    else:
+        units = [(t.idx, t.idx + len(t)) for t in doc]
+    ranges: list[tuple[int, int]] = []
+    for start, end in units:
+        if ranges and end - ranges[-1][0] <= max_chars:
+            ranges[-1] = (ranges[-1][0], end)
+        else:
+            ranges.append((start, end))
+    return ranges
+
+
 @Language.factory(
     "extractor_ner",
     requires=["doc.ents"],
@@ -151,12 +188,17 @@ class ChemicalDiseaseNER:
         return drugs.lexicon if isinstance(drugs, DrugMatcher) else DrugLexicon()
 
     def predict(self, doc: Doc) -> list[Span]:
-        """The model's CHEMICAL and DISEASE entities, as spans of `doc` (whole pipeline tokens)."""
-        pieces = word_pieces(doc.text)  # the model's tokens; its Doc text has single spaces, so map by index
-        spans = [
-            doc.char_span(pieces[ent.start][0], pieces[ent.end - 1][1], ent.label_, alignment_mode="expand")
-            for ent in self.model(doc.text).ents
-        ]
+        """The model's CHEMICAL and DISEASE entities, as spans of `doc` (whole pipeline tokens).
+
+        The model reads the text in chunks of whole sentences (`chunks`): its working memory grows with the text
+        it reads at once (~26 KB a piece: 300 MB for a 9,000-word article read whole)."""
+        spans = []
+        for start, end in chunks(doc):
+            text = doc.text[start:end]
+            pieces = word_pieces(text)  # the model's tokens; its Doc text has single spaces, so map by index
+            for ent in self.model(text).ents:
+                first, last = start + pieces[ent.start][0], start + pieces[ent.end - 1][1]
+                spans.append(doc.char_span(first, last, ent.label_, alignment_mode="expand"))
         return filter_spans([s for s in spans if s is not None])
 
     def __call__(self, doc: Doc) -> Doc:
