@@ -30,14 +30,18 @@ PipelineOpt = Annotated[
 ]
 NoTextOpt = Annotated[bool, typer.Option("--no-text", help="leave the normalized text out of the records")]
 MaxPagesOpt = Annotated[int | None, typer.Option("--max-pages", min=1, help="read at most this many PDF pages")]
+MaxCharsOpt = Annotated[
+    int | None, typer.Option("--max-chars", min=1000, help="truncate longer texts, with a warning [default: 3000000]")
+]
 
 
-def _options(pipeline: str, no_text: bool, max_pages: int | None) -> ExtractOptions:
+def _options(pipeline: str, no_text: bool, max_pages: int | None, max_chars: int | None = None) -> ExtractOptions:
     try:
         config_path(pipeline)
     except PipelineError as err:
         raise typer.BadParameter(str(err), param_hint="--pipeline") from None
-    return ExtractOptions(pipeline=pipeline, keep_text=not no_text, max_pages=max_pages)
+    limits = {"max_chars": max_chars} if max_chars is not None else {}
+    return ExtractOptions(pipeline=pipeline, keep_text=not no_text, max_pages=max_pages, **limits)
 
 
 def _err(message: str) -> None:
@@ -51,6 +55,7 @@ def run_cli(
     pipeline: PipelineOpt = "default",
     no_text: NoTextOpt = False,
     max_pages: MaxPagesOpt = None,
+    max_chars: MaxCharsOpt = None,
     workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, help="processes (default: cores)")] = None,
     timeout: Annotated[float, typer.Option("--timeout", min=0.01, help="seconds one document may take")] = 300.0,
     max_memory_mb: Annotated[int, typer.Option("--max-memory-mb", min=64, help="memory one document may use")] = 2048,
@@ -67,7 +72,7 @@ def run_cli(
 
     from extractor.batch.runner import RunSettings, run
 
-    options = _options(pipeline, no_text, max_pages)
+    options = _options(pipeline, no_text, max_pages, max_chars)
     try:
         given = {"workers": workers, "timeout": timeout, "max_memory_mb": max_memory_mb, "format": fmt}
         given |= {"backend": backend, "scheduler": scheduler}
@@ -93,9 +98,10 @@ def extract_cli(
     pipeline: PipelineOpt = "default",
     no_text: NoTextOpt = False,
     max_pages: MaxPagesOpt = None,
+    max_chars: MaxCharsOpt = None,
 ) -> None:
     """Extract one article and print its record as pretty JSON."""
-    extractor = Extractor(_options(pipeline, no_text, max_pages))
+    extractor = Extractor(_options(pipeline, no_text, max_pages, max_chars))
     result = extractor.try_extract(path)
     if isinstance(result, Failure):
         _err(f"error: {result.message} [{result.error_type}]")
