@@ -302,10 +302,9 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
         if not cleaned:
             blank_since_prev = True
             continue
-        words = _words(line)
         if line.role == "table" and in_table is not None and marked_table:
             out.emit("\n", prev_src_end, aligned=False)
-            _emit_words(out, words)
+            _emit_line(out, line, cleaned)
             prev_text, prev_src_end = cleaned, line.start + len(line.text)
             continue
         if marked_table and in_table is not None:  # the first line after a marked table: the flow resumes
@@ -322,7 +321,7 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
                 body_section = sections[-1][0]
             start_section("table", (caption_kind(cleaned) or ("table", None))[1])
             in_table, marked_table, in_caption = (out.length, cleaned), True, False
-            _emit_words(out, words)
+            _emit_line(out, line, cleaned)
             prev_text, prev_src_end = cleaned, line.start + len(line.text)
             blank_since_prev = after_heading = False
             continue
@@ -367,10 +366,7 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
             prev_text, blank_since_prev = "", False
             if heading is None and caption is None:
                 # prose resumes after the table: emit as a fresh paragraph
-                for i, (word, src) in enumerate(words):
-                    if i:
-                        out.emit(" ", src - 1, aligned=False)
-                    out.emit_word(word, src)
+                _emit_line(out, line, cleaned)
                 prev_text, prev_src_end = cleaned, line.start + len(line.text)
                 continue
 
@@ -380,10 +376,7 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
             body_section = heading
             in_caption = False
             after_heading = True
-            for i, (word, src) in enumerate(words):
-                if i:
-                    out.emit(" ", src - 1, aligned=False)
-                out.emit_word(word, src)
+            _emit_line(out, line, cleaned)
             out.emit("\n", line.start + len(line.text), aligned=False)
             prev_text, blank_since_prev, after_heading = "", False, True
             prev_src_end = line.start + len(line.text)
@@ -411,7 +404,7 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
             in_caption = False
         elif out.length and not after_heading:
             # A content line after another: join, hyphen-join, or break the paragraph.
-            first_word = words[0][0] if words else ""
+            first_word = cleaned.split(" ", 1)[0]
             if in_table is not None or keep_lines:
                 out.emit("\n", prev_src_end, aligned=False)
             elif (
@@ -441,10 +434,7 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
             else:
                 out.emit(" ", prev_src_end, aligned=False)
 
-        for i, (word, src) in enumerate(words):
-            if i:
-                out.emit(" ", src - 1, aligned=False)
-            out.emit_word(word, src)
+        _emit_line(out, line, cleaned)
         prev_text = cleaned
         prev_src_end = line.start + len(line.text)
         blank_since_prev = after_heading = False
@@ -468,9 +458,14 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
     return Layout(text, out.map, named, pages, tables)
 
 
-def _emit_words(out: TextBuilder, words: list[tuple[str, CharOffset]]) -> None:
-    for i, (word, src) in enumerate(words):
-        if i:
+def _emit_line(out: TextBuilder, line: SourceLine, cleaned: str) -> None:
+    """A source line's words, one space between them. A line already clean (single spaces, no ligature, mark or
+    comma-for-'<') is copied in one piece, aligned with the source; others word by word."""
+    if cleaned == line.text and not _SPECIAL.search(cleaned) and not _COMMA_FOR_LT.search(cleaned):
+        out.emit(cleaned, line.start)
+        return
+    for n, (word, src) in enumerate(_words(line)):
+        if n:
             out.emit(" ", src - 1, aligned=False)
         out.emit_word(word, src)
 
