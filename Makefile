@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install demo test lint eval eval-drugs eval-external eval-pdf eval-metadata schema bench clean
+.PHONY: install demo test lint eval eval-drugs eval-external eval-pdf eval-metadata schema bench bench-pdf clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,8 +60,12 @@ schema: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py --out bench.json
 
+## PDF backends on the same files in one run: pages/s (wall and CPU) and reading-order quality; skipped when absent.
+bench-pdf: $(STAMP)
+	$(BIN)/python benchmarks/bench_pdf.py $(SHARED)/data/pdfs_clinical --out bench_pdf.json
+
 clean:
-	rm -rf out bench.json .pytest_cache .mypy_cache .ruff_cache
+	rm -rf out bench.json bench_pdf.json .pytest_cache .mypy_cache .ruff_cache
 
 ## Retrain the packaged NER model (src/extractor/models/ner_bc5cdr/) on BC5CDR train + devel from $(SHARED)/data:
 ## CPU only, one thread, about 20-40 minutes on this 2-core machine; then print its BC5CDR test scores.
