@@ -167,6 +167,7 @@ def text_report(work: Path, small: list[Path], large: list[Path], scale: int, da
     big_run = extract_run(work / "text_large", work / "out_large", "--workers", "2")
     big = rates(big_run, len(large), words * scale, 0)
     report["pipeline_text"] = {"workers_1": one, "workers_2": two, f"workers_2_{scale}x": big}
+    report |= ner_report(work, small, floor, one)
     report["pipeline_vs_tokenizer"] = one["words_per_s"] / floor["words_per_s"]
     report["speedup_2_over_1"] = one["extract_seconds"] / two["extract_seconds"]
     report["peak_rss_mb_per_worker"] = max(run["peak_rss_mb_worker"] for run in (one, two, big))
@@ -174,6 +175,46 @@ def text_report(work: Path, small: list[Path], large: list[Path], scale: int, da
         role: 100 * (big[f"peak_rss_mb_{role}"] / two[f"peak_rss_mb_{role}"] - 1) for role in ("worker", "main")
     }
     return report
+
+
+def without_ner_config(folder: Path) -> Path:
+    """The default pipeline minus the packaged NER model (`extractor_ner`), to price the model in the same run."""
+    from spacy.util import load_config
+
+    from extractor.nlp.pipeline import config_path
+
+    config = load_config(config_path("default"))
+    config["nlp"]["pipeline"] = [name for name in config["nlp"]["pipeline"] if name != "extractor_ner"]
+    del config["components"]["extractor_ner"]
+    path = folder / "default_without_ner.cfg"
+    config.to_disk(path)
+    return path
+
+
+def ner_report(work: Path, small: list[Path], floor: dict[str, float], with_ner: dict[str, Any]) -> dict[str, Any]:
+    """1 worker over the 1x corpus without the NER model, beside the default pipeline's 1-worker run."""
+    config = without_ner_config(work)
+    words = int(floor["words"])
+    without = rates(
+        extract_run(work / "text_1x", work / "out_no_ner", "--workers", "1", "-p", str(config)), len(small), words, 0
+    )
+    return {
+        "pipeline_text_without_ner": without,
+        "ner_model": {
+            "words_per_s_with": with_ner["words_per_s"],
+            "words_per_s_without": without["words_per_s"],
+            "peak_rss_mb_worker_with": with_ner["peak_rss_mb_worker"],
+            "peak_rss_mb_worker_without": without["peak_rss_mb_worker"],
+            "without_vs_tokenizer": without["words_per_s"] / floor["words_per_s"],
+            "size_on_disk_mb": model_size_mb(),
+        },
+    }
+
+
+def model_size_mb() -> float:
+    from extractor.nlp.components.ner import packaged_model_path
+
+    return sum(f.stat().st_size for f in packaged_model_path().rglob("*") if f.is_file()) / 1e6
 
 
 def pdf_report(work: Path, folder: Path, count: int) -> dict[str, Any]:
@@ -233,6 +274,12 @@ def print_summary(report: dict[str, Any]) -> None:
             **report["rss_growth_percent"]
         ),
     ]
+    ner = report["ner_model"]
+    lines.append(
+        f"NER model ({ner['size_on_disk_mb']:.1f} MB)     : {ner['words_per_s_with']:.0f} words/s with, "
+        f"{ner['words_per_s_without']:.0f} without ({ner['without_vs_tokenizer']:.3f} of the tokenizer); "
+        f"peak RSS/worker {ner['peak_rss_mb_worker_with']:.0f} vs {ner['peak_rss_mb_worker_without']:.0f} MB"
+    )
     pdf = report["pipeline_pdf"]
     if "skipped" in pdf:
         lines.append(f"PDF                     : skipped ({pdf['skipped']})")
