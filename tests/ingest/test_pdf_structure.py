@@ -260,3 +260,22 @@ def test_subsections_keep_the_section_name() -> None:
 )
 def test_line_end_hyphens_by_the_words_of_the_text(raw: str, expected: str) -> None:
     assert expected in lay_out(split_lines(raw), blank_breaks=True).text
+
+
+def test_gutter_beside_a_hanging_indent(tmp_path: Path) -> None:
+    """PMC4738720 page 4: the right column's reference list indents its continuation lines, so the emptiest x-range
+    runs from the left column's end to the continuation lines; the gutter is its empty part, not its middle."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=letter)
+    canvas.setFont("Helvetica", 9)
+    for i in range(50):
+        canvas.drawString(72, 740 - 13 * i, f"Left column sentence {i:02d} on the conflict of interests here.")
+        if i % 5 == 0:
+            canvas.drawString(320, 740 - 13 * i, f"[{i // 5 + 1}] A. Author and B. Author, a reference title,")
+        else:
+            canvas.drawString(345, 740 - 13 * i, f"Journal of Examples, vol. {i}, pp. 1-9, 2015.")
+    canvas.showPage()
+    canvas.save()
+    text = read_pdf(tmp_path / "refs.pdf", buffer.getvalue()).text
+    assert text.index("Left column sentence 49") < text.index("[1] A. Author")
+    assert text.index("[1] A. Author") < text.index("[10] A. Author")

@@ -609,12 +609,31 @@ def _gutter(runs: list[_Run]) -> float | None:
             start = None
     if best_length < 0.5 * statistics.median(run.height for run in runs):
         return None
+    # inside that range, the middle of its emptiest stretch: a hanging indent (reference lists) beside the true
+    # gap must not pull the gutter onto the first letters of the column's lines
+    region = crossings[best_start : best_start + best_length]
+    least = min(region)
+    best_start, best_length = _longest_run([v <= 1.1 * least for v in region], best_start)
     gutter = left + best_start + best_length / 2
     chars = sum(len(run.text) for run in runs)
     for side in ([r for r in runs if r.x1 <= gutter], [r for r in runs if r.x0 >= gutter]):
         if len(side) < 2 or sum(len(run.text) for run in side) < _COLUMN_SHARE * chars:
             return None
     return gutter
+
+
+def _longest_run(flags: list[bool], offset: int) -> tuple[int, int]:
+    """Start (plus `offset`) and length of the longest stretch of true `flags`."""
+    best = (offset, 0)
+    start = None
+    for i, flag in enumerate([*flags, False]):
+        if flag:
+            start = i if start is None else start
+        elif start is not None:
+            if i - start > best[1]:
+                best = (offset + start, i - start)
+            start = None
+    return best
 
 
 def _cluster_rows(runs: Iterable[_Run]) -> list[list[_Run]]:
