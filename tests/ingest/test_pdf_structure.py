@@ -279,3 +279,35 @@ def test_gutter_beside_a_hanging_indent(tmp_path: Path) -> None:
     text = read_pdf(tmp_path / "refs.pdf", buffer.getvalue()).text
     assert text.index("Left column sentence 49") < text.index("[1] A. Author")
     assert text.index("[1] A. Author") < text.index("[10] A. Author")
+
+
+def test_text_drawn_in_a_figure_stays_out_of_the_prose(tmp_path: Path) -> None:
+    """A bar chart in the left column (bars, axes, tick labels, a legend) above its caption: the chart's own text
+    is left out, the caption and every prose line stay, in order (as on PMC4707348 page 3)."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=letter)
+    canvas.setFont("Helvetica", 9)
+    for i in range(14):
+        canvas.drawString(72, 740 - 11 * i, f"Left prose line {i:02d} describes the enzyme activity in rats.")
+    for i in range(60):
+        canvas.drawString(320, 740 - 11 * i, f"Right prose line {i:02d} goes on with the discussion.")
+    canvas.line(100, 400, 100, 560)  # y axis
+    canvas.line(100, 400, 290, 400)  # x axis
+    for k, (x, h) in enumerate(((120, 120), (170, 60), (220, 90))):
+        canvas.rect(x, 400, 30, h, fill=1)
+        canvas.drawString(x + 5, 388, f"G{k + 1}")
+    for tick in (0, 50, 100, 150):
+        canvas.drawString(80, 397 + tick, str(tick))
+    canvas.drawString(150, 375, "Treatment group")
+    canvas.drawString(72, 350, "Figure 1: Serum catalase activity in the three groups.")
+    for i in range(10):
+        canvas.drawString(72, 320 - 11 * i, f"Left prose after figure {i:02d} compares the groups.")
+    canvas.showPage()
+    canvas.save()
+    document = read_pdf(tmp_path / "chart.pdf", buffer.getvalue())
+    text = document.text
+    assert "Treatment group" not in text and "G2" not in text and not re.search(r"(?m)^(0|50|100|150)$", text)
+    order = ["Left prose line 13", "Figure 1: Serum catalase", "Left prose after figure 00", "Right prose line 00"]
+    assert [text.index(part) for part in order] == sorted(text.index(part) for part in order)
+    assert all(f"Right prose line {i:02d}" in text for i in range(60))
+    assert document.section_at(text.index("Figure 1:")) == "figure_caption"

@@ -97,12 +97,20 @@ class _Run:
         return (self.top + self.bottom) / 2
 
 
+class _Area(NamedTuple):
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
 @dataclass(frozen=True, slots=True)
 class _Page:
     number: int
     height: float
     runs: list[_Run]
-    rules: tuple[Rule, ...] = ()  # horizontal lines, read only on pages with a table caption
+    rules: tuple[Rule, ...] = ()  # horizontal lines, read only on pages with a table or figure caption
+    figures: tuple[_Area, ...] = ()  # drawn figures (images, charts) next to a figure caption
 
 
 def read_pdf(path: Path, data: bytes, *, max_pages: int | None = None, backend: Backend = "pdfium") -> Document:
@@ -181,8 +189,12 @@ def _pdfium_pages(path: Path, data: bytes, max_pages: int | None) -> tuple[list[
             textpage = page.get_textpage()
             height = page.get_height()
             runs = _pdfium_runs(textpage, height)
-            rules = _pdfium_rules(page, height) if any(is_table_caption(run.text) for run in runs) else ()
-            pages.append(_Page(index + 1, height, runs, rules))
+            rules: tuple[Rule, ...] = ()
+            figures: tuple[_Area, ...] = ()
+            captions = {kind for kind, _ in filter(None, (caption_kind(run.text) for run in runs))}
+            if captions:
+                rules, figures = _pdfium_graphics(page, height, "figure_caption" in captions)
+            pages.append(_Page(index + 1, height, runs, rules, figures))
             textpage.close()
             page.close()
         return pages, total
@@ -190,14 +202,56 @@ def _pdfium_pages(path: Path, data: bytes, max_pages: int | None) -> tuple[list[
         pdf.close()
 
 
-def _pdfium_rules(page: pdfium.PdfPage, page_height: float) -> tuple[Rule, ...]:
-    """Horizontal lines (paths and thin filled rectangles no higher than 2 pt), top-down coordinates."""
+def _pdfium_graphics(
+    page: pdfium.PdfPage, page_height: float, figures: bool
+) -> tuple[tuple[Rule, ...], tuple[_Area, ...]]:
+    """Horizontal rules (paths no higher than 2 pt) and, when asked, drawn figures: images, and clusters of
+    paths holding a shape that is not a line (a bar, a curve), at least `_FIGURE_SIZE` points each way.
+    Top-down coordinates."""
     rules: list[Rule] = []
-    for item in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
+    shapes: list[tuple[_Area, bool]] = []  # box, and whether it is more than a line
+    kinds = [pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE] if figures else [pdfium_c.FPDF_PAGEOBJ_PATH]
+    for item in page.get_objects(filter=kinds, max_depth=2):
         left, low, right, high = item.get_bounds()
         if high - low <= 2.0 and right - left >= 10.0:
             rules.append(Rule(left, right, page_height - (high + low) / 2))
-    return tuple(sorted(rules, key=lambda rule: rule.y))
+        if figures:
+            solid = item.type == pdfium_c.FPDF_PAGEOBJ_IMAGE or (high - low > 2.0 and right - left > 2.0)
+            shapes.append((_Area(left, page_height - high, right, page_height - low), solid))
+    return tuple(sorted(rules, key=lambda rule: rule.y)), _figure_areas(shapes)
+
+
+_FIGURE_SIZE = 40.0  # a drawn figure is at least this many points wide and high
+_FIGURE_REACH = 6.0  # shapes closer than this belong to one figure
+
+
+def _figure_areas(shapes: list[tuple[_Area, bool]]) -> tuple[_Area, ...]:
+    """Shapes merged into areas where they touch (within `_FIGURE_REACH`); areas with a solid shape and big enough."""
+    areas: list[tuple[_Area, bool]] = []
+    for box, solid in sorted(shapes, key=lambda item: item[0].top):
+        merged = True
+        while merged:
+            merged = False
+            for k, (area, full) in enumerate(areas):
+                if (
+                    box.x0 <= area.x1 + _FIGURE_REACH
+                    and area.x0 <= box.x1 + _FIGURE_REACH
+                    and box.top <= area.bottom + _FIGURE_REACH
+                    and area.top <= box.bottom + _FIGURE_REACH
+                ):
+                    box = _Area(
+                        min(box.x0, area.x0), min(box.top, area.top), max(box.x1, area.x1), max(box.bottom, area.bottom)
+                    )
+                    solid = solid or full
+                    del areas[k]
+                    merged = True
+                    break
+        areas.append((box, solid))
+    return tuple(
+        area
+        for area, solid in areas
+        if solid and area.x1 - area.x0 >= _FIGURE_SIZE and area.bottom - area.top >= _FIGURE_SIZE
+    )
 
 
 class _Word(NamedTuple):
@@ -380,7 +434,8 @@ def _drop_running_heads(pages: list[_Page]) -> list[_Page]:
             if seen[_mask(run.text)] >= 2
             or (_PAGE_NUMBER.fullmatch(run.text.strip()) and (run.top <= first + 1 or run.bottom >= last - 1))
         }
-        kept.append(_Page(page.number, page.height, [run for run in page.runs if id(run) not in drop], page.rules))
+        runs = [run for run in page.runs if id(run) not in drop]
+        kept.append(_Page(page.number, page.height, runs, page.rules, page.figures))
     return kept
 
 
@@ -413,7 +468,7 @@ def _source_lines(pages: list[_Page], tables: list[tuple[PdfTable, int]] | None 
     previous: _Run | None = None
     first_page = True
     for page in pages:
-        blocks = _blocks(page.runs, page.rules)
+        blocks = _blocks(page.runs, page.rules, page.figures)
         if not blocks:
             lines.append(SourceLine("", offset, page.number))
             offset += 1
@@ -502,13 +557,16 @@ def _paragraph_starts(previous: _Run, line: _Run, *, same_block: bool) -> bool:
     return ends_sentence and line.x0 - previous.x0 > _INDENT * previous.height
 
 
-def _blocks(runs: list[_Run], rules: tuple[Rule, ...] = ()) -> list[tuple[list[_Run], bool]]:
+def _blocks(
+    runs: list[_Run], rules: tuple[Rule, ...] = (), figures: tuple[_Area, ...] = ()
+) -> list[tuple[list[_Run], bool]]:
     """A page's runs as blocks of lines in reading order: per band, left column, right column, full-width rows.
     Each block comes with whether it is full-width (or the page has one column). A table becomes one run
     (`_Run.table`) where it sits: full-width when it crosses the gutter, else in its column."""
     if not runs:
         return []
     gutter = _gutter(runs)
+    runs = _without_figure_text(runs, figures, gutter)
     runs = _with_tables(runs, gutter, rules)
     if gutter is None:
         return [(_rows(runs), True)]
@@ -559,6 +617,53 @@ def _paragraph_ends(runs: list[_Run], gutter: float, spanning: list[_Run]) -> li
         ):
             added.append(run)
     return spanning + added
+
+
+def _without_figure_text(runs: list[_Run], figures: tuple[_Area, ...], gutter: float | None) -> list[_Run]:
+    """The page's runs without the text drawn in and around a figure (axis ticks and titles, legends, panel
+    letters). A drawn figure counts when a figure caption lies just above it or below it (within
+    `_CAPTION_REACH`); its zone reaches out by a few line heights on each side, down to the caption below it,
+    and stays on its side of the gutter unless it crosses it. Captions and lines of prose (wider than
+    `_PROSE_SHARE` of the column, six words or more) always stay."""
+    if not figures or not runs:
+        return runs
+    captions = [run for run in runs if (caption_kind(run.text) or ("",))[0] == "figure_caption"]
+    if not captions:
+        return runs
+    height = statistics.median(run.height for run in runs)
+    left, right = min(run.x0 for run in runs), max(run.x1 for run in runs)
+    zones: list[_Area] = []
+    for area in figures:
+        x0, x1 = area.x0 - 3 * height, area.x1 + 3 * height
+        if gutter is not None and area.x1 <= gutter:
+            x0, x1 = max(x0, left - 1), min(x1, gutter)
+        elif gutter is not None and area.x0 >= gutter:
+            x0, x1 = max(x0, gutter), min(x1, right + 1)
+        for c in captions:
+            if not (c.x0 < area.x1 and area.x0 < c.x1):
+                continue
+            if -2 <= c.top - area.bottom <= _CAPTION_REACH:
+                zones.append(_Area(x0, area.top - 2 * height, x1, c.top - 0.1))
+                break
+            if -2 <= area.top - c.bottom <= _CAPTION_REACH / 3:
+                zones.append(_Area(x0, c.bottom + 0.1, x1, area.bottom + 3 * height))
+                break
+    if not zones:
+        return runs
+    kept: list[_Run] = []
+    for run in runs:
+        inside = any(z.x0 <= run.x0 and run.x1 <= z.x1 and z.top <= run.top and run.bottom <= z.bottom for z in zones)
+        prose = (
+            run.x1 - run.x0 > _PROSE_SHARE * (right - left) / (1 if gutter is None else 2)
+            and len(run.text.split()) >= 6
+        )
+        if not inside or prose or caption_kind(run.text):
+            kept.append(run)
+    return kept
+
+
+_CAPTION_REACH = 150.0  # a figure caption at most this far (points) below its figure, a third of it above
+_PROSE_SHARE = 0.8
 
 
 def _with_tables(runs: list[_Run], gutter: float | None, rules: tuple[Rule, ...]) -> list[_Run]:
