@@ -66,7 +66,6 @@ _COLUMN_SHARE = 0.05  # least share of a page's characters on each side of a gut
 _PAGE_NUMBER = re.compile(r"(?i)(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?")
 _SENTENCE_END = (".", "!", "?", ":")
 _NON_SPACE = re.compile(r"[^\s\ufffe]+\ufffe?|\ufffe")  # pdfium's line-end hyphen mark ends a word and a line
-_LINE_BREAK = {"\r", "\n"}
 _UNUSUAL = re.compile("[\ud800-\udfff\U0001d400-\U0001d7ff]")
 _PLAIN = {
     code: unicodedata.normalize("NFKC", chr(code))
@@ -309,16 +308,17 @@ def _pdfium_words(textpage: pdfium.PdfTextPage, page_height: float) -> Iterator[
     box = pdfium_c.FS_RECTF()
     box_ref = ctypes.byref(box)
     char_box = pdfium_c.FPDFText_GetLooseCharBox
+    count_rects = pdfium_c.FPDFText_CountRects
     end = 0
     for match in _NON_SPACE.finditer(text):
         first, last = match.span()
-        space = bool(set(text[end:first]) - _LINE_BREAK)
+        space = bool(text[end:first].strip("\r\n"))  # white space other than a line break before the word
         end = last
         char_box(handle, first, box_ref)
         turned = box.right - box.left > 0.8 * (box.top - box.bottom)
         if turned and abs(pdfium_c.FPDFText_GetCharAngle(handle, first)) > 0.01:
             continue  # turned: a rotated glyph's box is wider than tall, so only those are checked
-        if last - first > 1 and pdfium_c.FPDFText_CountRects(handle, first, last - first) > 1:
+        if last - first > 1 and count_rects(handle, first, last - first) > 1:
             yield from _split_at_gaps(text, range(first, last), space, handle, page_height)
             continue
         left, right, high, low = box.left, box.right, box.top, box.bottom
