@@ -7,19 +7,28 @@ so every page is rebuilt from where its text sits:
    first and last characters, or pdfplumber words with ``x_tolerance=1.5``); a superscript stays in its line;
 2. running heads and feet: runs in the top or bottom strip of the text area whose text (digits masked)
    recurs in that strip on another page, and lone page numbers on the first or last row, are dropped;
-3. columns: the gutter is the widest x-range in the middle of the page that the fewest runs cross. Runs that
-   cross it are full-width (title, abstract, spanning figures and tables) and cut the page into bands; within
-   a band the left column is read top to bottom, then the right one. A page without a gutter is one column;
-4. rows: runs at one height within a column (or next to a full-width run) become one line; a blank line marks
+3. columns: the gutter is the emptiest stretch of the widest x-range in the middle of the page that the fewest
+   runs cross. Runs that cross it are full-width (title, abstract, spanning figures and tables), and so is the
+   short last line of a full-width paragraph; they cut the page into bands; within a band the left column is
+   read top to bottom, then the right one. A page without a gutter is one column;
+4. floats: on pages with a caption, the page's drawn objects are read once. Text drawn in and around a captioned
+   figure (axis ticks, legends) is left out; each 'Table N' caption opens a table (`pdf_tables`: extent from the
+   gutter and the rules, rows and columns from the text's positions), written where it sits as its caption line,
+   one line per row with the non-empty cells joined by " | " (as the JATS ingest writes them) and its
+   footnotes, and kept in `Document.tables` as rows of cells with caption, label and page;
+5. rows: runs at one height within a column (or next to a full-width run) become one line; a blank line marks
    white space above a line, an indented line after a sentence end, or a move to another block (the next column,
    page or band) after a sentence end
    (lay_out is called with blank_breaks=True: these blank lines end paragraphs and captions);
-5. the lines go through `clean.lay_out`, which joins hard wraps, resolves line-end hyphens (pdfium marks them
-   U+FFFE), expands ligatures and labels headings and captions.
+6. an abstract printed without a heading is marked by layout: on the first page, the prose paragraphs closing the
+   full-width block just above the columns, front matter (copyright, dates, editor) left out;
+7. the lines go through `clean.lay_out`, which joins hard wraps, resolves line-end hyphens (pdfium marks them
+   U+FFFE), expands ligatures and labels headings (numbered subsections too) and captions.
 
 Offsets: `SourceLine.start`, and so the Document's `OffsetMap`, index the raw text as extracted here: for each
 page in order, each of its lines in reading order followed by "\\n" (a blank line is just "\\n"; a page without
-text is one blank line), pages concatenated without a separator. Dropped running heads are not part of it.
+text is one blank line; a table adds a blank line before and after its lines), pages concatenated without a
+separator. Dropped running heads and figure text are not part of it.
 """
 
 from __future__ import annotations
