@@ -232,7 +232,10 @@ def test_subsections_keep_the_section_name() -> None:
         "2.2. Protocol. A total of 65 Chinese newly diagnosed patients were included.\n\n"
         "3. Results\n"
         "3.1. Insulin Dose\n"
-        "When the target glucose level was achieved, the TDD was 45.97 units.\n"
+        "When the target glucose level was achieved, the TDD was 45.97 units.\n\n"
+        # PMC4706934: a run-in heading wrapped onto the next line
+        "3.2. Diagnosis of Helicobacter pylori Infection and Serum\n"
+        "Pepsinogen (PG) Levels. Serum samples were taken from all patients.\n"
     )
     layout = lay_out(split_lines(raw), blank_breaks=True)
     assert [(s.name, s.heading) for s in layout.sections] == [
@@ -242,7 +245,9 @@ def test_subsections_keep_the_section_name() -> None:
         ("methods", "2.2. Protocol."),
         ("results", "3. Results"),
         ("results", "3.1. Insulin Dose"),
+        ("results", "3.2. Diagnosis of Helicobacter pylori Infection and Serum Pepsinogen (PG) Levels."),
     ]
+    assert "Serum Pepsinogen (PG) Levels. Serum samples were taken" in layout.text
 
 
 @pytest.mark.parametrize(

@@ -295,7 +295,7 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
         if out.length and out.parts[-1] != "\n\n":
             out.emit("\n\n", src, aligned=False)
 
-    for line in lines:
+    for index, line in enumerate(lines):
         if line.page is not None and (not page_starts or page_starts[-1][0] != line.page):
             page_starts.append((line.page, out.length))
         cleaned = _clean(line.text)
@@ -340,6 +340,7 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
         ):
             heading = "other"  # an article-type banner above the title ("CASE REPORT"), not a section
         numbered: int | None = None  # a numbered subsection heading: it keeps the name of the section it is in
+        wrapped_heading = ""
         parent = body_section if sections and sections[-1][0] in ("figure_caption", "table") else None
         parent = parent or (sections[-1][0] if sections else None)
         if (
@@ -351,7 +352,12 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
             and (after_heading or blank_since_prev or (not blank_breaks and prev_text.endswith(_TERMINAL)))
         ):
             numbered = numbered_heading(cleaned)
-            if numbered is not None and numbered >= len(cleaned):
+            following = _clean(lines[index + 1].text) if index + 1 < len(lines) else ""
+            wrapped = numbered_heading(f"{cleaned} {following}") if numbered is not None and following else None
+            if wrapped is not None and len(cleaned) < wrapped < len(cleaned) + 1 + len(following):
+                numbered = wrapped  # a run-in heading wrapped onto the next line: its text starts this paragraph
+                wrapped_heading = f"{cleaned} {following}"[:wrapped]
+            elif numbered is not None and numbered >= len(cleaned):
                 heading, numbered = parent, None  # a heading line of its own
 
         if in_table is not None and (
@@ -399,7 +405,7 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
             in_caption = False
         elif numbered is not None and parent is not None:
             paragraph_break(line.start)
-            start_section(parent, cleaned[:numbered].strip())
+            start_section(parent, wrapped_heading if numbered > len(cleaned) else cleaned[:numbered].strip())
             body_section = parent
             in_caption = False
         elif out.length and not after_heading:
