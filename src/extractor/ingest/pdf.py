@@ -189,9 +189,9 @@ def _pdfium_pages(path: Path, data: bytes, max_pages: int | None) -> tuple[list[
         if err.err_code == pdfium_c.FPDF_ERR_PASSWORD:
             raise PdfError(f"{path}: the PDF is encrypted and needs a password") from None
         raise PdfError(f"{path}: not a readable PDF ({err})") from None
+    pages: list[_Page] = []
     try:
         total = len(pdf)
-        pages: list[_Page] = []
         for index in range(min(total, max_pages) if max_pages is not None else total):
             page = pdf[index]
             textpage = page.get_textpage()
@@ -206,6 +206,8 @@ def _pdfium_pages(path: Path, data: bytes, max_pages: int | None) -> tuple[list[
             textpage.close()
             page.close()
         return pages, total
+    except pdfium.PdfiumError as err:  # a page pdfium cannot load: a documented error, not an internal one
+        raise PdfError(f"{path}: page {len(pages) + 1} is not readable ({err})") from None
     finally:
         pdf.close()
 
