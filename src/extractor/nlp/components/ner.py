@@ -194,6 +194,8 @@ class ChemicalDiseaseNER:
         it reads at once (~26 KB a piece: 300 MB for a 9,000-word article read whole)."""
         spans = []
         for start, end in chunks(doc):
+            if end - start > MAX_CHUNK_CHARS:
+                continue  # a single token longer than a chunk (a 1 MB line, a 200,000-digit run): not a name
             text = doc.text[start:end]
             pieces = word_pieces(text)  # the model's tokens; its Doc text has single spaces, so map by index
             for ent in self.model(text).ents:
