@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from spacy.language import Language
 
 from extractor.assemble import assemble
-from extractor.errors import ExtractorError, Warn
+from extractor.errors import ExtractorError, Warn, printable
 from extractor.ingest import load_document
 from extractor.ingest.document import Document
 from extractor.ingest.text import document_from_text
@@ -51,7 +52,8 @@ class Failure:
     message: str
 
     def to_dict(self) -> dict[str, str]:
-        return {"path": self.path, "error_type": self.error_type, "message": self.message}
+        """The JSON-ready form: path and message pass through `printable` (non-UTF-8 file names)."""
+        return {"path": printable(self.path), "error_type": self.error_type, "message": printable(self.message)}
 
 
 class Extractor:
@@ -67,8 +69,12 @@ class Extractor:
         self.nlp.max_length = max(self.nlp.max_length, self.options.max_chars + 1)
 
     def extract_file(self, path: str | Path) -> ArticleRecord:
+        """The record's `source.path` is the path as given, through `printable`: a non-UTF-8 file name must not
+        make the record unwritable as JSON."""
         options = self.options
-        return self.extract_document(load_document(path, max_pages=options.max_pages, max_chars=options.max_chars))
+        document = load_document(path, max_pages=options.max_pages, max_chars=options.max_chars)
+        document.source = dataclasses.replace(document.source, path=printable(document.source.path))
+        return self.extract_document(document)
 
     def extract_text(self, text: str, name: str = "<text>") -> ArticleRecord:
         sha = hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -8,6 +8,30 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+def printable(text: str) -> str:
+    """`text` made safe for UTF-8 output (JSON lines, terminals): why — a file name with bytes that are not UTF-8
+    reaches Python as lone surrogates (PEP 383 'surrogateescape'), which no UTF-8 writer accepts. Each such byte
+    becomes the four characters `\\xNN` (so `b"caf\\xe9.txt"` is written `caf\\xe9.txt`); any other lone
+    surrogate becomes `\\uNNNN`. Valid text is returned unchanged."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0xDC80 <= code <= 0xDCFF:
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 class ExtractorError(Exception):
     """Base of every error the extractor raises on purpose for one input file."""
 

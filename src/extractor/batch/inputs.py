@@ -32,9 +32,12 @@ def collect_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 
 def file_sha256(path: Path) -> str | None:
-    """The content hash that decides whether an earlier result still holds; None when unreadable."""
+    """The content hash that decides whether an earlier result still holds; None when unreadable or not a
+    regular file (opening a FIFO named .txt would block the run forever)."""
     digest = hashlib.sha256()
     try:
+        if not path.is_file():
+            return None
         with path.open("rb") as handle:
             while chunk := handle.read(1 << 20):
                 digest.update(chunk)

@@ -34,6 +34,7 @@ from extractor.batch.journal import Entry, Journal, compact, error_key, record_k
 from extractor.batch.manifest import fingerprint, pipeline_facts, read_manifest, write_manifest
 from extractor.batch.pool import LocalPool
 from extractor.batch.worker import DocResult, Task, peak_rss_mb
+from extractor.errors import printable
 from extractor.record import CATEGORIES, SCHEMA_VERSION
 
 RECORDS = "records.jsonl"
@@ -88,7 +89,7 @@ class _Progress:
     def tasks(self, paths: Iterable[Path]) -> Iterator[Task]:
         """The inputs that still need work; the others keep their earlier line."""
         for index, path in enumerate(paths):
-            key, sha = str(path), file_sha256(path)
+            key, sha = printable(str(path)), file_sha256(path)  # the path as its record or error line spells it
             self.order.append(key)
             kept = self._earlier_line(key, sha)
             if kept is not None:
@@ -96,7 +97,7 @@ class _Progress:
                 self.resumed += 1
                 continue
             self.hashes[index] = sha
-            yield Task(index, key)
+            yield Task(index, str(path))
 
     def _earlier_line(self, key: str, sha: str | None) -> Entry | None:
         """A record or error line already written for this input, if it was made from the same bytes."""
