@@ -3,10 +3,16 @@
 One addition: words joined by '-', '/' or '+' are split when both sides are words of three letters or
 more ("everolimus-induced", "tegafur/gimeracil", "EVE+EXE"), so the parts can be matched as drugs; codes
 and units ("CA15-3", "5-FU", "mg/m2", "U/mL", "BOLERO-2") stay whole.
+
+One guard: spaCy strips a long token's affixes one at a time and searches the whole remaining token for each,
+so a token of n brackets or ampersands ("((((...", "&&&&...") cost O(n^2) regex scans (minutes for 50,000).
+Here the suffix search looks at the last `AFFIX_WINDOW` characters only (real suffixes are a few characters
+long) and the prefix search tries position 0 only (spaCy anchors every prefix with '^'), which keeps that linear.
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable
 
@@ -14,6 +20,35 @@ from scispacy.custom_tokenizer import combined_rule_tokenizer
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex, registry
+
+AFFIX_WINDOW = 64
+
+
+class SuffixSearch:
+    """`pattern.search` over the last `AFFIX_WINDOW` characters of a token, for spaCy's `suffix_search`.
+
+    `search(text, pos)` keeps the true string end for `$` and lookbehinds before `pos`, so the match is the one an
+    unbounded search finds whenever the suffix is shorter than the window. `__self__` is the pattern, as for a
+    bound `re.Pattern.search`: spaCy's tokenizer serialization reads `suffix_search.__self__.pattern`.
+    """
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.__self__ = pattern
+
+    def __call__(self, text: str) -> re.Match[str] | None:
+        return self.__self__.search(text, max(0, len(text) - AFFIX_WINDOW))
+
+
+class PrefixSearch:
+    """`pattern.match` for spaCy's `prefix_search`: every alternative of a spaCy prefix pattern starts with `^`,
+    so matching at position 0 finds what `search` finds, without trying (and failing at) every later position."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.__self__ = pattern
+
+    def __call__(self, text: str) -> re.Match[str] | None:
+        return self.__self__.match(text)
+
 
 WORD_JOINERS = (
     r"(?<=[A-Za-z\u03b1-\u03c9]{3})[-/](?=[A-Za-z\u03b1-\u03c9]{3})",
@@ -32,6 +67,10 @@ def create_scispacy_tokenizer() -> Callable[[Language], Tokenizer]:
             tokenizer: Tokenizer = combined_rule_tokenizer(nlp)
         infixes = [*WORD_JOINERS, *(nlp.Defaults.infixes or [])]
         tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+        if tokenizer.prefix_search is not None:
+            tokenizer.prefix_search = PrefixSearch(tokenizer.prefix_search.__self__)
+        if tokenizer.suffix_search is not None:
+            tokenizer.suffix_search = SuffixSearch(tokenizer.suffix_search.__self__)
         return tokenizer
 
     return make
