@@ -17,7 +17,8 @@ from spacy.tokens import Doc, Span
 from extractor.nlp.result_values import TextView
 from extractor.nlp.study_context import Agent, ArmMention, StudyContext, agents, arm_mentions
 
-REFERENCES = re.compile(r"(?m)^\s*(?:References|REFERENCES|Bibliography)\s*$")
+# [^\S\n], not \s: from each line start, \s* ran on through every blank line that follows (O(n^2) in them).
+REFERENCES = re.compile(r"(?m)^[^\S\n]*(?:References|REFERENCES|Bibliography)[^\S\n]*$")
 
 
 @dataclass

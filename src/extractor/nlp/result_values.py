@@ -23,7 +23,9 @@ NUM = r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:[.·]\d+)?|[.·]\d+)"
 WORD_NUM = r"(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")(?:\s+and\s+a\s+half)?"
 TIME_UNIT = r"(?:months?|mos?|weeks?|wks?|years?|yrs?|days?)"
 QUALIFIER = r"(?P<q>[<>≤≥]\s*|less than\s+|more than\s+)?"
-PERCENT = re.compile(rf"{QUALIFIER}(?P<num>{NUM})\s*%(?!\s*(?:CI|confidence))")
+# A number never starts inside a digit run: without `(?<!\d)` a run of n digits that is not a result is tried
+# from each of its n positions, each scanning to the run's end (O(n^2); minutes for a 200,000-digit line).
+PERCENT = re.compile(rf"{QUALIFIER}(?<!\d)(?P<num>{NUM})\s*%(?!\s*(?:CI|confidence))")
 TIME = re.compile(
     rf"(?<![\w.,-]){QUALIFIER}(?P<num>{NUM}|(?i:{WORD_NUM}))(?P<sep>\s*-\s*|\s+)(?P<unit>{TIME_UNIT})\b", re.I
 )
@@ -33,11 +35,11 @@ RATIO = re.compile(
 )
 COUNT = re.compile(rf"\b(?P<num>\d+|(?i:{WORD_NUM}))\s+of\s+(?P<total>\d+)\s+(?:cases|patients|subjects|women|men)\b")
 PAIR = re.compile(
-    rf"(?P<from>\bfrom\s+)?(?P<qa>[<>≤≥]\s*)?(?P<a>{NUM})\s*(?P<ua>%|{TIME_UNIT}\b)?\s*"
+    rf"(?P<from>\bfrom\s+)?(?P<qa>[<>≤≥]\s*)?(?<!\d)(?P<a>{NUM})\s*(?P<ua>%|{TIME_UNIT}\b)?\s*"
     rf"(?P<sep>versus|vs\.?|and|to|compared with(?: only)?)\s+(?P<qb>[<>≤≥]\s*)?(?P<b>{NUM})\s*(?P<ub>%|{TIME_UNIT}\b)",
     re.I,
 )
-BOTH = re.compile(rf"(?P<a>{NUM})\s*%\s*(?:in\s+)?both\s+(?:arms|groups)", re.I)
+BOTH = re.compile(rf"(?<!\d)(?P<a>{NUM})\s*%\s*(?:in\s+)?both\s+(?:arms|groups)", re.I)
 CI = re.compile(
     rf"(?P<level>\d{{2}}(?:\.\d)?)\s*%\s*(?:CI|(?i:confidence\s+interval))(?:\s*\[CI\])?\s*[:,=]?\s*"
     rf"(?:\(|\[)?\s*(?P<lo>-?(?:{NUM}))\s*(?:–|-|—|to|;|,)\s*(?P<hi>-?(?:{NUM}))"
