@@ -316,3 +316,37 @@ def test_text_drawn_in_a_figure_stays_out_of_the_prose(tmp_path: Path) -> None:
     assert [text.index(part) for part in order] == sorted(text.index(part) for part in order)
     assert all(f"Right prose line {i:02d}" in text for i in range(60))
     assert document.section_at(text.index("Figure 1:")) == "figure_caption"
+
+
+def test_table_on_a_page_set_sideways(tmp_path: Path) -> None:
+    """A landscape table on a portrait page, its text running up the page (PMC4736776 page 4, PMC4738724 page 5):
+    read in the turned frame, caption, rules and cells as on an upright page; the upright page number is left out."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=letter)
+    canvas.setFont("Helvetica", 9)
+    canvas.drawString(540, 760, "4")
+    canvas.saveState()
+    canvas.translate(560, 60)  # the turned frame: x runs up the page, y runs to the left
+    canvas.rotate(90)
+    canvas.drawString(150, 0, "Table 2: Prior reported cases of ectopic adenomas in the clivus.")
+    canvas.line(0, -10, 640, -10)
+    for x, text in ((0, "Authors"), (200, "Age and gender"), (350, "Immunostaining"), (500, "Presentation")):
+        canvas.drawString(x, -22, text)
+    canvas.line(0, -28, 640, -28)
+    rows = [
+        ("Shenker et al., 1986", "49 M", "Prolactin", "Renal failure"),
+        ("Anand et al., 1993", "58 F", "ACTH", "Nasal obstruction"),
+        ("Mount et al., 1993", "71 M", "Prolactin", "Aphasia"),
+    ]
+    for i, row in enumerate(rows):
+        for x, text in zip((0, 200, 350, 500), row, strict=True):
+            canvas.drawString(x, -42 - 14 * i, text)
+    canvas.line(0, -80, 640, -80)
+    canvas.restoreState()
+    canvas.showPage()
+    canvas.save()
+    document = read_pdf(tmp_path / "sideways.pdf", buffer.getvalue())
+    [table] = document.tables
+    assert table.label == "Table 2" and table.caption == "Prior reported cases of ectopic adenomas in the clivus."
+    assert table.rows == [["Authors", "Age and gender", "Immunostaining", "Presentation"], *[list(r) for r in rows]]
+    assert "Shenker et al., 1986 | 49 M | Prolactin | Renal failure" in document.text.splitlines()

@@ -259,7 +259,7 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
     blank_breaks: a blank line always ends a paragraph or caption (PDF, where blank lines come from white space on
     the page); in plain text a blank line after an unfinished sentence is often a page break inside a paragraph.
     """
-    contents = [len(_clean(ln.text)) for ln in lines if ln.text.strip()]
+    contents = [len(_clean(ln.text)) for ln in lines if ln.text.strip() and ln.role not in ("table", "table_caption")]
     width = float(statistics.median(contents)) if contents else 80.0
     widest = float(max(contents)) if contents else 80.0
     width = max(width, min(widest * 0.5, 200.0))

@@ -38,6 +38,7 @@ import ctypes
 import hashlib
 import io
 import itertools
+import math
 import re
 import statistics
 import unicodedata
@@ -119,6 +120,7 @@ class _Page:
     runs: list[_Run]
     rules: tuple[Rule, ...] = ()  # horizontal lines, read only on pages with a table or figure caption
     figures: tuple[_Area, ...] = ()  # drawn figures (images, charts) next to a figure caption
+    sideways: bool = False  # read in the frame of text turned to run upwards: no running heads there
 
 
 def read_pdf(path: Path, data: bytes, *, max_pages: int | None = None, backend: Backend = "pdfium") -> Document:
@@ -196,13 +198,19 @@ def _pdfium_pages(path: Path, data: bytes, max_pages: int | None) -> tuple[list[
             page = pdf[index]
             textpage = page.get_textpage()
             height = page.get_height()
-            runs = _pdfium_runs(textpage, height)
+            upright: list[_Word] = []
+            turned: list[_Word] = []
+            for word in _pdfium_words(textpage, height, turned):
+                upright.append(word)
+            sideways = len(turned) > len(upright)  # a page set on its side: a landscape table or figure
+            runs = _runs_from_words(turned if sideways else upright)
             rules: tuple[Rule, ...] = ()
             figures: tuple[_Area, ...] = ()
             captions = {kind for kind, _ in filter(None, (caption_kind(run.text) for run in runs))}
-            if captions:
-                rules, figures = _pdfium_graphics(page, height, "figure_caption" in captions)
-            pages.append(_Page(index + 1, height, runs, rules, figures))
+            if captions or any(is_table_caption(run.text) for run in runs):
+                rules, figures = _pdfium_graphics(page, height, "figure_caption" in captions and not sideways, sideways)
+            span = page.get_width() if sideways else height
+            pages.append(_Page(index + 1, span, runs, rules, figures, sideways))
             textpage.close()
             page.close()
         return pages, total
@@ -213,16 +221,20 @@ def _pdfium_pages(path: Path, data: bytes, max_pages: int | None) -> tuple[list[
 
 
 def _pdfium_graphics(
-    page: pdfium.PdfPage, page_height: float, figures: bool
+    page: pdfium.PdfPage, page_height: float, figures: bool, sideways: bool = False
 ) -> tuple[tuple[Rule, ...], tuple[_Area, ...]]:
     """Horizontal rules (paths no higher than 2 pt) and, when asked, drawn figures: images, and clusters of
     paths holding a shape that is not a line (a bar, a curve), at least `_FIGURE_SIZE` points each way.
-    Top-down coordinates."""
+    Top-down coordinates; on a page read sideways, the rules are the vertical lines, in the turned frame."""
     rules: list[Rule] = []
     shapes: list[tuple[_Area, bool]] = []  # box, and whether it is more than a line
     kinds = [pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE] if figures else [pdfium_c.FPDF_PAGEOBJ_PATH]
     for item in page.get_objects(filter=kinds, max_depth=2):
         left, low, right, high = item.get_bounds()
+        if sideways:
+            if right - left <= 2.0 and high - low >= 10.0:
+                rules.append(Rule(low, high, (left + right) / 2))
+            continue
         if high - low <= 2.0 and right - left >= 10.0:
             rules.append(Rule(left, right, page_height - (high + low) / 2))
         if figures:
@@ -278,12 +290,17 @@ class _Word(NamedTuple):
 
 
 def _pdfium_runs(textpage: pdfium.PdfTextPage, page_height: float) -> list[_Run]:
+    """A page's upright words as runs (`_runs_from_words`)."""
+    return _runs_from_words(_pdfium_words(textpage, page_height))
+
+
+def _runs_from_words(words: Iterable[_Word]) -> list[_Run]:
     """Words to runs in content order: a word continues the run when it sits on the run's line, after it, and
     no wider apart than `_WORD_GAP`. pdfium's own line breaks are ignored (it breaks at superscripts)."""
     runs: list[_Run] = []
     texts: list[str] = []
     x0 = x1 = top = bottom = previous_left = 0.0
-    for word in _pdfium_words(textpage, page_height):
+    for word in words:
         height = bottom - top
         if texts and top <= word.middle <= bottom and previous_left - 0.5 <= word.left <= x1 + _WORD_GAP * height:
             if word.space_before or word.left - x1 > _SPACE_GAP * height:  # no space across a pdfium line break
@@ -301,7 +318,9 @@ def _pdfium_runs(textpage: pdfium.PdfTextPage, page_height: float) -> list[_Run]
     return runs
 
 
-def _pdfium_words(textpage: pdfium.PdfTextPage, page_height: float) -> Iterator[_Word]:
+def _pdfium_words(
+    textpage: pdfium.PdfTextPage, page_height: float, turned: list[_Word] | None = None
+) -> Iterator[_Word]:
     """pdfium's text split at white space (and after its line-end hyphen mark), each word measured.
 
     Only a word's first and last characters are measured, a third of the calls of measuring all: gaps and
@@ -326,9 +345,14 @@ def _pdfium_words(textpage: pdfium.PdfTextPage, page_height: float) -> Iterator[
         space = bool(text[end:first].strip("\r\n"))  # white space other than a line break before the word
         end = last
         char_box(handle, first, box_ref)
-        turned = box.right - box.left > 0.8 * (box.top - box.bottom)
-        if turned and abs(pdfium_c.FPDFText_GetCharAngle(handle, first)) > 0.01:
-            continue  # turned: a rotated glyph's box is wider than tall, so only those are checked
+        if box.right - box.left > 0.8 * (box.top - box.bottom):  # a rotated glyph's box is wider than tall
+            angle = pdfium_c.FPDFText_GetCharAngle(handle, first)
+            if abs(angle) > 0.01:
+                if turned is not None and abs(angle - _UPWARDS) < 0.05:
+                    word = _upward_word(match.group(), first, last, space, handle, box)
+                    if word is not None:
+                        turned.append(word)
+                continue
         if last - first > 1 and count_rects(handle, first, last - first) > 1:
             yield from _split_at_gaps(text, range(first, last), space, handle, page_height)
             continue
@@ -343,6 +367,23 @@ def _pdfium_words(textpage: pdfium.PdfTextPage, page_height: float) -> Iterator[
             high, low = max(high, box.top), min(low, box.bottom)
         if right > left or high > low:  # boxless characters are not drawn
             yield _Word(match.group(), left, right, page_height - high, page_height - low, middle, last_left, space)
+
+
+_UPWARDS = 3 * math.pi / 2  # pdfium's angle for text running up the page (a landscape table on a portrait page)
+
+
+def _upward_word(text: str, first: int, last: int, space: bool, handle: object, box: pdfium_c.FS_RECTF) -> _Word | None:
+    """A word of text running up the page, in the frame turned so that it reads left to right: x is the height
+    above the page's bottom edge, and lines follow each other from the left edge of the page rightwards."""
+    left, right, low, high = box.left, box.right, box.bottom, box.top
+    middle, last_low = (left + right) / 2, low
+    if last - first > 1:
+        pdfium_c.FPDFText_GetLooseCharBox(handle, last - 1, ctypes.byref(box))
+        last_low, high = box.bottom, max(high, box.top)
+        left, right = min(left, box.left), max(right, box.right)
+    if high <= low:
+        return None
+    return _Word(text, low, high, left, right, middle, last_low, space)
 
 
 def _split_at_gaps(text: str, indices: range, space: bool, handle: object, page_height: float) -> Iterator[_Word]:
@@ -446,12 +487,12 @@ def _drop_running_heads(pages: list[_Page]) -> list[_Page]:
             or (_PAGE_NUMBER.fullmatch(run.text.strip()) and (run.top <= first + 1 or run.bottom >= last - 1))
         }
         runs = [run for run in page.runs if id(run) not in drop]
-        kept.append(_Page(page.number, page.height, runs, page.rules, page.figures))
+        kept.append(_Page(page.number, page.height, runs, page.rules, page.figures, page.sideways))
     return kept
 
 
 def _margin_runs(page: _Page) -> list[_Run]:
-    if not page.runs:
+    if not page.runs or page.sideways:
         return []
     first = min(run.top for run in page.runs)
     last = max(run.bottom for run in page.runs)

@@ -74,9 +74,12 @@ class PdfTable:
     members: set[int] = field(default_factory=set)  # id() of every run the table took from the page
 
 
+_CONTINUED = re.compile(r"(?i)^\s*\(?[a-z]\)\s*continued\b")  # "(b) Continued.": a table's part going on
+
+
 def is_table_caption(text: str) -> bool:
     kind = caption_kind(text)
-    return kind is not None and kind[0] == "table"
+    return (kind is not None and kind[0] == "table") or bool(_CONTINUED.match(text))
 
 
 def find_tables(runs: Sequence[Box], gutter: float | None, rules: Sequence[Rule] = ()) -> list[PdfTable]:
@@ -105,14 +108,17 @@ def find_tables(runs: Sequence[Box], gutter: float | None, rules: Sequence[Rule]
 
 def _table_at(caption: Box, runs: Sequence[Box], rules: Sequence[Rule], lo: float, hi: float) -> PdfTable | None:
     slack = caption.height
+    centre = (caption.x0 + caption.x1) / 2
+    under = [r for r in rules if r.x0 <= centre <= r.x1 and 0 < r.y - caption.bottom < 4 * caption.height]
+    if under:  # the rule under the caption gives the table's width (a gutter may have been found inside it)
+        first = min(under, key=lambda rule: rule.y)
+        lo, hi = min(lo, first.x0), max(hi, first.x1)
     near = [
         rule
         for rule in rules
         if rule.y > caption.top and rule.x0 >= lo - slack and rule.x1 <= hi + slack and rule.x1 - rule.x0 > 20
     ]
     near.sort(key=lambda rule: rule.y)
-    if near and near[0].y - caption.bottom < 4 * caption.height:
-        lo, hi = min(lo, near[0].x0), max(hi, near[0].x1)
     below = sorted(
         (r for r in runs if r.top >= caption.top - 0.5 * caption.height and r is not caption),
         key=lambda r: r.top,
