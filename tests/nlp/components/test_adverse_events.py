@@ -192,3 +192,23 @@ def test_round_trip_keeps_lexicon(tmp_path: Path) -> None:
     component.rows = []
     component.from_disk(tmp_path / "ae")
     assert component.rows == rows_before and component.matcher.find("stomatitis")
+
+
+# Events no lexicon term covers: the NER model's disease spans are candidates, the same cues decide.
+@pytest.mark.parametrize(
+    ("text", "event", "drug_or_arm"),
+    [
+        ("Severe hepatocellular dysfunction developed after cyproterone acetate therapy.", "hepatocellular dysfunction",
+         "cyproterone acetate"),
+        ("Two weeks later she developed nodulosis during methotrexate therapy.", "nodulosis", "methotrexate"),
+    ],
+)  # fmt: skip
+def test_model_diseases_become_events_with_a_cue(
+    extract: Callable[[str], ArticleRecord], text: str, event: str, drug_or_arm: str
+) -> None:
+    assert [(a.event, a.drug or a.arm) for a in extract(text).adverse_events] == [(event, drug_or_arm)]
+
+
+def test_treated_conditions_and_uncued_diseases_are_no_events(extract: Callable[[str], ArticleRecord]) -> None:
+    text = "She had metastatic breast cancer and chronic nodulosis before receiving methotrexate."
+    assert extract(text).adverse_events == []

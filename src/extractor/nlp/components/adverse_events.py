@@ -6,7 +6,9 @@ column header naming the study and arm (`extractor.tables`). Frequencies in pros
 grade read from the nearest grade cue. Attributions: 'everolimus-induced pneumonitis', 'osteonecrosis of the
 jaw induced by denosumab', 'numbness, an adverse effect of docetaxel', 'bevacizumab ... results in skin
 necrosis'. Case events: 'developed osteomyelitis during the treatment with everolimus plus exemestane'.
-Terms come from `lexicons/ae_terms.tsv`, cue patterns from `lexicons/ae_cues.json`; negated mentions ('no
+Terms come from `lexicons/ae_terms.tsv` and, with `diseases_key` set (the default pipeline), from the disease
+spans of the packaged NER model that the lexicon does not cover (not neoplasms or the treated condition: cue
+`not_event_disease`); cue patterns from `lexicons/ae_cues.json`; negated mentions ('no
 grade 4 events', 'pneumonitis was not observed') are dropped with the scopes of `extractor_negation`'s rules.
 """
 
@@ -81,7 +83,13 @@ def read_grade(text: str, pattern: re.Pattern[str]) -> str | None:
     "extractor_adverse_events",
     requires=["doc.ents", "doc.sents"],
     assigns=["doc.spans"],
-    default_config={"spans_key": SPANS_KEY, "terms": "default", "cues": "default", "negation_rules": "default"},
+    default_config={
+        "spans_key": SPANS_KEY,
+        "terms": "default",
+        "cues": "default",
+        "negation_rules": "default",
+        "diseases_key": None,
+    },
 )
 class AdverseEventExtractor:
     """Sets doc.spans[spans_key]: one span per adverse event, `span._.item` the AdverseEvent fields."""
@@ -95,9 +103,10 @@ class AdverseEventExtractor:
         terms: str | None,
         cues: str | None,
         negation_rules: str | None,
+        diseases_key: str | None,
     ) -> None:
         set_extensions()
-        self.name, self.spans_key = name, spans_key
+        self.name, self.spans_key, self.diseases_key = name, spans_key, diseases_key
         self.rows = list(default_terms()) if terms in ("default", None) else [tuple(r) for r in srsly.read_json(terms)]
         self.cue_data = default_cues() if cues in ("default", None) else srsly.read_json(cues)
         self.negation = NegationDetector(nlp, f"{name}_negation", rules=negation_rules, span_keys=[])
@@ -122,7 +131,7 @@ class AdverseEventExtractor:
         drugs = [(a.start, a.end) for a in facts.arms if a.names]
         terms = [
             t
-            for t in self.matcher.find(text[: facts.references_at])
+            for t in self._terms(doc, facts)
             if not any(s < t.end and t.start < e for s, e in drugs)
             and not any(e.start <= t.start and t.end <= e.end for e in endpoints)
         ]
@@ -160,6 +169,23 @@ class AdverseEventExtractor:
             drafts.extend(self._attributions(facts, start, end, here))
             drafts.extend(self._case_events(facts, start, end, here))
         return _deduplicate(drafts)
+
+    def _terms(self, doc: Doc, facts: DocFacts) -> list[Term]:
+        """Lexicon terms, plus the NER model's disease spans the lexicon does not cover (when `diseases_key` is
+        set): the same readers then decide whether a disease is an adverse event (a cue, a table row)."""
+        text = facts.view.text
+        found = self.matcher.find(text[: facts.references_at])
+        if not self.diseases_key or self.diseases_key not in doc.spans:
+            return found
+        to_view, extra = facts.view.to_view, []
+        for span in doc.spans[self.diseases_key]:
+            start, end = to_view[span.start_char], to_view[span.end_char]
+            event = " ".join(text[start:end].lower().split())
+            if end > facts.references_at or self.cues["not_event_disease"].match(event):
+                continue
+            if not any(t.start < end and start < t.end for t in found):
+                extra.append(Term(start, end, event, "event"))
+        return sorted([*found, *extra], key=lambda t: (t.start, t.end))
 
     def _frequency_context(self, text: str, previous: int, start: int, end: int) -> bool:
         """Percentages next to event terms are adverse-event frequencies where the sentence (or the one before)
