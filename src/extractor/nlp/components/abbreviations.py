@@ -8,9 +8,12 @@ finds exactly the same abbreviations in linear time.
 
 from __future__ import annotations
 
+import warnings
+
 from scispacy.abbreviation import AbbreviationDetector
 from spacy.language import Language
 from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
 
 MAX_INSIDE = 8  # scispacy.abbreviation.filter_matches ignores longer parentheticals
 
@@ -27,3 +30,10 @@ class BoundedAbbreviationDetector(AbbreviationDetector):  # type: ignore[misc]
         super().__init__(nlp, name=name, make_serializable=make_serializable)
         self.matcher = Matcher(nlp.vocab)
         self.matcher.add("parenthesis", [[{"ORTH": "("}, {"OP": f"{{1,{MAX_INSIDE}}}"}, {"ORTH": ")"}]])
+
+    def find_matches_for(self, filtered: list[tuple[Span, Span]], doc: Doc) -> list[tuple[Span, set[Span]]]:
+        """scispaCy's, minus its W036 warning on every document without an abbreviation (an empty matcher)."""
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", r".*W036", UserWarning)
+            found: list[tuple[Span, set[Span]]] = super().find_matches_for(filtered, doc)
+        return found
