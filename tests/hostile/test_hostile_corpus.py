@@ -7,6 +7,7 @@ on their own. One run serves all the tests here (module fixture); `-s` prints th
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -172,3 +173,18 @@ def test_a_second_run_keeps_every_line(hostile: HostileRun) -> None:
     assert done.returncode == 1, done.stderr[-2000:]
     assert f"({len(hostile.kinds)} kept from an earlier run)" in done.stderr
     assert [(hostile.out / name).read_bytes() for name in ("records.jsonl", "errors.jsonl")] == before
+
+
+def test_the_pdfplumber_backend_never_unpickles_a_planted_cmap(tmp_path: Path) -> None:
+    """The run above reads PDFs with pdfium; `--pdf-backend pdfplumber` goes through pdfminer.six's CMap loader,
+    which unpickled files named by the PDF before 20251229 (the pin in pyproject.toml)."""
+    from extractor.errors import ExtractorError
+    from extractor.ingest.pdf import read_pdf
+    from tests.hostile.corpus import cmap_traversal_pdf
+
+    marker = tmp_path / "cmap"
+    marker.mkdir()
+    data = cmap_traversal_pdf(marker)
+    with contextlib.suppress(ExtractorError):  # refusing the file is as good as reading it
+        read_pdf(tmp_path / "evil.pdf", data, backend="pdfplumber")
+    assert not (marker / "PWNED").exists()
