@@ -193,10 +193,11 @@ class ChemicalDiseaseNER:
         The model reads the text in chunks of whole sentences (`chunks`): its working memory grows with the text
         it reads at once (~26 KB a piece: 300 MB for a 9,000-word article read whole)."""
         spans = []
+        whole = doc.text  # Doc.text joins every token on each access: read it once
         for start, end in chunks(doc):
             if end - start > MAX_CHUNK_CHARS:
                 continue  # a single token longer than a chunk (a 1 MB line, a 200,000-digit run): not a name
-            text = doc.text[start:end]
+            text = whole[start:end]
             pieces = word_pieces(text)  # the model's tokens; its Doc text has single spaces, so map by index
             for ent in self.model(text).ents:
                 first, last = start + pieces[ent.start][0], start + pieces[ent.end - 1][1]
