@@ -22,30 +22,17 @@ from pydantic import BaseModel
 from extractor.batch.extras import require
 from extractor.record import (
     CATEGORIES,
-    AdverseEvent,
+    CATEGORY_MODELS,
     ArticleRecord,
-    Dose,
-    Drug,
-    LabValue,
     Metadata,
-    Outcome,
     Patient,
     Source,
     Span,
-    Trial,
 )
 
 if TYPE_CHECKING:
     import pandas as pd
 
-ITEM_MODELS: dict[str, type[BaseModel]] = {
-    "drugs": Drug,
-    "doses": Dose,
-    "outcomes": Outcome,
-    "adverse_events": AdverseEvent,
-    "lab_values": LabValue,
-    "trials": Trial,
-}
 SPAN_COLUMNS = {"span_start": "Int64", "span_end": "Int64", "span_text": "string", "span_section": "string"}
 SPAN_COLUMNS |= {"span_page": "Int64"}
 HEAD_COLUMNS = {"doc_id": "string", "title": "string"}
@@ -78,7 +65,7 @@ def columns(table: str) -> dict[str, str]:
         counts = {f"n_{category}": "Int64" for category in CATEGORIES}
         patient = _model_columns(Patient, prefix="patient_")
         return {"doc_id": "string", **_model_columns(Metadata), **_model_columns(Source), **patient, **counts}
-    fields = _model_columns(ITEM_MODELS[table], skip=("span", "mentions"))
+    fields = _model_columns(CATEGORY_MODELS[table], skip=("span", "mentions"))
     if table == "drugs":
         fields["n_mentions"] = "Int64"
     return HEAD_COLUMNS | fields | SPAN_COLUMNS

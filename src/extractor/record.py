@@ -202,6 +202,15 @@ class ArticleRecord(_Model):
 
 
 CATEGORIES = ("drugs", "doses", "outcomes", "adverse_events", "lab_values", "trials")
+# The item model of each category: one row per item in tables (frames.py, batch/columnar.py).
+CATEGORY_MODELS: dict[str, type[_Model]] = {
+    "drugs": Drug,
+    "doses": Dose,
+    "outcomes": Outcome,
+    "adverse_events": AdverseEvent,
+    "lab_values": LabValue,
+    "trials": Trial,
+}
 
 
 def json_schema() -> dict[str, Any]:

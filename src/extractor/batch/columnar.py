@@ -22,18 +22,15 @@ from pydantic import BaseModel
 
 from extractor.batch.extras import require
 from extractor.batch.journal import replace
-from extractor.record import AdverseEvent, Dose, Drug, LabValue, Metadata, Outcome, Patient, Source, Trial
+from extractor.record import (
+    CATEGORY_MODELS,
+    Metadata,
+    Patient,
+    Source,
+)
 
 Format = Literal["jsonl", "parquet", "duckdb"]
-ITEM_MODELS: dict[str, type[BaseModel]] = {
-    "drugs": Drug,
-    "doses": Dose,
-    "outcomes": Outcome,
-    "adverse_events": AdverseEvent,
-    "lab_values": LabValue,
-    "trials": Trial,
-}
-TABLES = ("records", *ITEM_MODELS)
+TABLES = ("records", *CATEGORY_MODELS)
 SPAN_FIELDS = {"span_start": int, "span_end": int, "span_text": str, "span_section": str, "span_page": int}
 BATCH_ROWS = {"records": 256}  # records rows hold the full text; item rows are small
 DEFAULT_BATCH_ROWS = 4096
@@ -58,7 +55,7 @@ def table_fields() -> dict[str, dict[str, Any]]:
     records |= _fields(Source) | _fields(Metadata) | _fields(Patient, prefix="patient_")
     records |= {"warnings": list[str], "text": str | None}
     tables = {"records": records}
-    for name, model in ITEM_MODELS.items():
+    for name, model in CATEGORY_MODELS.items():
         tables[name] = {"doc_id": str} | _fields(model, skip=("span", "mentions")) | SPAN_FIELDS
     return tables
 
@@ -107,7 +104,7 @@ def rows(record: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         facts = {k: v for k, v in drug.items() if k != "mentions"}
         for mention in drug["mentions"]:
             yield "drugs", {"doc_id": doc_id, **facts, **_span(mention)}
-    for table in ITEM_MODELS:
+    for table in CATEGORY_MODELS:
         if table != "drugs":
             for item in record[table]:
                 yield table, {"doc_id": doc_id, **{k: v for k, v in item.items() if k != "span"}, **_span(item["span"])}
