@@ -36,6 +36,7 @@ from spacy.vocab import Vocab
 from extractor.lexicons import iter_tsv
 from extractor.nlp.components.drugs import LABEL as DRUG
 from extractor.nlp.components.drugs import DrugLexicon, DrugMatcher, packaged_lexicon
+from extractor.nlp.result_doc import REFERENCES
 
 CHEMICAL = "CHEMICAL"
 DISEASE = "DISEASE"
@@ -194,7 +195,12 @@ class ChemicalDiseaseNER:
         it reads at once (~26 KB a piece: 300 MB for a 9,000-word article read whole)."""
         spans = []
         whole = doc.text  # Doc.text joins every token on each access: read it once
+        references = REFERENCES.search(whole)  # a reference list is no evidence (assemble.NOT_EVIDENCE): not read
+        stop = references.start() if references else len(whole)
         for start, end in chunks(doc):
+            if start >= stop:
+                break
+            end = min(end, stop)  # the heading line starts the list: a sentence boundary
             if end - start > MAX_CHUNK_CHARS:
                 continue  # a single token longer than a chunk (a 1 MB line, a 200,000-digit run): not a name
             text = whole[start:end]
