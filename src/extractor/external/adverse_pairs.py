@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from extractor.api import Extractor
+from extractor.external import read_jsonl
 from extractor.nlp.components.adverse_events import TermMatcher, default_terms
 
 Offsets = tuple[int, int]
@@ -49,13 +49,6 @@ class PairScore:
             "recall": round(recall, 4),
             "f1": round(f1, 4),
         }
-
-
-def read_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
-    with Path(path).open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
 
 
 def _overlaps(a: Offsets, b: Offsets) -> bool:

@@ -10,7 +10,6 @@ overlap no annotation at all count against precision.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,17 +17,14 @@ from typing import Any
 
 import pint
 
+from extractor.external import read_jsonl
 from extractor.nlp.quantities import Measurement, find_quantities, parse_number, parse_unit, registry
 
 PARAGRAPHS = "grobid_quantities_paragraphs.jsonl"
 
 
 def _paragraphs(path: Path) -> Iterator[dict[str, Any]]:
-    file = path / PARAGRAPHS if path.is_dir() else path
-    with file.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
+    return read_jsonl(path / PARAGRAPHS if path.is_dir() else path)
 
 
 def _gold_quantities(paragraph: dict[str, Any]) -> list[dict[str, Any]]:

@@ -13,7 +13,6 @@ Each sentence goes through the extractor's pipeline. Scored, with character-span
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.api import Extractor
+from extractor.external import read_jsonl
 from extractor.nlp.components.doses import (
     CompiledRules,
     DoseExtractor,
@@ -81,11 +81,7 @@ def _round(value: float | None) -> float | None:
 
 
 def _sentences(path: Path) -> Iterator[dict[str, Any]]:
-    file = path / CONVERTED if path.is_dir() else path
-    with file.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
+    return read_jsonl(path / CONVERTED if path.is_dir() else path)
 
 
 def _spans(events: Iterable[dict[str, Any]], key: str) -> list[Offsets]:
