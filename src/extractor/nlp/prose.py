@@ -18,6 +18,8 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from extractor.nlp.doc_memo import doc_text
+
 _ABBREVIATIONS = frozenset(
     {"al", "e.g", "i.e", "vs", "fig", "figs", "no", "nos", "approx", "ca", "dr", "mr", "mrs", "ms", "st", "cf"}
     | {"ref", "refs", "tab", "eq", "resp", "incl", "min", "max", "mo", "yr", "pts"}
@@ -100,7 +102,7 @@ def item_spans(doc: Doc, items: Iterable[tuple[dict[str, Any], tuple[int, int]]]
     spaCy keeps a span's `._` values under the span's character offsets, so two items whose evidence covers the
     same tokens ('131.2/78.2 mmHg' for a systolic and a diastolic value) would share one dict: such a span is
     widened a token at a time until its offsets are its own (an item's `evidence` stays what it was)."""
-    text = doc.text  # spaCy rebuilds doc.text from the tokens at every access
+    text = doc_text(doc)
     used: set[tuple[int, int]] = set()
     spans = []
     for item, (start, end) in items:

@@ -31,7 +31,7 @@ from extractor.nlp.components.negation import NegationDetector
 from extractor.nlp.components.outcomes import EndpointLexicon, EndpointMention, default_lexicon_data
 from extractor.nlp.extensions import set_extensions
 from extractor.nlp.result_doc import DocFacts, Draft, write_spans
-from extractor.nlp.result_values import WORD_NUM, PhraseIndex, TextView, Value, find_values, group_values, parse_number
+from extractor.nlp.result_values import WORD_NUM, PhraseIndex, Value, find_values, group_values, parse_number
 from extractor.nlp.study_context import PLACEBO, ArmMention, Regimen, assign_arms, regimen_lists
 from extractor.tables import Grid, cells, footnote_abbreviations, parse_cell, parse_table
 
@@ -519,7 +519,7 @@ class AdverseEventExtractor:
     # --- output ----------------------------------------------------------------------------------------------
 
     def set_annotations(self, doc: Doc, drafts: list[Draft]) -> None:
-        write_spans(doc, TextView.of(doc.text), drafts, self.spans_key)
+        write_spans(doc, DocFacts.of(doc).view, drafts, self.spans_key)
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         serializers = {

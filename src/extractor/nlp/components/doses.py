@@ -30,6 +30,7 @@ from spacy.tokens import Doc
 from spacy.util import ensure_path, from_disk, to_disk
 
 from extractor.lexicons import load_json
+from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import set_extensions
 from extractor.nlp.prose import item_spans, references_start, sentence_at, sentence_bounds
 from extractor.nlp.quantities import Unit, find_quantities, parse_number
@@ -517,7 +518,7 @@ class DoseExtractor:
         return doc
 
     def match(self, doc: Doc) -> list[Item]:
-        reader = DoseReader(doc.text, drug_mentions(doc), self.rules)
+        reader = DoseReader(doc_text(doc), drug_mentions(doc), self.rules)
         doses = reader.doses()
         return [d.to_item() for d in merge_repeats(doses)] + reader.changes(doses)
 

@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 from spacy.util import ensure_path, from_disk, to_disk
 
 from extractor.lexicons import iter_tsv, load_json
+from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import set_extensions
 from extractor.nlp.prose import item_spans, references_start, sentence_at
 from extractor.nlp.quantities import Measurement, Unit, convert, find_quantities, parse_unit, round_sig
@@ -328,7 +329,7 @@ class LabValueExtractor:
         return doc
 
     def match(self, doc: Doc) -> list[Item]:
-        return LabReader(doc.text, self.matcher, self.rules).values()
+        return LabReader(doc_text(doc), self.matcher, self.rules).values()
 
     def set_annotations(self, doc: Doc, items: list[Item]) -> None:
         doc.spans[self.spans_key] = item_spans(doc, [(i, i["evidence"]) for i in items], label="LAB_VALUE")

@@ -36,6 +36,7 @@ from spacy.vocab import Vocab
 from extractor.lexicons import iter_tsv
 from extractor.nlp.components.drugs import LABEL as DRUG
 from extractor.nlp.components.drugs import DrugLexicon, DrugMatcher, packaged_lexicon
+from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.result_doc import REFERENCES
 
 CHEMICAL = "CHEMICAL"
@@ -194,7 +195,7 @@ class ChemicalDiseaseNER:
         The model reads the text in chunks of whole sentences (`chunks`): its working memory grows with the text
         it reads at once (~26 KB a piece: 300 MB for a 9,000-word article read whole)."""
         spans = []
-        whole = doc.text  # Doc.text joins every token on each access: read it once
+        whole = doc_text(doc)
         references = REFERENCES.search(whole)  # a reference list is no evidence (assemble.NOT_EVIDENCE): not read
         stop = references.start() if references else len(whole)
         for start, end in chunks(doc):

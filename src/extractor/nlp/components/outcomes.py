@@ -30,7 +30,6 @@ from extractor.nlp.result_values import (
     NUM,
     WORD_NUM,
     PhraseIndex,
-    TextView,
     Value,
     find_values,
     group_values,
@@ -413,7 +412,7 @@ class OutcomeExtractor:
         return []
 
     def set_annotations(self, doc: Doc, drafts: list[Draft]) -> None:
-        write_spans(doc, TextView.of(doc.text), drafts, self.spans_key)
+        write_spans(doc, DocFacts.of(doc).view, drafts, self.spans_key)
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         to_disk(ensure_path(path), {"lexicon.json": lambda p: srsly.write_json(p, self.lexicon.data)}, exclude)

@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 from spacy.util import ensure_path, from_disk, to_disk
 
 from extractor.lexicons import load_json
+from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import set_extensions
 from extractor.nlp.prose import item_spans, references_start
 
@@ -103,7 +104,7 @@ class PatientExtractor:
         )
 
     def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, patient_facts(doc.text, self.rules))
+        self.set_annotations(doc, patient_facts(doc_text(doc), self.rules))
         return doc
 
     def set_annotations(self, doc: Doc, facts: list[Fact]) -> None:

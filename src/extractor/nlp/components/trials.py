@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, from_disk, to_disk
 
 from extractor.lexicons import load_json
+from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import set_extensions
 
 NCT = re.compile(r"\bNCT\s?0?\d{7,8}\b")
@@ -94,7 +95,7 @@ class TrialMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
-        for start, end, kind, norm in find_trials(doc.text, self.rules):
+        for start, end, kind, norm in find_trials(doc_text(doc), self.rules):
             span = doc.char_span(
                 start, end, label="NCT" if kind == "nct" else "TRIAL", kb_id=norm, alignment_mode="expand"
             )
