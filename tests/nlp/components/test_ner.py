@@ -147,6 +147,22 @@ def test_packaged_model_is_small() -> None:
     assert (packaged_model_path() / "README.md").is_file()
 
 
+SEEDS = Path(__file__).parents[3] / "corpus" / "seeds"
+
+
+def test_model_reads_the_same_through_numpy_blas() -> None:
+    """The packaged model runs its matrix products on numpy's BLAS, not thinc's default blis (faster here): every
+    layer uses it, and a whole seed article gets the same entities as with the default ops."""
+    fast = load_packaged_model()
+    assert {node.ops.use_blis for node in fast.get_pipe("ner").model.walk()} == {False}
+    default = spacy.load(packaged_model_path())
+    assert True in {node.ops.use_blis for node in default.get_pipe("ner").model.walk()}
+    text = (SEEDS / "002_e5b7ac3fa1a98ba6.txt").read_text(encoding="utf-8")[:20_000]
+    ents = [[(e.start_char, e.end_char, e.label_) for e in model(text).ents] for model in (fast, default)]
+    assert len(ents[0]) > 100
+    assert ents[0] == ents[1]
+
+
 SENTENCES = [
     # 000_0a971266401ee98e.txt, background (line-end hyphen as printed)
     (

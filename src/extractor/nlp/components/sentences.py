@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from typing import cast
 
 from spacy.attrs import IDX, SENT_START  # type: ignore[import-not-found]
 from spacy.language import Language
 from spacy.tokens import Doc
+from thinc.types import Ints2d
 
 from extractor.nlp.doc_memo import doc_text
 
@@ -24,5 +26,5 @@ def paragraph_sentences(doc: Doc) -> Doc:
     for i in marked:
         if 0 < i < len(doc):
             flags[i] = 1
-    doc.from_array([SENT_START], flags)
+    doc.from_array([SENT_START], cast(Ints2d, flags))
     return doc
