@@ -21,7 +21,7 @@ from typing import Any, Self
 
 from extractor.api import ExtractOptions, Extractor
 from extractor.batch.extras import require
-from extractor.batch.worker import DocResult, Task, extract_one
+from extractor.batch.worker import DocResult, Task, extract_one, one_blas_thread
 from extractor.errors import ExtractorError
 from extractor.nlp.pipeline import PipelineError
 
@@ -34,6 +34,7 @@ def _extractor(options_json: str) -> Extractor:
     with _lock:
         if options_json not in _cache:
             _cache.clear()
+            one_blas_thread()  # Dask's nanny sets OPENBLAS_NUM_THREADS=1 too; a bare `dask worker --no-nanny` does not
             _cache[options_json] = Extractor(ExtractOptions.model_validate_json(options_json))
         return _cache[options_json]
 

@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
+from threadpoolctl import threadpool_limits
+
 from extractor.api import ExtractOptions, Extractor, Failure
 
 MEMORY_LIMIT = "MemoryLimit"
@@ -91,6 +93,12 @@ def limit_memory(max_memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def one_blas_thread() -> None:
+    """A worker has one core of its own: BLAS threads (OpenBLAS starts one per core for the NER model's matrix
+    products) would compete with the other workers for theirs."""
+    threadpool_limits(limits=1, user_api="blas")
+
+
 def _exit_with_parent(parent: int) -> None:
     """A worker whose parent died (kill -9, power cut of the main process) stops instead of lingering."""
     while os.getppid() == parent:
@@ -102,6 +110,7 @@ def serve(conn: Connection, options_json: str, max_memory_mb: int, parent: int) 
     """A local worker's life: load, say Ready, then extract each Task received until None or a closed pipe."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the main process decides
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+    one_blas_thread()
     try:
         extractor = Extractor(ExtractOptions.model_validate_json(options_json))
     except Exception as err:  # any reason the pipeline cannot load ends the run with that message
