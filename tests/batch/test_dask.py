@@ -8,16 +8,18 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from extractor.batch.runner import RunSettings, run
-from tests.batch.util import manifest
+from tests.batch.util import manifest, read_jsonl, record_paths, write_inputs
 from tests.conftest import CORPUS
 
 distributed = pytest.importorskip("distributed")
 DASK = str(Path(sys.executable).parent / "dask")
+HARNESS = Path(__file__).with_name("harness.py")
 
 
 def _free_port() -> int:
@@ -33,13 +35,14 @@ def _start(*args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen([DASK, *args, *loopback], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-@pytest.fixture(scope="module")
-def scheduler() -> Iterator[str]:
+@contextmanager
+def cluster(*worker_options: str) -> Iterator[str]:
+    """A scheduler and two single-thread workers (each under a nanny, Dask's default) on loopback."""
     port = str(_free_port())
     address = f"tcp://127.0.0.1:{port}"
     processes = [_start("scheduler", "--port", port)]
     try:
-        worker = ("worker", address, "--nthreads", "1", "--nworkers", "1")
+        worker = ("worker", address, "--nthreads", "1", "--nworkers", "1", *worker_options)
         processes += [_start(*worker) for _ in range(2)]
         with distributed.Client(address, timeout="60s") as client:
             client.wait_for_workers(2, timeout=60)
@@ -60,6 +63,12 @@ def scheduler() -> Iterator[str]:
                 process.wait()
 
 
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    with cluster() as address:
+        yield address
+
+
 def test_dask_output_is_byte_identical_to_the_local_pool(
     scheduler: str, seeds_two_workers: Path, tmp_path: Path
 ) -> None:
@@ -72,3 +81,20 @@ def test_dask_output_is_byte_identical_to_the_local_pool(
     data = manifest(out)
     assert data["workers"] == 2 and data["settings"]["backend"] == "dask"
     assert data["fingerprint"] == manifest(seeds_two_workers)["fingerprint"]
+
+
+def test_a_document_that_hangs_on_dask_becomes_a_timeout_and_its_worker_is_restarted(tmp_path: Path) -> None:
+    """The workers preload tests/batch/harness.py (the stand-in extraction: 'SLEEP 600' sleeps): the hanging
+    document becomes one Timeout line, its worker is restarted, every other document gets its record."""
+    write_inputs(tmp_path / "in", {"a.txt": "fine\n", "b.txt": "SLEEP 600\n", "c.txt": "fine too\n", "d.txt": "ok\n"})
+    with cluster("--preload", str(HARNESS)) as address:
+        started = time.monotonic()
+        settings = RunSettings(backend="dask", scheduler=address, timeout=3)
+        summary = run([tmp_path / "in"], tmp_path / "out", progress=False, settings=settings)
+        took = time.monotonic() - started
+    assert took < 120
+    assert summary.failures == 1
+    errors = read_jsonl(tmp_path / "out" / "errors.jsonl")
+    assert [(Path(e["path"]).name, e["error_type"]) for e in errors] == [("b.txt", "Timeout")]
+    assert "was restarted" in errors[0]["message"]
+    assert sorted(Path(p).name for p in record_paths(tmp_path / "out")) == ["a.txt", "c.txt", "d.txt"]

@@ -4,9 +4,14 @@ Each Dask worker process keeps one Extractor in a module-level cache, loaded by 
 (a warm-up task per worker does that before timing starts). Workers read the inputs themselves, so paths
 must be valid on the workers (a shared filesystem; absolute paths are safest). Results come back in input
 order: a bounded window of futures is kept and always waited on from its oldest end, so a Dask worker's
-memory holds at most `window` finished results. --timeout and --max-memory-mb are not applied here: use
-the cluster's own limits (`dask worker --memory-limit`); a task whose worker dies past Dask's retries
-becomes a WorkerCrashed error line. Needs the `dask` extra.
+memory holds at most `window` finished results.
+
+Isolation, as far as a cluster allows: a document whose result does not come within --timeout seconds of
+being awaited (so it gets at least that long) becomes a Timeout error line and the Dask worker running it is
+restarted through its nanny (a Python thread cannot be stopped; the documents it was also running are
+rescheduled by Dask and keep their results). --max-memory-mb is not applied: use the cluster's own limit
+(`dask worker --memory-limit`, enforced by the nanny); a task whose worker dies past Dask's retries becomes a
+WorkerCrashed error line. Needs the `dask` extra.
 """
 
 from __future__ import annotations
@@ -51,9 +56,12 @@ def extract_task(task: Task, options_json: str) -> DocResult:
 class DaskBackend:
     """`with DaskBackend(address, options) as backend: for result in backend.map(tasks)` — in task order."""
 
-    def __init__(self, scheduler: str, options: ExtractOptions, window_per_thread: int = 4) -> None:
+    def __init__(
+        self, scheduler: str, options: ExtractOptions, timeout: float | None = None, window_per_thread: int = 4
+    ) -> None:
         self.distributed = require("distributed", "dask", "--backend dask")
         self.scheduler = scheduler
+        self.timeout = timeout
         self.options_json = options.model_dump_json()
         self.window_per_thread = window_per_thread
         self.run_id = uuid.uuid4().hex[:12]  # task keys must not collide with another run's on the cluster
@@ -108,9 +116,28 @@ class DaskBackend:
 
     def _result(self, task: Task, future: Any) -> DocResult:
         try:
-            result: DocResult = future.result()
+            result: DocResult = future.result(timeout=self.timeout)
+        except TimeoutError:
+            restarted = self._restart_worker_of(future)
+            return DocResult.failed(
+                task,
+                "Timeout",
+                f"{task.path}: no result within {self.timeout:g} s; {restarted}",
+            )
         except Exception as err:  # KilledWorker, a lost connection, a cancelled future: one document's loss
             return DocResult.failed(task, "WorkerCrashed", f"{task.path}: {type(err).__name__}: {err}")
         finally:
             future.release()
         return result
+
+    def _restart_worker_of(self, future: Any) -> str:
+        """Stops the task behind `future` the only way Dask can: restarting the worker process running it."""
+        running = [address for address, keys in self.client.processing().items() if future.key in keys]
+        future.cancel()
+        if not running:
+            return "it was not running on any worker"
+        try:
+            self.client.restart_workers(running, timeout=120)
+        except Exception as err:  # no nanny (`dask worker --no-nanny`), or the restart failed
+            return f"its Dask worker {running[0]} could not be restarted ({type(err).__name__}) and stays busy"
+        return f"its Dask worker {running[0]} was restarted"

@@ -46,7 +46,7 @@ class RunSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, description="local worker processes")
-    timeout: float = Field(300.0, gt=0, description="seconds one document may take (local backend)")
+    timeout: float = Field(300.0, gt=0, description="seconds one document may take")
     max_memory_mb: int = Field(2048, ge=64, description="memory one document may add to its worker (local backend)")
     format: Format = Field("jsonl", description="jsonl only, or also parquet / duckdb tables")
     backend: Literal["local", "dask"] = "local"
@@ -140,7 +140,7 @@ def _backend(settings: RunSettings, options: ExtractOptions) -> Backend:
     if settings.backend == "dask" and settings.scheduler:
         from extractor.batch.dask_backend import DaskBackend
 
-        return DaskBackend(settings.scheduler, options)
+        return DaskBackend(settings.scheduler, options, settings.timeout)
     return LocalPool(settings.workers, options, settings.timeout, settings.max_memory_mb)
 
 
