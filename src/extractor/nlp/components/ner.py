@@ -32,7 +32,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, registry
 from spacy.vocab import Vocab
-from thinc.api import Model, NumpyOps, use_ops
+from thinc.api import Model, NumpyOps
 
 from extractor.lexicons import iter_tsv
 from extractor.nlp.components.drugs import LABEL as DRUG
@@ -119,13 +119,12 @@ def load_packaged_model(path: str | Path | None = None) -> Language:
     Its matrix products go through numpy's BLAS (OpenBLAS), not thinc's default blis: the blis wheel runs a
     generic kernel here (~27 GFLOP/s on one core of the project's machine, OpenBLAS ~85), so the model reads
     text about 2x faster, with the same entities (tests/nlp/components/test_ner.py)."""
+    nlp = spacy.load(path or packaged_model_path())
     ops = NumpyOps(use_blis=False)
-    with use_ops("numpy", use_blis=False):
-        nlp = spacy.load(path or packaged_model_path())
     for _, pipe in nlp.pipeline:
         model = getattr(pipe, "model", None)
         for node in model.walk() if isinstance(model, Model) else ():
-            node.ops = ops  # a layer or two are built with an explicit default NumpyOps
+            node.ops = ops
     return nlp
 
 
