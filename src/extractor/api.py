@@ -19,6 +19,7 @@ from extractor.ingest.document import Document
 from extractor.ingest.text import document_from_text
 from extractor.metadata import read_metadata
 from extractor.nlp.extensions import set_extensions
+from extractor.nlp.layout import attach
 from extractor.nlp.pipeline import load_pipeline
 from extractor.record import ArticleRecord
 
@@ -83,7 +84,7 @@ class Extractor:
     def extract_document(self, document: Document) -> ArticleRecord:
         if len(document.text) > self.options.max_chars:
             document = _truncate(document, self.options.max_chars)
-        doc = self.nlp(document.text)
+        doc = self.nlp(attach(self.nlp.make_doc(document.text), document))
         return assemble(
             doc, document, drug_info=self._drug_info, keep_text=self.options.keep_text, metadata=read_metadata(document)
         )

@@ -74,9 +74,19 @@ class Section:
     heading: str | None = None
 
 
+CellSpan = tuple[CharOffset, CharOffset]
+
+
 @dataclass(frozen=True)
 class Table:
-    """A table as rows of cells, with where its text lies in the Document (start/end) and its caption."""
+    """A table as a grid of cells, with where its text lies in the Document (start/end) and its caption.
+
+    `rows` has one entry per grid position: the cell's text, "" where the cell is empty or a row/column span
+    of another cell covers the position. `spans` (when the reader knows them) gives each position the offsets
+    of its cell's text in `Document.text`; a covered position holds the offsets of the cell covering it, so a
+    header spanning two columns labels both (`filled`). `header_rows` leading rows are column headers (0: the
+    reader could not tell); `footnotes` are the notes printed under the table, as they stand in the text.
+    """
 
     rows: list[list[str]]
     caption: str | None
@@ -84,6 +94,48 @@ class Table:
     end: CharOffset
     page: PageNo | None = None
     label: str | None = None
+    header_rows: int = 0
+    footnotes: list[str] = field(default_factory=list)
+    spans: list[list[CellSpan | None]] | None = None
+
+    def filled(self, text: str) -> list[list[str]]:
+        """The grid with covered positions holding the covering cell's text (`text`: the Document's text)."""
+        if self.spans is None:
+            return [list(row) for row in self.rows]
+        return [
+            [cell or (text[span[0] : span[1]] if span else "") for cell, span in zip(row, spans, strict=False)]
+            + row[len(spans) :]
+            for row, spans in zip(self.rows, self.spans, strict=False)
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (lists, str, int): what a spaCy Doc can carry and serialize."""
+        return {
+            "rows": self.rows,
+            "caption": self.caption,
+            "start": self.start,
+            "end": self.end,
+            "page": self.page,
+            "label": self.label,
+            "header_rows": self.header_rows,
+            "footnotes": self.footnotes,
+            "spans": [[list(s) if s else None for s in row] for row in self.spans] if self.spans is not None else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Table:
+        spans = data.get("spans")
+        return cls(
+            rows=[list(row) for row in data["rows"]],
+            caption=data.get("caption"),
+            start=data["start"],
+            end=data["end"],
+            page=data.get("page"),
+            label=data.get("label"),
+            header_rows=data.get("header_rows", 0),
+            footnotes=list(data.get("footnotes") or []),
+            spans=[[(s[0], s[1]) if s else None for s in row] for row in spans] if spans is not None else None,
+        )
 
 
 @dataclass

@@ -15,7 +15,7 @@ SPAN_EXTENSIONS: dict[str, dict[str, Any]] = {
     "item": {"default": None},  # the parsed item of an extractor span (a dict): dose, lab value, outcome ...
 }
 DOC_EXTENSIONS: dict[str, dict[str, Any]] = {
-    "extractor_meta": {"default": None},  # Document facts the components may read (sections, tables)
+    "extractor_layout": {"default": None},  # the Document's sections and tables (nlp/layout.py)
 }
 
 
