@@ -115,13 +115,18 @@ def eval_cli(
     gold: Annotated[Path, typer.Option("--gold", exists=True, file_okay=False, help="folder of gold JSON files")],
     as_json: Annotated[bool, typer.Option("--json", help="print the scores as JSON")] = False,
     show_misses: Annotated[str | None, typer.Option("--show-misses", help="list misses of one category")] = None,
+    subset: Annotated[
+        str | None, typer.Option("--subset", help="even | odd: only gold files whose number (PMCID) is even / odd")
+    ] = None,
 ) -> None:
     """Precision, recall and F1 per category against hand-made gold (matching rules in evaluate.py)."""
     from extractor.evaluate import CATEGORIES, evaluate
 
     if show_misses is not None and show_misses not in CATEGORIES:
         raise typer.BadParameter(f"one of {', '.join(CATEGORIES)}", param_hint="--show-misses")
-    report = evaluate(gold, records)
+    if subset not in (None, "even", "odd"):
+        raise typer.BadParameter("even or odd", param_hint="--subset")
+    report = evaluate(gold, records, subset)
     typer.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.table())
     if show_misses:
         for miss in report.scores[show_misses].misses:

@@ -9,7 +9,11 @@
 | adverse_events | same event, same percent (±1%) |
 | trials | same name or NCT id, case-insensitive |
 
-Each gold item matches at most one extracted item; P/R/F1 are micro-averaged over the articles.
+Endpoints and events are free text outside oncology: what the exact names leave unmatched gets a second pass
+with loose names (`loose_names_match`: lowercase, UK/US spelling, plural s, filler words left out, one name's
+words all within the other's, or at least half the words shared); the value must still agree. Each gold item
+matches at most one extracted item; P/R/F1 are micro-averaged over the articles. Records match gold files by
+file stem, so a record of PMC123.nxml is scored against the gold of PMC123.txt.
 """
 
 from __future__ import annotations
@@ -25,7 +29,28 @@ from extractor.record import ArticleRecord
 
 Item = dict[str, Any]
 CATEGORIES = ("drugs", "doses", "dose_changes", "lab_values", "outcomes", "adverse_events", "trials")
-ATTRIBUTES = {"outcomes": ("measure", "ci", "arm", "study"), "adverse_events": ("grade", "arm", "study")}
+ATTRIBUTES = {
+    "outcomes": ("measure", "ci", "arm", "study"),
+    "adverse_events": ("grade", "arm", "study"),
+    "lab_values": ("arm",),
+}
+# Attributes scored only where the gold item states them (a patient's lab value has no arm to get right).
+STATED_ONLY = {("lab_values", "arm")}
+LOOSE_CATEGORIES = {"outcomes": "endpoint", "adverse_events": "event"}
+# Category pairs for the headline micro F1 (dose changes and the case-report patient are scored apart).
+MICRO_CATEGORIES = ("drugs", "doses", "lab_values", "outcomes", "adverse_events", "trials")
+FILLER_WORDS = frozenset(
+    "change changes changed mean means median level levels rate rates baseline end score scores the of at in "
+    "from to on for a an and total overall value values".split()
+)
+_SPELLINGS = (
+    (re.compile(r"haem"), "hem"),
+    (re.compile(r"aem"), "em"),
+    (re.compile(r"oedema"), "edema"),
+    (re.compile(r"oea\b|oea(?=l)"), "ea"),
+    (re.compile(r"oesoph"), "esoph"),
+    (re.compile(r"(?<=\w)is(e|ed|es|ing|ation)\b"), r"iz\1"),
+)
 
 
 def close(a: float | None, b: float | None, tolerance: float = 0.01) -> bool:
@@ -67,6 +92,37 @@ def _match_rule(category: str) -> Callable[[Item, Item], bool]:
         "trials": lambda g, p: g["name"].lower() == p["name"].lower(),
     }
     return rules[category]
+
+
+def _name_words(name: str) -> list[str]:
+    text = name.lower()
+    for pattern, replacement in _SPELLINGS:
+        text = pattern.sub(replacement, text)
+    words = [
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in re.findall(r"[a-z0-9]+", text)
+    ]
+    return [w for w in words if w not in FILLER_WORDS]
+
+
+def loose_names_match(a: str, b: str) -> bool:
+    """The gold README's second pass for free-text endpoints and events."""
+    wa, wb = _name_words(a), _name_words(b)
+    if not wa or not wb:
+        return False
+    if wa == wb:
+        return True
+    sa, sb = set(wa), set(wb)
+    if sa <= sb or sb <= sa:
+        return True
+    return 2 * len(sa & sb) >= max(len(sa), len(sb))
+
+
+def _loose_rule(category: str) -> Callable[[Item, Item], bool] | None:
+    key = LOOSE_CATEGORIES.get(category)
+    if key is None:
+        return None
+    value = "value" if category == "outcomes" else "percent"
+    return lambda g, p: close(g.get(value), p.get(value)) and loose_names_match(str(g[key]), str(p[key]))
 
 
 def _attribute_ok(attribute: str, gold: Item, pred: Item) -> bool:
@@ -143,17 +199,32 @@ def score_article(gold: dict[str, Any], record: ArticleRecord, scores: dict[str,
     for category in CATEGORIES:
         score = scores.setdefault(category, CategoryScore())
         golds, preds = gold_items(gold, category), predicted_items(record, category)
-        matches = _match_rule(category)
+        matches, loose = _match_rule(category), _loose_rule(category)
         used: set[int] = set()
-        for g in golds:
+        hits: dict[int, int] = {}
+        for k, g in enumerate(golds):
             hit = next((i for i, p in enumerate(preds) if i not in used and matches(g, p)), None)
+            if hit is not None:
+                used.add(hit)
+                hits[k] = hit
+        if loose is not None:
+            for k, g in enumerate(golds):
+                if k in hits:
+                    continue
+                hit = next((i for i, p in enumerate(preds) if i not in used and loose(g, p)), None)
+                if hit is not None:
+                    used.add(hit)
+                    hits[k] = hit
+        for k, g in enumerate(golds):
+            hit = hits.get(k)
             if hit is None:
                 score.fn += 1
                 score.misses.append({"doc": doc, "kind": "missed", "item": _brief(g)})
                 continue
-            used.add(hit)
             score.tp += 1
             for attribute in ATTRIBUTES.get(category, ()):
+                if (category, attribute) in STATED_ONLY and not g.get(attribute):
+                    continue
                 counts = score.attributes.setdefault(attribute, [0, 0])
                 counts[0] += _attribute_ok(attribute, g, preds[hit])
                 counts[1] += 1
@@ -178,12 +249,18 @@ class Report:
     unmatched_gold: list[str]
     article_type: list[int]  # [correct, total]
     patient: list[int]
+    per_article: dict[str, dict[str, CategoryScore]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "articles": self.articles,
             "unmatched_gold": self.unmatched_gold,
+            "micro": micro(self.scores).to_dict(),
             "categories": {k: v.to_dict() for k, v in self.scores.items()},
+            "per_article": {
+                name: {"micro_f1": round(micro(s).f1, 4), **{k: round(v.f1, 4) for k, v in s.items()}}
+                for name, s in self.per_article.items()
+            },
             "article_type_accuracy": _ratio(self.article_type),
             "patient_accuracy": _ratio(self.patient),
         }
@@ -195,10 +272,19 @@ class Report:
             lines.append(
                 f"{name:<16}{s.precision:>8.3f}{s.recall:>8.3f}{s.f1:>8.3f}{s.tp:>6}{s.fp:>6}{s.fn:>6}  {attrs}"
             )
+        m = micro(self.scores)
+        lines.append(f"{'micro':<16}{m.precision:>8.3f}{m.recall:>8.3f}{m.f1:>8.3f}{m.tp:>6}{m.fp:>6}{m.fn:>6}")
         lines.append(
             f"articles {self.articles}; article_type {self.article_type[0]}/{self.article_type[1]}; "
             f"patient {self.patient[0]}/{self.patient[1]}"
         )
+        if len(self.per_article) > 1:
+            names = [c for c in CATEGORIES if c != "dose_changes"]
+            lines.append("")
+            lines.append(f"{'article':<24}{'micro':>7}" + "".join(f"{c[:9]:>10}" for c in names))
+            for article, s in self.per_article.items():
+                cells = "".join(f"{s[c].f1:>10.2f}" if s[c].tp + s[c].fp + s[c].fn else f"{'-':>10}" for c in names)
+                lines.append(f"{Path(article).stem:<24}{micro(s).f1:>7.2f}{cells}")
         if self.unmatched_gold:
             lines.append(f"gold files without a record: {', '.join(self.unmatched_gold)}")
         return "\n".join(lines)
@@ -227,18 +313,22 @@ def read_records(path: Path) -> Iterable[ArticleRecord]:
 ARTICLE_TYPE_EQUIVALENTS = {"abstract_page": {"case_report", "other"}}
 
 
-def evaluate(gold_dir: Path, records_path: Path) -> Report:
+def evaluate(gold_dir: Path, records_path: Path, subset: str | None = None) -> Report:
     gold = load_gold(gold_dir)
-    by_name: dict[str, ArticleRecord] = {Path(r.source.path).name: r for r in read_records(records_path)}
+    by_stem: dict[str, ArticleRecord] = {Path(r.source.path).stem: r for r in read_records(records_path)}
     scores: dict[str, CategoryScore] = {}
+    per_article: dict[str, dict[str, CategoryScore]] = {}
     article_type, patient = [0, 0], [0, 0]
     unmatched = []
     for name, g in gold.items():
-        record = by_name.get(name) or by_name.get(Path(name).stem + ".txt")
+        if subset and not in_subset(name, subset):
+            continue
+        record = by_stem.get(Path(name).stem)
         if record is None:
             unmatched.append(name)
             continue
         score_article(g, record, scores)
+        score_article(g, record, per_article.setdefault(name, {}))
         want = g.get("article_type")
         got = record.metadata.article_type.value if record.metadata.article_type else None
         article_type[0] += got == want or got in ARTICLE_TYPE_EQUIVALENTS.get(want or "", set())
@@ -249,4 +339,23 @@ def evaluate(gold_dir: Path, records_path: Path) -> Report:
             for key in ("age", "sex"):
                 patient[0] += gp.get(key) == rp.get(key)
                 patient[1] += 1
-    return Report(scores, len(gold) - len(unmatched), unmatched, article_type, patient)
+    return Report(scores, article_type[1], unmatched, article_type, patient, per_article)
+
+
+def in_subset(name: str, subset: str) -> bool:
+    """'even' / 'odd': gold files whose name's number (the PMCID) is even / odd; the development and check halves."""
+    digits = re.findall(r"\d+", Path(name).stem)
+    if not digits:
+        return True
+    return (int(digits[-1]) % 2 == 0) == (subset == "even")
+
+
+def micro(scores: dict[str, CategoryScore], categories: Iterable[str] = MICRO_CATEGORIES) -> CategoryScore:
+    """One score over several categories (the headline figure)."""
+    total = CategoryScore()
+    for name in categories:
+        if name in scores:
+            total.tp += scores[name].tp
+            total.fp += scores[name].fp
+            total.fn += scores[name].fn
+    return total
