@@ -17,6 +17,7 @@ from spacy.tokens import Span as SpacySpan
 from extractor.ingest.document import Document
 from extractor.record import (
     AdverseEvent,
+    Arm,
     ArticleRecord,
     Dose,
     Drug,
@@ -30,11 +31,12 @@ from extractor.record import (
     Trial,
 )
 
-ITEM_MODELS: dict[str, type[Dose] | type[Outcome] | type[AdverseEvent] | type[LabValue]] = {
+ITEM_MODELS: dict[str, type[Dose] | type[Outcome] | type[AdverseEvent] | type[LabValue] | type[Arm]] = {
     "doses": Dose,
     "outcomes": Outcome,
     "adverse_events": AdverseEvent,
     "lab_values": LabValue,
+    "arms": Arm,
 }
 # Mentions in these sections are citations of other work, not what this article reports.
 NOT_EVIDENCE = {"references"}
@@ -89,7 +91,7 @@ def _items(doc: Doc, document: Document, key: str, warnings: list[str]) -> list[
     model = ITEM_MODELS[key]
     items = []
     for span in doc.spans.get(key, []):
-        fields: dict[str, Any] = dict(span._.item or {})
+        fields: dict[str, Any] = {k: v for k, v in (span._.item or {}).items() if not k.startswith("_")}
         start, end = fields.pop("evidence", (span.start_char, span.end_char))
         if document.section_at(start) in NOT_EVIDENCE:  # "Rash associated with X" as a cited title
             continue
@@ -135,6 +137,7 @@ def assemble(
         adverse_events=_items(doc, document, "adverse_events", warnings),
         lab_values=_items(doc, document, "lab_values", warnings),
         trials=_trials(doc, document),
+        arms=_items(doc, document, "arms", warnings),
         patient=_patient(doc),
         warnings=warnings,
         text=document.text,

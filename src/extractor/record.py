@@ -105,11 +105,27 @@ class Dose(_Model):
     span: Span
 
 
+OutcomeType = Literal["binary", "continuous", "time_to_event"]
+
+
+class Arm(_Model):
+    """One of the study's groups, as the article names it ("clonidine", "placebo + metformin", "group A")."""
+
+    name: str
+    n: int | None = Field(default=None, ge=0, description="participants randomized or analysed in the group")
+    drugs: list[str] = Field(default_factory=list, description="generic names of the drugs the group received")
+    span: Span
+
+
 class Outcome(_Model):
     endpoint: str
+    outcome_type: OutcomeType | None = None
     measure: str | None = None
     value: float | None = None
     unit: str | None = None
+    sd: float | None = Field(default=None, description="standard deviation of a per-arm mean")
+    events: int | None = Field(default=None, ge=0, description="participants with the event (binary outcomes)")
+    n: int | None = None
     ci_low: float | None = None
     ci_high: float | None = None
     ci_level: float | None = None
@@ -118,7 +134,8 @@ class Outcome(_Model):
     comparator: str | None = None
     study: str | None = None
     subgroup: str | None = None
-    n: int | None = None
+    timepoint: str | None = None
+    cited: bool = Field(default=False, description="a result quoted from another study, not this article's own")
     span: Span
 
 
@@ -140,6 +157,8 @@ class LabValue(_Model):
     value_si: float | None = None
     unit_si: str | None = None
     raw: str | None = None
+    sd: float | None = Field(default=None, description="standard deviation of a group mean")
+    n: int | None = Field(default=None, ge=0, description="size of the group a group value describes")
     arm: str | None = None
     timepoint: str | None = None
     span: Span
@@ -168,6 +187,7 @@ class ArticleRecord(_Model):
     adverse_events: list[AdverseEvent] = Field(default_factory=list)
     lab_values: list[LabValue] = Field(default_factory=list)
     trials: list[Trial] = Field(default_factory=list)
+    arms: list[Arm] = Field(default_factory=list)
     patient: Patient | None = None
     warnings: list[str] = Field(default_factory=list)
     text: str | None = Field(default=None, description="the normalized text every span indexes into")
@@ -175,7 +195,7 @@ class ArticleRecord(_Model):
     def iter_spans(self) -> Iterator[Span]:
         for drug in self.drugs:
             yield from drug.mentions
-        for items in (self.doses, self.outcomes, self.adverse_events, self.lab_values, self.trials):
+        for items in (self.doses, self.outcomes, self.adverse_events, self.lab_values, self.trials, self.arms):
             for item in items:
                 yield item.span
 
@@ -201,7 +221,7 @@ class ArticleRecord(_Model):
         return summary_html(self)
 
 
-CATEGORIES = ("drugs", "doses", "outcomes", "adverse_events", "lab_values", "trials")
+CATEGORIES = ("drugs", "doses", "outcomes", "adverse_events", "lab_values", "trials", "arms")
 # The item model of each category: one row per item in tables (frames.py, batch/columnar.py).
 CATEGORY_MODELS: dict[str, type[_Model]] = {
     "drugs": Drug,
@@ -210,6 +230,7 @@ CATEGORY_MODELS: dict[str, type[_Model]] = {
     "adverse_events": AdverseEvent,
     "lab_values": LabValue,
     "trials": Trial,
+    "arms": Arm,
 }
 
 

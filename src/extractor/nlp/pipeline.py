@@ -13,6 +13,7 @@ from spacy.util import load_config, load_model_from_config
 
 import extractor.nlp.components.abbreviations
 import extractor.nlp.components.adverse_events
+import extractor.nlp.components.arms
 import extractor.nlp.components.doses
 import extractor.nlp.components.drugs
 import extractor.nlp.components.labs
@@ -21,6 +22,7 @@ import extractor.nlp.components.ner
 import extractor.nlp.components.outcomes
 import extractor.nlp.components.patient
 import extractor.nlp.components.sentences
+import extractor.nlp.components.tables
 import extractor.nlp.components.trials
 import extractor.nlp.tokenizer  # noqa: F401  (registers the tokenizer and factories)
 from extractor.errors import ExtractorError

@@ -15,6 +15,7 @@ from spacy.attrs import IDX, SENT_START  # type: ignore[import-not-found]
 from spacy.tokens import Doc, Span
 
 from extractor.nlp.doc_memo import doc_text, memo
+from extractor.nlp.layout import layout
 from extractor.nlp.result_values import TextView
 from extractor.nlp.study_context import Agent, ArmMention, StudyContext, agents, arm_mentions
 
@@ -30,6 +31,10 @@ class DocFacts:
     sentences: list[tuple[int, int]]  # view offsets
     references_at: int  # where the reference list starts (the text's end when there is none)
     agents: list[Agent]
+    tables: list[tuple[int, int]]  # view offsets of the Document's tables: `extractor_tables` reads their cells
+
+    def in_table(self, start: int) -> bool:
+        return any(lo <= start < hi for lo, hi in self.tables)
 
     @classmethod
     def of(cls, doc: Doc) -> DocFacts:
@@ -55,6 +60,7 @@ class DocFacts:
             [(to_view[s], to_view[e]) for s, e in sentence_bounds(doc)],
             refs.start() if refs else len(view.text),
             found,
+            [(to_view[t.start], to_view[min(t.end, len(to_view) - 1)]) for t in layout(doc).tables],
         )
 
 
@@ -96,7 +102,7 @@ def write_spans(doc: Doc, view: TextView, drafts: list[Draft], key: str) -> None
             item["evidence"] = view.doc_offsets(*evidence)
         span._.item = item
         spans.append(span)
-    doc.spans[key] = spans
+    doc.spans[key] = [*doc.spans.get(key, []), *spans]
 
 
 def unique_span(doc: Doc, span: Span, used: set[tuple[int, int]]) -> Span:

@@ -147,6 +147,9 @@ class AdverseEventExtractor:
         drafts: list[Draft] = []
         grids: list[tuple[int, int]] = []
         for lo, hi in facts.context.regions:
+            if any(lo < t_hi and t_lo < hi for t_lo, t_hi in facts.tables):
+                grids.append((lo, hi))  # a table of the Document: `extractor_tables` reads its cells
+                continue
             table = self._read_table(facts, lo, hi)
             if table:
                 drafts.extend(table)
@@ -156,7 +159,7 @@ class AdverseEventExtractor:
         for start, end in facts.sentences:
             if start >= facts.references_at:
                 break
-            if any(lo <= start < hi for lo, hi in grids):
+            if any(lo <= start < hi for lo, hi in grids) or facts.in_table(start):
                 continue
             previous, before = start, previous
             here = [t for t in terms if start <= t.start < end]

@@ -26,6 +26,7 @@ from spacy.util import ensure_path, from_disk, to_disk
 from extractor.lexicons import iter_tsv, load_json
 from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import set_extensions
+from extractor.nlp.layout import layout
 from extractor.nlp.prose import item_spans, references_start, sentence_at
 from extractor.nlp.quantities import Measurement, Unit, convert, find_quantities, parse_unit, round_sig
 
@@ -329,10 +330,13 @@ class LabValueExtractor:
         return doc
 
     def match(self, doc: Doc) -> list[Item]:
-        return LabReader(doc_text(doc), self.matcher, self.rules).values()
+        tables = [(t.start, t.end) for t in layout(doc).tables]  # `extractor_tables` reads their cells
+        items = LabReader(doc_text(doc), self.matcher, self.rules).values()
+        return [i for i in items if not any(lo <= i["evidence"][0] < hi for lo, hi in tables)]
 
     def set_annotations(self, doc: Doc, items: list[Item]) -> None:
-        doc.spans[self.spans_key] = item_spans(doc, [(i, i["evidence"]) for i in items], label="LAB_VALUE")
+        spans = item_spans(doc, [(i, i["evidence"]) for i in items], label="LAB_VALUE")
+        doc.spans[self.spans_key] = [*doc.spans.get(self.spans_key, []), *spans]
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         serializers = {

@@ -143,7 +143,7 @@ class OutcomeExtractor:
         for start, end in facts.sentences:
             if start >= facts.references_at:
                 break
-            if self.cues["hypothetical"].search(text[start:end]):
+            if self.cues["hypothetical"].search(text[start:end]) or facts.in_table(start):
                 continue
             inside = [v for v in values if start <= v.start < end]
             if inside:

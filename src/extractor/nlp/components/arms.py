@@ -1,0 +1,235 @@
+"""The study's arms: the groups a trial or cohort compares, with their size and drugs.
+
+Read from the headers of the Document's tables ('Losartan (n = 20)', 'Placebo + metformin (n = 137)') and
+from the sentences that allocate patients ('were randomly assigned to receive telmisartan (80 mg, n = 20) or
+losartan (50 mg, n = 20)', '30 received White Grape Juice (WGJ)'); groups the text names by letter or number
+('group A', 'Group 1') become aliases of the arm the text gives them. Sets `doc.spans[spans_key]`, one span
+per arm with `span._.item` the Arm fields (aliases under '_aliases', for the components that resolve arm
+names: `arm_registry(doc)`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractor.nlp.doc_memo import doc_text, memo
+from extractor.nlp.extensions import abbreviations, set_extensions
+from extractor.nlp.layout import layout
+from extractor.nlp.prose import item_spans
+from extractor.nlp.text.arms import (
+    PLACEBO,
+    Arm,
+    ArmDraft,
+    ArmRegistry,
+    DrugMention,
+    arm_patterns,
+    draft_from_label,
+    normalize_label,
+)
+from extractor.nlp.text.numbers import as_count, parse_number
+from extractor.nlp.text.table_reader import read_table
+
+SPANS_KEY = "arms"
+MAX_ALLOCATION_CHARS = 400  # an allocation list ends with its sentence; this bounds a sentence without a stop
+MAX_ARM_PHRASE_CHARS = 120  # one arm of the list: 'once-daily telmisartan (80 mg, n = 20)'
+
+
+@Language.factory(
+    "extractor_arms",
+    requires=["doc.ents", "doc.sents"],
+    assigns=["doc.spans"],
+    default_config={"spans_key": SPANS_KEY},
+)
+class ArmExtractor:
+    def __init__(self, nlp: Language, name: str, *, spans_key: str) -> None:
+        set_extensions()
+        self.name, self.spans_key = name, spans_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+    def match(self, doc: Doc) -> ArmRegistry:
+        text = doc_text(doc)
+        mentions = drug_mentions(doc)
+        drafts = table_drafts(doc, text, mentions)
+        prose = allocation_drafts(text, mentions, layout(doc).tables)
+        registry = ArmRegistry()
+        # the allocation sentence names the arms; table headers add sizes and the names the tables use
+        for draft in [*prose, *drafts]:
+            registry.add(draft)
+        registry.distinguish([*prose, *drafts])
+        _add_abbreviations(doc, registry)
+        _add_group_names(text, registry, mentions)
+        return registry
+
+    def set_annotations(self, doc: Doc, registry: ArmRegistry) -> None:
+        items: list[tuple[dict[str, Any], tuple[int, int]]] = []
+        for arm in registry.arms:
+            item = arm.to_item()
+            item["_aliases"] = sorted(arm.aliases)
+            item["_drugs"] = list(arm.drugs)
+            items.append((item, (arm.start, arm.end)))
+        doc.spans[self.spans_key] = item_spans(doc, items, "ARM")
+
+
+def drug_mentions(doc: Doc) -> list[DrugMention]:
+    text = doc_text(doc)
+    found = [DrugMention(e.start_char, e.end_char, e.kb_id_) for e in doc.ents if e.label_ == "DRUG"]
+    found += [DrugMention(m.start(), m.end(), PLACEBO) for m in re.finditer(r"\bplacebos?\b", text, re.I)]
+    return sorted(found, key=lambda m: m.start)
+
+
+def table_drafts(doc: Doc, text: str, mentions: list[DrugMention]) -> list[ArmDraft]:
+    """One draft per group column of every table that compares two or more groups."""
+    drafts: list[ArmDraft] = []
+    for table in layout(doc).tables:
+        read = read_table(table, text)
+        if read is None or len(read.groups) < 2:
+            continue
+        for column in read.groups:
+            if column.group_span is None:
+                continue
+            start, end = column.group_span
+            draft = draft_from_label(column.group, start, end, mentions, "table", column.n)
+            if draft is not None:
+                drafts.append(draft)
+    return drafts
+
+
+def allocation_drafts(text: str, mentions: list[DrugMention], tables: Any = ()) -> list[ArmDraft]:
+    """Arms from the first sentences that allocate patients to two or more groups (outside tables)."""
+    p = arm_patterns()
+    in_table = [(t.start, t.end) for t in tables]
+    for m in p.allocation.finditer(text):
+        if any(lo <= m.start() < hi for lo, hi in in_table):
+            continue
+        stop = re.search(r"(?<!\bvs)(?<!\bi\.e)(?<!\be\.g)\.(?:\s|$)|;\s|\n", text[m.end() : m.end() + MAX_ALLOCATION_CHARS])
+        end = m.end() + (stop.start() if stop else MAX_ALLOCATION_CHARS)
+        drafts = _list_items(text, m.end(), end, mentions)
+        if len(drafts) >= 2:
+            return drafts
+    return _counted_groups(text, mentions)
+
+
+def _list_items(text: str, start: int, end: int, mentions: list[DrugMention]) -> list[ArmDraft]:
+    """'telmisartan (80 mg, n = 20) or losartan (50 mg, n = 20)' -> two drafts; separators inside brackets
+    do not split."""
+    p = arm_patterns()
+    items: list[tuple[int, int]] = []
+    depth, at = 0, start
+    k = start
+    while k < end:
+        ch = text[k]
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            sep = p.list_separator.match(text, k)
+            if sep and sep.end() > k and (text[k] in ",;" or text[k].isspace()):
+                if k > at:
+                    items.append((at, k))
+                at = sep.end()
+                k = sep.end()
+                continue
+        k += 1
+    if end > at:
+        items.append((at, end))
+    drafts = []
+    for lo, hi in items:
+        phrase = text[lo:hi]
+        if len(phrase) > MAX_ARM_PHRASE_CHARS or not re.search(r"[A-Za-z]", phrase):
+            continue
+        draft = draft_from_label(phrase, lo, hi, mentions, "allocation")
+        if draft is None:
+            continue
+        if draft.n is None:
+            draft.n = _count_before(text, lo)
+        if draft.drugs or p.control_words.search(phrase) or p.group_name.search(phrase):
+            drafts.append(draft)
+    return drafts
+
+
+def _count_before(text: str, start: int) -> int | None:
+    m = arm_patterns().count_before.search(text[max(0, start - 60) : start])
+    return as_count(parse_number(m.group("n"))) if m else None
+
+
+def _counted_groups(text: str, mentions: list[DrugMention]) -> list[ArmDraft]:
+    """'30 received White Grape Juice (WGJ), and 30 were given colored water': counted groups in one sentence."""
+    pattern = re.compile(
+        r"(?P<n>\d[\d,]*|(?i:thirty|twenty|forty|fifty|sixty|ten|fifteen))\s+(?:patients\s+|subjects\s+|children\s+|women\s+|men\s+)?"
+        r"(?:were\s+(?:randomi[sz]ed|assigned|allocated)\s+to|received|were\s+given|were\s+fed|were\s+treated\s+with)\s+"
+        r"(?P<arm>[^,;.()]{3,80}(?:\([^()]{1,20}\))?)",
+        re.I,
+    )
+    found = list(pattern.finditer(text))
+    for i, m in enumerate(found):
+        same_sentence = [
+            f for f in found[i:] if f.start() - m.start() < MAX_ALLOCATION_CHARS and "." not in text[m.end() : f.start()]
+        ]
+        if len(same_sentence) < 2:
+            continue
+        drafts = []
+        for f in same_sentence:
+            draft = draft_from_label(f.group("arm"), f.start("arm"), f.end("arm"), mentions, "allocation")
+            if draft is not None:
+                draft.n = as_count(parse_number(f.group("n")))
+                drafts.append(draft)
+        if len(drafts) >= 2:
+            return drafts
+    return []
+
+
+def _add_abbreviations(doc: Doc, registry: ArmRegistry) -> None:
+    """'White Grape Juice (WGJ)': the short form names the arm too."""
+    for short, long_form in abbreviations(doc):
+        arm = registry.find(long_form.text)
+        if arm is not None:
+            arm.aliases.add(normalize_label(short.text))
+
+
+def _add_group_names(text: str, registry: ArmRegistry, mentions: list[DrugMention]) -> None:
+    """'Group 1 (n = 64) received magnesium sulphate', 'group A: telmisartan': the group's name as an alias."""
+    p = arm_patterns()
+    for m in p.group_name.finditer(text):
+        window_end = min(len(text), m.end() + MAX_ARM_PHRASE_CHARS)
+        stop = re.search(r"[.;]\s|\n", text[m.end() : window_end])
+        end = m.end() + (stop.start() if stop else window_end - m.end())
+        drugs = tuple(d.name for d in mentions if m.end() <= d.start < end)
+        if not drugs:
+            continue
+        arm = _arm_with(registry.arms, drugs[0])
+        if arm is not None:
+            arm.aliases.add(normalize_label(m.group()))
+
+
+def _arm_with(arms: list[Arm], drug: str) -> Arm | None:
+    hits = [a for a in arms if drug in a.drugs]
+    return hits[0] if len(hits) == 1 else None
+
+
+def arm_registry(doc: Doc, key: str = SPANS_KEY) -> ArmRegistry:
+    """The arms `extractor_arms` found, with their aliases, for resolving group labels to arm names."""
+
+    def build() -> ArmRegistry:
+        registry = ArmRegistry()
+        for span in doc.spans.get(key, []):
+            item = span._.item or {}
+            arm = Arm(
+                item["name"],
+                tuple(item.get("_drugs") or ()),
+                item.get("n"),
+                span.start_char,
+                span.end_char,
+                set(item.get("_aliases") or ()),
+            )
+            registry.arms.append(arm)
+        return registry
+
+    return memo(doc, "arms", len(doc.spans.get(key, [])), build)

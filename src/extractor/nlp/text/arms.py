@@ -1,0 +1,222 @@
+"""The study's arms: names, sizes and drugs, from table headers and from the sentences that allocate patients.
+
+An arm is named by its drugs as generic names joined with ' + ' (the experimental drug as the text names the
+arm, placebo kept: 'placebo + metformin'), with the dose kept when two arms share their drugs ('dapagliflozin
+2.5 mg + metformin'); a group the text names without drugs keeps its own words ('apple juice', 'group 1').
+Every other name the text gives an arm (a header 'FPV/r 1400/100 mg + TDF/FTC QD N = 53', 'group A', 'the
+AJ group', an abbreviation) is an alias, so per-arm items resolve to one of the record's arms. Pure functions
+over the text and the drug mentions; the component (`components/arms.py`) feeds them. Patterns are data
+(`lexicons/arm_rules.json`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict
+
+from extractor.lexicons import load_json
+from extractor.nlp.text.numbers import WORD_NUM, as_count, parse_number
+
+PLACEBO = "placebo"
+
+
+class ArmRules(BaseModel):
+    """The schema of `lexicons/arm_rules.json`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    meta: dict[str, str] = {}
+    allocation: str
+    list_separator: str
+    group_size: str
+    count_before: str
+    label_noise: str
+    group_name: str
+    control_words: str
+    generic_words: str
+
+
+@dataclass(frozen=True)
+class ArmPatterns:
+    allocation: re.Pattern[str]
+    list_separator: re.Pattern[str]
+    group_size: re.Pattern[str]
+    count_before: re.Pattern[str]
+    label_noise: re.Pattern[str]
+    group_name: re.Pattern[str]
+    control_words: re.Pattern[str]
+    generic_words: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def arm_patterns() -> ArmPatterns:
+    data = ArmRules.model_validate(load_json("arm_rules.json")).model_dump(exclude={"meta"})
+    data = {k: v.replace("{WORD_NUM}", WORD_NUM) for k, v in data.items()}
+    return ArmPatterns(**{k: re.compile(v, re.I) for k, v in data.items()})
+
+
+@dataclass(frozen=True)
+class DrugMention:
+    start: int
+    end: int
+    name: str  # lowercase generic name, or 'placebo'
+
+
+@dataclass
+class ArmDraft:
+    """An arm as one source names it: its label, drugs, size and where the label is."""
+
+    label: str
+    drugs: tuple[str, ...]
+    n: int | None
+    start: int
+    end: int
+    source: str  # table | allocation | group
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return self.drugs
+
+
+@dataclass
+class Arm:
+    name: str
+    drugs: tuple[str, ...]
+    n: int | None
+    start: int
+    end: int
+    aliases: set[str] = field(default_factory=set)
+
+    def to_item(self) -> dict[str, object]:
+        return {"name": self.name, "n": self.n, "drugs": [d for d in self.drugs if d != PLACEBO]}
+
+
+def normalize_label(text: str) -> str:
+    """A label as an alias key: lowercase, without sizes, footnote marks and punctuation runs."""
+    p = arm_patterns()
+    text = p.group_size.sub(" ", text)
+    text = p.label_noise.sub(" ", text)
+    text = re.sub(r"[^\w%./+-]+", " ", text.lower())
+    return " ".join(text.split()).strip(" .,;:-")
+
+
+def label_size(text: str) -> int | None:
+    """'Losartan (n = 20)' -> 20; 'Culture negative (213)' -> 213; 'n = 29' -> 29."""
+    m = arm_patterns().group_size.search(text)
+    if not m:
+        return None
+    digits = next((g for g in m.groups() if g), None)
+    return as_count(parse_number(digits)) if digits else None
+
+
+def drugs_in(mentions: Iterable[DrugMention], start: int, end: int) -> tuple[str, ...]:
+    """Drug names between start and end, in text order, without repeats."""
+    names: list[str] = []
+    for m in mentions:
+        if start <= m.start and m.end <= end and m.name not in names:
+            names.append(m.name)
+    return tuple(names)
+
+
+def draft_from_label(
+    label: str, start: int, end: int, mentions: list[DrugMention], source: str, n: int | None = None
+) -> ArmDraft | None:
+    """A table header or a list item as an arm draft; None for labels that name no group."""
+    clean = normalize_label(label)
+    if not clean or not re.search(r"[a-z]", clean):
+        return None
+    drugs = drugs_in(mentions, start, end)
+    if PLACEBO not in drugs and re.search(r"\bplacebos?\b", label, re.I):
+        drugs = (*drugs, PLACEBO)
+    return ArmDraft(label, drugs, n if n is not None else label_size(label), start, end, source)
+
+
+def _dose_words(label: str, drugs: tuple[str, ...]) -> str:
+    """'Dapagliflozin 2.5 mg + metformin' -> '2.5 mg'; 'Curcumin 4 gm/day' -> '4 g/day'."""
+    m = re.search(r"(\d+(?:[.,]\d+)?\s*(?:mg|g|gm|mcg|µg|μg|iu|units?|ml)(?:\s*/\s*(?:kg|day|d|m2|m²))*)", label, re.I)
+    if not m:
+        return ""
+    dose = re.sub(r"\s+", " ", m.group(1).lower()).replace("gm", "g").replace("µg", "mcg").replace("μg", "mcg")
+    return dose.replace(",", ".")
+
+
+def arm_name(draft: ArmDraft, distinguish: bool = False) -> str:
+    """The record's name for an arm: its drugs, the dose when it must tell arms apart, else its own words."""
+    if draft.drugs:
+        names = list(draft.drugs)
+        if distinguish:
+            dose = _dose_words(draft.label, draft.drugs)
+            if dose:
+                first = next((i for i, d in enumerate(names) if d != PLACEBO), 0)
+                names[first] = f"{names[first]} {dose}"
+        return " + ".join(names)
+    return normalize_label(draft.label)
+
+
+class ArmRegistry:
+    """The arms of one document and every name they go by."""
+
+    def __init__(self) -> None:
+        self.arms: list[Arm] = []
+
+    def add(self, draft: ArmDraft) -> Arm:
+        """Merge a draft into the arm it names (same alias, or same drugs without a competing dose), else a new arm."""
+        key = normalize_label(draft.label)
+        arm = self.find(draft.label, draft.drugs)
+        if arm is None:
+            arm = Arm(arm_name(draft), draft.drugs, draft.n, draft.start, draft.end, {key} if key else set())
+            self.arms.append(arm)
+        else:
+            if key:
+                arm.aliases.add(key)
+            if arm.n is None and draft.n is not None:
+                arm.n = draft.n
+            if not arm.drugs and draft.drugs:
+                arm.drugs = draft.drugs
+        return arm
+
+    def distinguish(self, drafts: list[ArmDraft]) -> None:
+        """Arms sharing their drugs are renamed with their dose ('curcumin 2 g/day', 'curcumin 4 g/day')."""
+        by_drugs: dict[tuple[str, ...], list[ArmDraft]] = {}
+        for draft in drafts:
+            if draft.drugs:
+                by_drugs.setdefault(tuple(sorted(draft.drugs)), []).append(draft)
+        for group in by_drugs.values():
+            labels = {normalize_label(d.label) for d in group}
+            if len(labels) < 2:
+                continue
+            for draft in group:
+                arm = self.find(draft.label, ())
+                if arm is not None and arm_name(draft, True) != arm_name(draft):
+                    arm.aliases.add(arm.name)
+                    arm.name = arm_name(draft, True)
+
+    def find(self, label: str, drugs: tuple[str, ...] = ()) -> Arm | None:
+        """The arm a label names: an alias, the arm's name, then the same drugs (when only one arm has them)."""
+        key = normalize_label(label)
+        if key:
+            for arm in self.arms:
+                if key in arm.aliases or key == arm.name:
+                    return arm
+        if drugs:
+            same = [a for a in self.arms if set(a.drugs) == set(drugs)]
+            if len(same) == 1:
+                return same[0]
+            if not same:
+                containing = [a for a in self.arms if set(drugs) <= set(a.drugs) and PLACEBO not in drugs]
+                if len(containing) == 1 and len(drugs) >= 1 and not (PLACEBO in containing[0].drugs):
+                    return containing[0]
+        words = content_words(key)
+        if words:
+            hits = [a for a in self.arms if any(words <= content_words(alias) for alias in a.aliases | {a.name})]
+            if len(hits) == 1:
+                return hits[0]
+        return None
+
+
+def content_words(label: str) -> set[str]:
+    """The words of a label that can tell arms apart ('the AJ group' -> {'aj'})."""
+    return set(arm_patterns().generic_words.sub(" ", label.lower()).split())
