@@ -49,6 +49,7 @@ _SPELLINGS = (
     (re.compile(r"oedema"), "edema"),
     (re.compile(r"oea\b|oea(?=l)"), "ea"),
     (re.compile(r"oesoph"), "esoph"),
+    (re.compile(r"sulph"), "sulf"),
     (re.compile(r"(?<=\w)is(e|ed|es|ing|ation)\b"), r"iz\1"),
 )
 
@@ -67,10 +68,13 @@ def norm_unit(unit: str | None, per: str | None = None) -> str:
 
 
 def norm_arm(arm: str | None) -> str:
-    """'everolimus + exemestane' == 'exemestane+everolimus'; 'X vs Y' compares on X."""
+    """'everolimus + exemestane' == 'exemestane+everolimus'; 'X vs Y' compares on X; UK/US spellings agree
+    ('magnesium sulphate' == 'magnesium sulfate')."""
     if not arm:
         return ""
     arm = re.split(r"\s+(?:vs\.?|versus)\s+", arm.lower())[0]
+    for pattern, replacement in _SPELLINGS:
+        arm = pattern.sub(replacement, arm)
     parts = [re.sub(r"[^a-z0-9-]+", " ", p).strip() for p in re.split(r"\s*(?:\+|/|\band\b|\bplus\b|\bwith\b)\s*", arm)]
     return " + ".join(sorted(p for p in parts if p))
 

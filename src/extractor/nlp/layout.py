@@ -17,7 +17,8 @@ from spacy.tokens import Doc
 
 from extractor._typing import CharOffset
 from extractor.ingest.document import Document, Section, Table
-from extractor.nlp.doc_memo import memo
+from extractor.nlp.doc_memo import doc_text, memo
+from extractor.nlp.prose import references_start as prose_references_start
 from extractor.record import SectionName
 
 EXTENSION = "extractor_layout"
@@ -41,6 +42,16 @@ class DocLayout:
 
     def in_table(self, offset: CharOffset) -> bool:
         return self.table_at(offset) is not None
+
+
+def references_start(doc: Doc) -> CharOffset:
+    """Where the reference list starts: the Document's first 'references' section, else a 'References' heading
+    line in the text, else the text's end."""
+    text = doc_text(doc)
+    found = [s.start for s in layout(doc).sections if s.name == "references"]
+    if found:
+        return found[0]
+    return prose_references_start(text)
 
 
 def attach(doc: Doc, document: Document) -> Doc:

@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from extractor.nlp.doc_memo import doc_text, memo
 from extractor.nlp.extensions import abbreviations, set_extensions
-from extractor.nlp.layout import layout
+from extractor.nlp.layout import layout, references_start
 from extractor.nlp.prose import item_spans
 from extractor.nlp.text.arms import (
     PLACEBO,
@@ -56,15 +56,20 @@ class ArmExtractor:
     def match(self, doc: Doc) -> ArmRegistry:
         text = doc_text(doc)
         mentions = drug_mentions(doc)
-        drafts = table_drafts(doc, text, mentions)
-        prose = allocation_drafts(text, mentions, layout(doc).tables)
         registry = ArmRegistry()
-        # the allocation sentence names the arms; table headers add sizes and the names the tables use
-        for draft in [*prose, *drafts]:
+        # the allocation sentence names the arms; table headers add sizes and the names the tables use, and
+        # are arms of their own only when the text allocates to no groups (else a drug-less column is a
+        # subgroup or a population: 'Culture negative (213)')
+        limit = references_start(doc)
+        for draft in allocation_drafts(text[:limit], mentions, layout(doc).tables):
             registry.add(draft)
-        registry.distinguish([*prose, *drafts])
+        allocated = len(registry.arms) >= 2
+        _add_group_names(text[:limit], registry, mentions)
+        for draft in table_drafts(doc, text, mentions):
+            registry.add(draft, create=not allocated or bool(set(draft.drugs) - {PLACEBO}))
+        _add_group_names(text[:limit], registry, mentions)
         _add_abbreviations(doc, registry)
-        _add_group_names(text, registry, mentions)
+        registry.name_arms()
         return registry
 
     def set_annotations(self, doc: Doc, registry: ArmRegistry) -> None:
@@ -203,6 +208,10 @@ def _add_group_names(text: str, registry: ArmRegistry, mentions: list[DrugMentio
         end = m.end() + (stop.start() if stop else window_end - m.end())
         drugs = tuple(d.name for d in mentions if m.end() <= d.start < end)
         if not drugs:
+            continue
+        named = registry.find(m.group())
+        if named is not None and not named.drugs:
+            named.drugs = drugs[:1]  # 'Group 1 (Magnesium)' in a header; 'group 1 received magnesium sulphate'
             continue
         arm = _arm_with(registry.arms, drugs[0])
         if arm is not None:

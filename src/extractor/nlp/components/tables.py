@@ -101,10 +101,16 @@ class _TableItems:
 
     # --- what a row measures -------------------------------------------------------------------------------
 
-    def subject(self, row: Row) -> tuple[str, str | None, str | None]:
+    def subject(self, row: Row, column: Column | None = None) -> tuple[str, str | None, str | None]:
         """(name, unit, row qualifier): a qualifier row ('mean ± sd', 'Change at week 24 (95% CI)') measures its
-        section's subject; a category row ('Male' under 'Gender, n (%)') keeps both."""
+        section's subject; a category row ('Male' under 'Gender, n (%)') keeps both; under a header naming what
+        is measured ('Trough FEV1 response (L)' over the arms) the row is a subgroup."""
         p = patterns()
+        topic = column.topic if column is not None else None
+        if topic and not p.topic_not_endpoint.search(topic) and self.registry.find(topic) is None:
+            name, unit = clean_label(topic)
+            if name and re.search(r"[A-Za-z]", name):
+                return name, unit, row.label
         label, unit = clean_label(row.label)
         parent, parent_unit = clean_label(row.parent) if row.parent else ("", None)
         if parent and (p.qualifier_row.search(row.label) or not label):
@@ -137,7 +143,7 @@ class _TableItems:
     def _entry(self, entry: Entry) -> tuple[str, Item, tuple[int, int]] | None:
         if entry.span is None:
             return None
-        name, unit, qualifier = self.subject(entry.row)
+        name, unit, qualifier = self.subject(entry.row, entry.column)
         if not name or not re.search(r"[A-Za-z]", name):
             return None
         column, reading = entry.column, entry.reading
@@ -197,7 +203,7 @@ class _TableItems:
         """An effect column: a difference or a ratio of the experimental arm against the control."""
         if entry.span is None or self.read.kind == "baseline":
             return None
-        name, unit, qualifier = self.subject(entry.row)
+        name, unit, qualifier = self.subject(entry.row, entry.column)
         if not name or not re.search(r"[A-Za-z]", name):
             return None
         labels = " ".join(entry.column.labels)

@@ -89,6 +89,8 @@ class Arm:
     start: int
     end: int
     aliases: set[str] = field(default_factory=set)
+    dose: str = ""  # the dose its label prints, which tells it from another arm of the same drugs
+    label: str = ""  # its label as first read
 
     def to_item(self) -> dict[str, object]:
         return {"name": self.name, "n": self.n, "drugs": [d for d in self.drugs if d != PLACEBO]}
@@ -134,26 +136,19 @@ def draft_from_label(
     return ArmDraft(label, drugs, n if n is not None else label_size(label), start, end, source)
 
 
-def _dose_words(label: str, drugs: tuple[str, ...]) -> str:
-    """'Dapagliflozin 2.5 mg + metformin' -> '2.5 mg'; 'Curcumin 4 gm/day' -> '4 g/day'."""
-    m = re.search(r"(\d+(?:[.,]\d+)?\s*(?:mg|g|gm|mcg|µg|μg|iu|units?|ml)(?:\s*/\s*(?:kg|day|d|m2|m²))*)", label, re.I)
+_DOSE = re.compile(
+    r"(\d+(?:[.,]\d+)?(?:\s*/\s*\d+(?:[.,]\d+)?)?\s*(?:mg|grams?|g|gm|mcg|µg|μg|iu|units?|ml)(?:\s*/\s*(?:kg|day|d|m2|m²))*)(?![\w])",
+    re.I,
+)
+
+
+def dose_words(label: str) -> str:
+    """'Dapagliflozin 2.5 mg + metformin' -> '2.5 mg'; 'Curcumin 4 gm/day' -> '4 g/day'; '' without a dose."""
+    m = _DOSE.search(label)
     if not m:
         return ""
-    dose = re.sub(r"\s+", " ", m.group(1).lower()).replace("gm", "g").replace("µg", "mcg").replace("μg", "mcg")
-    return dose.replace(",", ".")
-
-
-def arm_name(draft: ArmDraft, distinguish: bool = False) -> str:
-    """The record's name for an arm: its drugs, the dose when it must tell arms apart, else its own words."""
-    if draft.drugs:
-        names = list(draft.drugs)
-        if distinguish:
-            dose = _dose_words(draft.label, draft.drugs)
-            if dose:
-                first = next((i for i, d in enumerate(names) if d != PLACEBO), 0)
-                names[first] = f"{names[first]} {dose}"
-        return " + ".join(names)
-    return normalize_label(draft.label)
+    dose = re.sub(r"\s+", " ", m.group(1).lower()).replace("grams", "g").replace("gram", "g").replace("gm", "g").replace("µg", "mcg").replace("μg", "mcg")
+    return re.sub(r"\s*/\s*", "/", dose.replace(",", "."))
 
 
 class ArmRegistry:
@@ -162,12 +157,15 @@ class ArmRegistry:
     def __init__(self) -> None:
         self.arms: list[Arm] = []
 
-    def add(self, draft: ArmDraft) -> Arm:
-        """Merge a draft into the arm it names (same alias, or same drugs without a competing dose), else a new arm."""
+    def add(self, draft: ArmDraft, create: bool = True) -> Arm | None:
+        """Merge a draft into the arm it names (same alias, or same drugs and no other dose); else a new arm
+        (when `create`)."""
         key = normalize_label(draft.label)
         arm = self.find(draft.label, draft.drugs)
         if arm is None:
-            arm = Arm(arm_name(draft), draft.drugs, draft.n, draft.start, draft.end, {key} if key else set())
+            if not create:
+                return None
+            arm = Arm("", draft.drugs, draft.n, draft.start, draft.end, {key} if key else set(), dose_words(draft.label), draft.label)
             self.arms.append(arm)
         else:
             if key:
@@ -176,38 +174,46 @@ class ArmRegistry:
                 arm.n = draft.n
             if not arm.drugs and draft.drugs:
                 arm.drugs = draft.drugs
+            if not arm.dose:
+                arm.dose = dose_words(draft.label)
         return arm
 
-    def distinguish(self, drafts: list[ArmDraft]) -> None:
-        """Arms sharing their drugs are renamed with their dose ('curcumin 2 g/day', 'curcumin 4 g/day')."""
-        by_drugs: dict[tuple[str, ...], list[ArmDraft]] = {}
-        for draft in drafts:
-            if draft.drugs:
-                by_drugs.setdefault(tuple(sorted(draft.drugs)), []).append(draft)
-        for group in by_drugs.values():
-            labels = {normalize_label(d.label) for d in group}
-            if len(labels) < 2:
+    def name_arms(self) -> None:
+        """Names from drugs, with the dose where arms share their drugs; an arm without drugs keeps its words."""
+        by_drugs: dict[frozenset[str], list[Arm]] = {}
+        for arm in self.arms:
+            if arm.drugs:
+                by_drugs.setdefault(frozenset(arm.drugs), []).append(arm)
+        for arm in self.arms:
+            if not arm.drugs:
+                arm.name = normalize_label(arm.label)
                 continue
-            for draft in group:
-                arm = self.find(draft.label, ())
-                if arm is not None and arm_name(draft, True) != arm_name(draft):
-                    arm.aliases.add(arm.name)
-                    arm.name = arm_name(draft, True)
+            names = list(arm.drugs)
+            if len(by_drugs[frozenset(arm.drugs)]) > 1 and arm.dose:
+                first = next((i for i, d in enumerate(names) if d != PLACEBO), 0)
+                names[first] = f"{names[first]} {arm.dose}"
+            arm.name = " + ".join(names)
 
     def find(self, label: str, drugs: tuple[str, ...] = ()) -> Arm | None:
-        """The arm a label names: an alias, the arm's name, then the same drugs (when only one arm has them)."""
+        """The arm a label names: an alias, the arm's name, then the same drugs and dose (when one arm has
+        them), then the words that tell arms apart ('the AJ group' -> the arm aliased 'aj')."""
         key = normalize_label(label)
         if key:
             for arm in self.arms:
                 if key in arm.aliases or key == arm.name:
                     return arm
+        dose = dose_words(label)
         if drugs:
-            same = [a for a in self.arms if set(a.drugs) == set(drugs)]
+            same = [a for a in self.arms if set(a.drugs) == set(drugs) and (not dose or not a.dose or a.dose == dose)]
             if len(same) == 1:
                 return same[0]
-            if not same:
-                containing = [a for a in self.arms if set(drugs) <= set(a.drugs) and PLACEBO not in drugs]
-                if len(containing) == 1 and len(drugs) >= 1 and not (PLACEBO in containing[0].drugs):
+            if not same and PLACEBO not in drugs:
+                containing = [
+                    a
+                    for a in self.arms
+                    if set(drugs) < set(a.drugs) and PLACEBO not in a.drugs and (not dose or not a.dose or a.dose == dose)
+                ]
+                if len(containing) == 1:
                     return containing[0]
         words = content_words(key)
         if words:

@@ -50,6 +50,7 @@ class TableRules(BaseModel):
     change: str
     difference: str
     n_row: str
+    topic_not_endpoint: str
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Patterns:
     change: re.Pattern[str]
     difference: re.Pattern[str]
     n_row: re.Pattern[str]
+    topic_not_endpoint: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +93,7 @@ class Column:
     timepoint: str | None = None
     baseline: bool = False
     measure: str | None = None  # 'mean change' or 'difference' when the header says so
+    topic: str | None = None  # a header label above the group's ('Trough FEV1 response (L)'): maybe what is measured
 
 
 @dataclass(frozen=True)
@@ -255,9 +258,11 @@ def _columns(grid: list[list[str]], spans: list[list[CellSpan | None]], head: in
             role = "effect"
         elif any(p.total_column.search(lab) for lab in labels):
             role = "total"
-        group, group_span = "", None
+        group, group_span, topic = "", None, None
         for lab, span in zip(labels, label_spans, strict=True):
             if _names_group(lab):
+                if group:
+                    topic = group if topic is None else f"{topic} {group}"
                 group, group_span = lab, span
         n = next((size for size in map(label_size, reversed(labels)) if size is not None), None)
         part: ColumnPart | None = None
@@ -286,6 +291,7 @@ def _columns(grid: list[list[str]], spans: list[list[CellSpan | None]], head: in
                 timepoint=timepoint,
                 baseline=bool(timepoint and p.baseline_time.search(timepoint)),
                 measure=measure,
+                topic=topic if role == "group" or role == "effect" else None,
             )
         )
     return columns
