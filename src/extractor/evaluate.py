@@ -40,8 +40,37 @@ LOOSE_CATEGORIES = {"outcomes": "endpoint", "adverse_events": "event"}
 # Category pairs for the headline micro F1 (dose changes and the case-report patient are scored apart).
 MICRO_CATEGORIES = ("drugs", "doses", "lab_values", "outcomes", "adverse_events", "trials")
 FILLER_WORDS = frozenset(
-    "change changes changed mean means median level levels rate rates baseline end score scores the of at in "
-    "from to on for a an and total overall value values".split()
+    [
+        "change",
+        "changes",
+        "changed",
+        "mean",
+        "means",
+        "median",
+        "level",
+        "levels",
+        "rate",
+        "rates",
+        "baseline",
+        "end",
+        "score",
+        "scores",
+        "the",
+        "of",
+        "at",
+        "in",
+        "from",
+        "to",
+        "on",
+        "for",
+        "a",
+        "an",
+        "and",
+        "total",
+        "overall",
+        "value",
+        "values",
+    ]
 )
 _SPELLINGS = (
     (re.compile(r"haem"), "hem"),

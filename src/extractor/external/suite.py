@@ -54,6 +54,12 @@ def _grobid_quantities(path: Path, extractor: Extractor) -> dict[str, Any]:
     return evaluate_grobid_quantities(path)
 
 
+def _yun2024(path: Path, extractor: Extractor) -> dict[str, Any]:
+    from extractor.external.yun2024 import evaluate_yun2024
+
+    return evaluate_yun2024(path.parent, extractor)
+
+
 EVALUATIONS = (
     Evaluation(
         "phee-doses", "phee/phee_dev_test.subset.jsonl", "dosage/route/frequency spans, (drug, dosage)", _phee_doses
@@ -68,6 +74,12 @@ EVALUATIONS = (
         "grobid_quantities/grobid_quantities_paragraphs.jsonl",
         "quantity value and unit accuracy",
         _grobid_quantities,
+    ),
+    Evaluation(
+        "yun2024",
+        "rct_numeric_yun2024/annotated_rct_dataset.subset.json",
+        "ICO questions: per-arm events, group sizes, means and SDs (Yun et al. 2024 exact-match accuracy)",
+        _yun2024,
     ),
 )
 

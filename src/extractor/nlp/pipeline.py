@@ -21,6 +21,7 @@ import extractor.nlp.components.negation
 import extractor.nlp.components.ner
 import extractor.nlp.components.outcomes
 import extractor.nlp.components.patient
+import extractor.nlp.components.results
 import extractor.nlp.components.sentences
 import extractor.nlp.components.tables
 import extractor.nlp.components.trials

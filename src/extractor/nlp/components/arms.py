@@ -27,6 +27,8 @@ from extractor.nlp.text.arms import (
     ArmRegistry,
     DrugMention,
     arm_patterns,
+    arm_words,
+    content_words,
     draft_from_label,
     normalize_label,
 )
@@ -69,6 +71,7 @@ class ArmExtractor:
             registry.add(draft, create=not allocated or bool(set(draft.drugs) - {PLACEBO}))
         _add_group_names(text[:limit], registry, mentions)
         _add_abbreviations(doc, registry)
+        _add_sized_groups(text[:limit], registry, mentions, create=len(registry.arms) < 2)
         registry.name_arms()
         return registry
 
@@ -113,8 +116,10 @@ def allocation_drafts(text: str, mentions: list[DrugMention], tables: Any = ()) 
     for m in p.allocation.finditer(text):
         if any(lo <= m.start() < hi for lo, hi in in_table):
             continue
-        stop = re.search(r"(?<!\bvs)(?<!\bi\.e)(?<!\be\.g)\.(?:\s|$)|;\s|\n", text[m.end() : m.end() + MAX_ALLOCATION_CHARS])
-        end = m.end() + (stop.start() if stop else MAX_ALLOCATION_CHARS)
+        stop = re.search(
+            r"(?<!\bvs)(?<!\bi\.e)(?<!\be\.g)\.(?:\s|$)|;\s|\n", text[m.end() : m.end() + MAX_ALLOCATION_CHARS]
+        )
+        end = min(len(text), m.end() + (stop.start() if stop else MAX_ALLOCATION_CHARS))
         drafts = _list_items(text, m.end(), end, mentions)
         if len(drafts) >= 2:
             return drafts
@@ -155,7 +160,7 @@ def _list_items(text: str, start: int, end: int, mentions: list[DrugMention]) ->
             continue
         if draft.n is None:
             draft.n = _count_before(text, lo)
-        if draft.drugs or p.control_words.search(phrase) or p.group_name.search(phrase):
+        if draft.drugs or draft.n is not None or p.control_words.search(phrase) or p.group_name.search(phrase):
             drafts.append(draft)
     return drafts
 
@@ -176,7 +181,9 @@ def _counted_groups(text: str, mentions: list[DrugMention]) -> list[ArmDraft]:
     found = list(pattern.finditer(text))
     for i, m in enumerate(found):
         same_sentence = [
-            f for f in found[i:] if f.start() - m.start() < MAX_ALLOCATION_CHARS and "." not in text[m.end() : f.start()]
+            f
+            for f in found[i:]
+            if f.start() - m.start() < MAX_ALLOCATION_CHARS and "." not in text[m.end() : f.start()]
         ]
         if len(same_sentence) < 2:
             continue
@@ -216,6 +223,25 @@ def _add_group_names(text: str, registry: ArmRegistry, mentions: list[DrugMentio
         arm = _arm_with(registry.arms, drugs[0])
         if arm is not None:
             arm.aliases.add(normalize_label(m.group()))
+
+
+def _add_sized_groups(text: str, registry: ArmRegistry, mentions: list[DrugMention], create: bool) -> None:
+    """'the EMS group (n = 24)', '38 patients in the gum group': sizes for the arms they name (and arms of
+    their own when nothing else named two)."""
+    found: list[tuple[int, str, int | None]] = []
+    for pattern in arm_patterns().sized_groups:
+        for m in pattern.finditer(text):
+            found.append((m.start("label"), m.group("label"), as_count(parse_number(m.group("n")))))
+    for start, label, n in sorted(found):
+        draft = draft_from_label(label, start, start + len(label), mentions, "group", n)
+        if draft is None or not content_words(arm_words(label)) - {"two", "three", "four", "both", "all", "each"}:
+            continue
+        arm = registry.find(label, draft.drugs)
+        if arm is not None:
+            if arm.n is None:
+                arm.n = n
+        elif create:
+            registry.add(draft)
 
 
 def _arm_with(arms: list[Arm], drug: str) -> Arm | None:

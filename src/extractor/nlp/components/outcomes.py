@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 from spacy.util import ensure_path, from_disk, to_disk
 
 from extractor.lexicons import load_json
+from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import abbreviations, set_extensions
 from extractor.nlp.result_doc import DocFacts, Draft, write_spans
 from extractor.nlp.result_values import (
@@ -71,6 +72,7 @@ class EndpointLexicon:
         ]
         self.cues = {name: re.compile(pattern, re.I) for name, pattern in data["cues"].items()}
         self.response_rate: str = data.get("response_rate_abbreviation", "RR")
+        self.ambiguous: frozenset[str] = frozenset(data.get("ambiguous_abbreviations", ()))
         self.kinds = {term.name: term.kind for _, term in self.terms}
         self.index = PhraseIndex(self.terms)
 
@@ -100,6 +102,14 @@ def defined_abbreviations(doc: Doc, lexicon: EndpointLexicon) -> tuple[dict[str,
     added: dict[str, str] = {}
     removed: set[str] = set()
     surfaces = {s for s, _ in lexicon.terms}
+    # An ambiguous abbreviation names the lexicon's endpoint only in a text that spells the endpoint out
+    # somewhere: 'SD' in a trial that never says 'stable disease' is a standard deviation.
+    text = doc_text(doc).lower()
+    for surface, term in lexicon.terms:
+        if surface in lexicon.ambiguous:
+            spelled = [s for s, t in lexicon.terms if t.name == term.name and s not in lexicon.ambiguous and len(s) > 4]
+            if spelled and not any(s.lower() in text for s in spelled):
+                removed.add(surface)
     for short, long_form in abbreviations(doc):
         found = lexicon.find(long_form.text)
         if found and found[0].end - found[0].start >= len(long_form.text) - 6:

@@ -31,7 +31,10 @@ from extractor.nlp.text.table_reader import Column, Entry, ReadTable, Row, patte
 Item = dict[str, Any]
 UNIT_IN_LABEL = re.compile(r"\(\s*(?:in\s+)?(?P<p>[^()]{1,24})\s*\)|,\s*(?P<c>[^,()]{1,20})\s*$")
 RATIO_LABEL = re.compile(r"\b(?P<m>a?HR|a?OR|a?RR|IRR)\b|\b(?P<w>hazard|odds|risk|rate)\s+ratio", re.I)
-GRADE_LABEL = re.compile(r"\bgrades?\s*(?P<g>[1-5](?:\s*[-–]\s*[1-5]|\s*(?:or|and)\s*[1-5])?|[≥>]\s*[1-5])|\b(?P<all>all|any)\s+grades?\b", re.I)
+GRADE_LABEL = re.compile(
+    r"\bgrades?\s*(?P<g>[1-5](?:\s*[-–]\s*[1-5]|\s*(?:or|and)\s*[1-5])?|[≥>]\s*[1-5])|\b(?P<all>all|any)\s+grades?\b",
+    re.I,
+)
 SEVERITY_LABEL = re.compile(r"^\s*(?P<s>mild|moderate|severe|serious|life-threatening)\b", re.I)
 NOT_EVENT_ROW = re.compile(r"^\s*(?:none|no|absent|total|all|any|n|number|patients?|subjects?)\s*$", re.I)
 
@@ -173,7 +176,14 @@ class _TableItems:
         return "outcomes", self._outcome(entry, name, unit, measure, arm, n, timepoint), evidence
 
     def _outcome(
-        self, entry: Entry, name: str, unit: str | None, measure: str | None, arm: Arm | None, n: int | None, timepoint: str | None
+        self,
+        entry: Entry,
+        name: str,
+        unit: str | None,
+        measure: str | None,
+        arm: Arm | None,
+        n: int | None,
+        timepoint: str | None,
     ) -> Item:
         reading = entry.reading
         ci = reading.interval == "ci"
@@ -336,7 +346,9 @@ def _experimental_and_control(arms: list[Arm]) -> tuple[Arm | None, Arm | None]:
     """Placebo or control last; with two arms, the other one is experimental."""
     if not arms:
         return None, None
-    control = next((a for a in arms if "placebo" in a.drugs or re.search(r"control|placebo|usual|standard", a.name)), None)
+    control = next(
+        (a for a in arms if "placebo" in a.drugs or re.search(r"control|placebo|usual|standard", a.name)), None
+    )
     if control is None:
         return arms[0], arms[1] if len(arms) > 1 else None
     others = [a for a in arms if a is not control]

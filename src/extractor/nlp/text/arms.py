@@ -37,6 +37,8 @@ class ArmRules(BaseModel):
     group_name: str
     control_words: str
     generic_words: str
+    sized_groups: list[str]
+    label_edges: str
 
 
 @dataclass(frozen=True)
@@ -49,13 +51,20 @@ class ArmPatterns:
     group_name: re.Pattern[str]
     control_words: re.Pattern[str]
     generic_words: re.Pattern[str]
+    sized_groups: tuple[re.Pattern[str], ...]
+    label_edges: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
 def arm_patterns() -> ArmPatterns:
     data = ArmRules.model_validate(load_json("arm_rules.json")).model_dump(exclude={"meta"})
-    data = {k: v.replace("{WORD_NUM}", WORD_NUM) for k, v in data.items()}
-    return ArmPatterns(**{k: re.compile(v, re.I) for k, v in data.items()})
+    compiled: dict[str, object] = {}
+    for key, value in data.items():
+        if isinstance(value, list):
+            compiled[key] = tuple(re.compile(v.replace("{WORD_NUM}", WORD_NUM), re.I) for v in value)
+        else:
+            compiled[key] = re.compile(value.replace("{WORD_NUM}", WORD_NUM), re.I)
+    return ArmPatterns(**compiled)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -147,7 +156,14 @@ def dose_words(label: str) -> str:
     m = _DOSE.search(label)
     if not m:
         return ""
-    dose = re.sub(r"\s+", " ", m.group(1).lower()).replace("grams", "g").replace("gram", "g").replace("gm", "g").replace("µg", "mcg").replace("μg", "mcg")
+    dose = (
+        re.sub(r"\s+", " ", m.group(1).lower())
+        .replace("grams", "g")
+        .replace("gram", "g")
+        .replace("gm", "g")
+        .replace("µg", "mcg")
+        .replace("μg", "mcg")
+    )
     return re.sub(r"\s*/\s*", "/", dose.replace(",", "."))
 
 
@@ -165,7 +181,16 @@ class ArmRegistry:
         if arm is None:
             if not create:
                 return None
-            arm = Arm("", draft.drugs, draft.n, draft.start, draft.end, {key} if key else set(), dose_words(draft.label), draft.label)
+            arm = Arm(
+                "",
+                draft.drugs,
+                draft.n,
+                draft.start,
+                draft.end,
+                {key} if key else set(),
+                dose_words(draft.label),
+                draft.label,
+            )
             self.arms.append(arm)
         else:
             if key:
@@ -186,7 +211,7 @@ class ArmRegistry:
                 by_drugs.setdefault(frozenset(arm.drugs), []).append(arm)
         for arm in self.arms:
             if not arm.drugs:
-                arm.name = normalize_label(arm.label)
+                arm.name = arm_words(arm.label)
                 continue
             names = list(arm.drugs)
             if len(by_drugs[frozenset(arm.drugs)]) > 1 and arm.dose:
@@ -211,7 +236,9 @@ class ArmRegistry:
                 containing = [
                     a
                     for a in self.arms
-                    if set(drugs) < set(a.drugs) and PLACEBO not in a.drugs and (not dose or not a.dose or a.dose == dose)
+                    if set(drugs) < set(a.drugs)
+                    and PLACEBO not in a.drugs
+                    and (not dose or not a.dose or a.dose == dose)
                 ]
                 if len(containing) == 1:
                     return containing[0]
@@ -221,6 +248,16 @@ class ArmRegistry:
             if len(hits) == 1:
                 return hits[0]
         return None
+
+
+def arm_words(label: str) -> str:
+    """A drug-less arm's name: its label without sizes, articles and a closing 'group' ('the yoga group (n =
+    18)' -> 'yoga'); 'control group' stays 'control group'."""
+    name = normalize_label(label)
+    trimmed = arm_patterns().label_edges.sub("", name).strip()
+    if not trimmed or trimmed in ("control", "placebo", "intervention", "experimental", "comparison"):
+        return name
+    return trimmed
 
 
 def content_words(label: str) -> set[str]:

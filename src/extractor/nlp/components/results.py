@@ -1,0 +1,176 @@
+"""Outcomes from results prose, any endpoint: per-arm statistics and effect estimates (`text.results`).
+
+Runs after the table reader and the oncology outcome reader: a value either already read is left to them.
+Arms are found in the text by every name `extractor_arms` knows for them (names, aliases, a drug only one
+arm has, 'the X group'); endpoints are what each clause reports on, normalized only where the endpoint
+lexicon knows the name. Results quoted from other studies (a citation or 'et al' in the sentence, outside the
+article's own results) are kept with `cited` true, so a meta-analyst never pools them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractor.nlp.components.arms import arm_registry
+from extractor.nlp.doc_memo import doc_text
+from extractor.nlp.extensions import abbreviations, set_extensions
+from extractor.nlp.layout import layout, references_start
+from extractor.nlp.prose import item_spans, sentence_bounds
+from extractor.nlp.result_doc import DocFacts
+from extractor.nlp.text.arms import PLACEBO, ArmRegistry, arm_patterns
+from extractor.nlp.text.results import ArmSpan, Statement, read_statements
+
+Item = dict[str, Any]
+EFFECT_MEASURES = {"HR": "HR", "OR": "OR", "RR": "RR", "difference": "difference"}
+
+
+@Language.factory(
+    "extractor_results",
+    requires=["doc.spans"],
+    assigns=["doc.spans"],
+    default_config={"spans_key": "outcomes", "arms_key": "arms"},
+)
+class ResultReader:
+    def __init__(self, nlp: Language, name: str, *, spans_key: str, arms_key: str) -> None:
+        set_extensions()
+        self.name, self.spans_key, self.arms_key = name, spans_key, arms_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+    def match(self, doc: Doc) -> list[tuple[Item, tuple[int, int]]]:
+        text = doc_text(doc)
+        registry = arm_registry(doc, self.arms_key)
+        arms = arm_spans(text, registry)
+        limit = references_start(doc)
+        tables = [(t.start, t.end) for t in layout(doc).tables]
+        existing = [s._.item or {} for s in doc.spans.get(self.spans_key, [])]
+        taken = [(s.start_char, s.end_char, (s._.item or {}).get("value")) for s in doc.spans.get(self.spans_key, [])]
+        seen = {_fact(i) for i in existing}
+        sections = layout(doc).sections
+        short = {s.text: lf.text for s, lf in abbreviations(doc)}
+        facts = DocFacts.of(doc)
+        found: list[tuple[Item, tuple[int, int]]] = []
+        previous: str | None = None
+        for start, end in sentence_bounds(text):
+            if start >= limit:
+                break
+            for statement in read_statements(text, start, end, arms):
+                mention = statement.mention
+                if any(lo <= mention.start < hi for lo, hi in tables):
+                    continue  # `extractor_tables` reads table cells
+                if any(lo <= mention.start < hi and value == mention.reading.value for lo, hi, value in taken):
+                    continue
+                section = next((s.name for s in sections if s.start <= start < s.end), None)
+                anchor = facts.context.anchor_at(facts.view.to_view[mention.start])
+                study = anchor.study if anchor is not None and not anchor.own else None
+                if (anchor is not None and not anchor.own) or (
+                    statement.cited and section not in ("results", "abstract")
+                ):
+                    # another study's result: its arms are not this article's; effects are kept, marked cited
+                    if mention.effect is None:
+                        continue
+                    statement = replace(statement, arm=None, comparator=None, cited=True)
+                item = self._item(statement, registry, short, section)
+                if item is not None:
+                    item["study"] = study
+                if item is None or _fact(item) in seen:
+                    continue  # a fact stated twice (abstract and results, prose and table) is one outcome
+                seen.add(_fact(item))
+                previous = item["endpoint"]
+                found.append((item, (statement.start, statement.end)))
+        del previous
+        return found
+
+    def _item(
+        self, statement: Statement, registry: ArmRegistry, short: dict[str, str], section: str | None
+    ) -> Item | None:
+        mention, reading = statement.mention, statement.mention.reading
+        arm = next((a for a in registry.arms if a.name == statement.arm), None)
+        endpoint = _expand(statement.endpoint, short)
+        if mention.effect is not None:
+            measure = EFFECT_MEASURES[mention.effect]
+            outcome_type = (
+                "time_to_event" if measure == "HR" else ("binary" if measure in ("OR", "RR") else "continuous")
+            )
+        else:
+            measure = {"value": None, "count": "count"}.get(reading.measure, reading.measure)
+            outcome_type = "binary" if reading.binary else "continuous"
+        if measure is None:
+            return None
+        ci = reading.interval == "ci"
+        cited = statement.cited
+        return {
+            "endpoint": endpoint,
+            "outcome_type": outcome_type,
+            "measure": measure,
+            "value": reading.value,
+            "unit": "%" if reading.measure == "rate" else mention.unit,
+            "sd": reading.sd,
+            "events": reading.events,
+            "n": reading.n or (arm.n if arm else None),
+            "ci_low": reading.low if ci else None,
+            "ci_high": reading.high if ci else None,
+            "ci_level": 95.0 if ci else None,
+            "p_value": mention.p_value,
+            "arm": statement.arm,
+            "comparator": statement.comparator,
+            "study": None,
+            "subgroup": None,
+            "timepoint": statement.timepoint,
+            "cited": cited,
+        }
+
+    def set_annotations(self, doc: Doc, found: list[tuple[Item, tuple[int, int]]]) -> None:
+        spans = item_spans(doc, found, "OUTCOME")
+        doc.spans[self.spans_key] = [*doc.spans.get(self.spans_key, []), *spans]
+
+
+def arm_spans(text: str, registry: ArmRegistry) -> list[ArmSpan]:
+    """Every place the text names one of the arms: its names and aliases, 'the X group', a drug only it has."""
+    surfaces: dict[str, str] = {}
+    drug_arms: dict[str, set[str]] = {}
+    for arm in registry.arms:
+        for drug in arm.drugs:
+            drug_arms.setdefault(drug, set()).add(arm.name)
+    for arm in registry.arms:
+        names = {arm.name, *arm.aliases}
+        names |= {d for d in arm.drugs if len(drug_arms.get(d, ())) == 1}
+        if PLACEBO in arm.drugs:
+            names.add(PLACEBO)
+        for name in names:
+            name = name.strip()
+            if len(name) >= 2 and not re.fullmatch(r"[\d\s.]+", name):
+                surfaces.setdefault(name.lower(), arm.name)
+    if not surfaces:
+        return []
+    alternation = "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
+    group = r"(?:\s+(?:group|arm|groups|arms)\b)?"
+    pattern = re.compile(rf"(?<![\w-])(?:the\s+)?(?P<name>{alternation})(?![\w-]){group}", re.I)
+    found = [ArmSpan(m.start(), m.end(), surfaces[m.group("name").lower()]) for m in pattern.finditer(text)]
+    found += [
+        ArmSpan(m.start(), m.end(), name)
+        for m in arm_patterns().group_name.finditer(text)
+        for name in [next((a.name for a in registry.arms if m.group().lower() in a.aliases), "")]
+        if name
+    ]
+    return sorted(found, key=lambda a: a.start)
+
+
+def _fact(item: Item) -> tuple[Any, ...]:
+    """What makes two outcome items the same fact: the endpoint's head word, the value, the arm, the measure."""
+    words = re.findall(r"[a-z0-9]+", str(item.get("endpoint", "")).lower())
+    head = words[-1].rstrip("s") if words else ""
+    return (head, item.get("value"), item.get("arm"), item.get("measure"))
+
+
+def _expand(endpoint: str, short: dict[str, str]) -> str:
+    """'FPG' alone -> 'fasting plasma glucose (FPG)'."""
+    long_form = short.get(endpoint)
+    return f"{long_form} ({endpoint})" if long_form else endpoint

@@ -1,0 +1,379 @@
+"""Results in prose, any endpoint: the numbers a sentence reports per arm, and the effect estimates it gives.
+
+A sentence reports a result when it prints statistics ('21.4 ± 10.8', 'six patients (28.5%)', '14 of 40
+(35%)', '58 (51–60)', '0.42 (95% CI 0.2 to 0.6)') and names whose they are: an arm right after a value ('in
+the TAP group'), before it ('lemon verbena group: 102 ± 5%'), in a list closed by 'respectively', or the two
+arms the clause compares ('between the EMS and the control group ... (21.4 ± 10.8 versus 14.8 ± 10.7 kg)').
+Effect estimates ('mean difference −0.42 (95% CI −0.62 to −0.23; p<0.001)', 'HR 0.93 (95% CI 0.71-1.21)',
+'odds ratio (OR), 4.342, 95% CI 1.764–10.687') need no arm. The endpoint is what the clause reports on: its
+subject before the values ('the total FIQ scores ... decreased'), else what the patients had after them ('had
+moderate to severe pain on coughing'). Statistical words (SD, SE, CI, IQR) never name an endpoint.
+
+Pure functions over the text; arms are passed in as `ArmSpan`s (where the text names each arm). Patterns are
+data (`lexicons/result_rules.json`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict
+
+from extractor.lexicons import load_json
+from extractor.nlp.text.numbers import MINUS, NUM, WORD_NUM, as_count, parse_number
+from extractor.nlp.text.stats import Reading, Stat, StatHint, interpret
+
+_SIGNED = rf"[{MINUS}+]?\s?{NUM}"
+
+
+class ResultRules(BaseModel):
+    """The schema of `lexicons/result_rules.json`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    meta: dict[str, str] = {}
+    unit: str
+    effect: dict[str, str]
+    p_value: str
+    respectively: str
+    comparison: str
+    arm_after: str
+    arm_before: str
+    subject_stop: str
+    subject_lead: str
+    subject_trail: str
+    not_endpoint: str
+    object_verbs: str
+    clause_break: str
+    not_result: str
+    cited: str
+    endpoint_in: str
+    weak_subject: str
+    timepoint: str
+    stat_paren: str
+    hypothetical: str
+
+
+@dataclass(frozen=True)
+class ResultPatterns:
+    unit: re.Pattern[str]
+    effect: dict[str, re.Pattern[str]]
+    p_value: re.Pattern[str]
+    respectively: re.Pattern[str]
+    comparison: re.Pattern[str]
+    arm_after: re.Pattern[str]
+    arm_before: re.Pattern[str]
+    subject_stop: re.Pattern[str]
+    subject_lead: re.Pattern[str]
+    subject_trail: re.Pattern[str]
+    not_endpoint: re.Pattern[str]
+    object_verbs: re.Pattern[str]
+    clause_break: re.Pattern[str]
+    not_result: re.Pattern[str]
+    cited: re.Pattern[str]
+    endpoint_in: re.Pattern[str]
+    weak_subject: re.Pattern[str]
+    timepoint: re.Pattern[str]
+    stat_paren: re.Pattern[str]
+    hypothetical: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def result_patterns() -> ResultPatterns:
+    data = ResultRules.model_validate(load_json("result_rules.json"))
+    compiled = {
+        k: re.compile(v.replace("{NUM}", NUM).replace("{WORD_NUM}", WORD_NUM), re.I)
+        for k, v in data.model_dump(exclude={"meta", "effect"}).items()
+    }
+    effect = {k: re.compile(v.replace("{NUM}", NUM)) for k, v in data.effect.items()}
+    return ResultPatterns(effect=effect, **compiled)
+
+
+@dataclass(frozen=True)
+class ArmSpan:
+    """Where the text names an arm: 'the TAP group', 'placebo', 'group L'."""
+
+    start: int
+    end: int
+    arm: str
+
+
+@dataclass(frozen=True)
+class StatMention:
+    """A printed statistic in prose, read."""
+
+    start: int
+    end: int
+    reading: Reading
+    unit: str | None
+    p_value: str | float | None = None
+    effect: str | None = None  # HR | OR | RR | difference, for an effect estimate
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One result: its endpoint, the statistic, and the arm it belongs to (None: the comparison's effect)."""
+
+    endpoint: str
+    mention: StatMention
+    arm: str | None
+    comparator: str | None
+    start: int  # evidence: the clause from its subject to the value
+    end: int
+    timepoint: str | None = None
+    cited: bool = False
+
+
+# --- statistics in prose --------------------------------------------------------------------------------------
+
+_PM = re.compile(
+    rf"(?<![\w.])(?P<v>{_SIGNED})\s*(?P<u1>%|[A-Za-zµμ°/][\w/µμ°^.·-]{{0,14}})?\s*(?:±|\+/-|\+/−|\+\s*/\s*-)\s*"
+    rf"(?P<sd>{NUM})\s*(?P<u2>%|[A-Za-zµμ°/][\w/µμ°^.·-]{{0,14}})?"
+)
+_COUNT = re.compile(
+    rf"(?<![\w.])(?P<n>\d[\d,]*|{WORD_NUM})\s+(?:(?:of|out\s+of)\s+(?:the\s+)?(?P<of>\d[\d,]*)\s+)?"
+    rf"(?:[a-z-]+\s+){{0,2}}?\(\s*(?P<p>{NUM})\s*%\s*\)"
+    rf"|(?<![\w.])(?P<n2>\d[\d,]*)\s*/\s*(?P<of2>\d[\d,]*)\s*\(\s*(?P<p2>{NUM})\s*%\s*\)"
+    rf"|(?<![\w.])(?P<p3>{NUM})\s*%\s*\(\s*(?P<n3>\d[\d,]*)\s*(?:/\s*(?P<of3>\d[\d,]*)|of\s+(?P<of4>\d[\d,]*))?\s*\)",
+    re.I,
+)
+_INTERVAL = re.compile(
+    rf"(?<![\w.])(?P<v>{_SIGNED})\s*(?P<u>%|[A-Za-zµμ°/][\w/µμ°^.·-]{{0,14}})?\s*[(\[]\s*(?:(?P<lvl>\d{{2}}(?:\.\d)?)\s*%\s*"
+    rf"(?:CI|confidence\s+interval)\s*[:,=]?\s*)?(?P<lo>{_SIGNED})\s*(?P=u)?\s*(?:[–—]|-{{1,2}}|to|,|;)\s*(?P<hi>{_SIGNED})\s*(?P=u)?\s*[)\]]",
+    re.I,
+)
+_PERCENT = re.compile(rf"(?<![\w.])(?P<v>{NUM})\s*%(?!\s*(?:CI|confidence))")
+
+
+def find_stats(text: str, start: int, end: int) -> list[StatMention]:
+    """Statistics printed in text[start:end], in order; a looser pattern never reads what a stricter one read."""
+    p = result_patterns()
+    found: list[StatMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return not any(lo < b and a < hi for lo, hi in taken)
+
+    def add(mention: StatMention) -> None:
+        found.append(mention)
+        taken.append((mention.start, mention.end))
+
+    window = text[start:end]
+    for name, pattern in p.effect.items():
+        for m in pattern.finditer(window):
+            a, b = start + m.start(), start + m.end()
+            value = parse_number(m.group("v"))
+            if value is None or not free(a, b):
+                continue
+            lo = parse_number(m.group("lo")) if m.groupdict().get("lo") else None
+            hi = parse_number(m.group("hi")) if m.groupdict().get("hi") else None
+            reading = Reading("value", value, low=lo, high=hi, interval="ci" if lo is not None else None)
+            add(StatMention(a, b, reading, None, _p_after(text, b, end), name))
+    for m in _COUNT.finditer(window):
+        a, b = start + m.start(), start + m.end()
+        if not free(a, b):
+            continue
+        n = as_count(parse_number(m.group("n") or m.group("n2") or m.group("n3") or ""))
+        pct = parse_number(m.group("p") or m.group("p2") or m.group("p3") or "")
+        of = as_count(parse_number(m.group("of") or m.group("of2") or m.group("of3") or m.group("of4") or ""))
+        if n is None or pct is None or pct > 100:
+            continue
+        add(StatMention(a, b, Reading("rate", pct, events=n, percent=pct, n=of), "%", _p_after(text, b, end)))
+    for m in _PM.finditer(window):
+        a, b = start + m.start(), start + m.end()
+        value, sd = parse_number(m.group("v")), parse_number(m.group("sd"))
+        if value is None or sd is None or not free(a, b):
+            continue
+        unit = _unit(m.group("u1")) or _unit(m.group("u2"))
+        if unit is None and m.group("u2") and not _unit(m.group("u2")):
+            b = start + m.end("sd")
+        hint = StatHint.of(text[max(start, a - 40) : a])
+        reading = interpret(Stat(value, second=sd, pm=True), hint)
+        add(StatMention(a, b, reading, unit, _p_after(text, b, end)))
+    for m in _INTERVAL.finditer(window):
+        a, b = start + m.start(), start + m.end()
+        value, lo, hi = parse_number(m.group("v")), parse_number(m.group("lo")), parse_number(m.group("hi"))
+        if value is None or lo is None or hi is None or not free(a, b) or not lo <= value <= hi:
+            continue
+        hint = StatHint.of(text[max(start, a - 60) : a] + " " + ((m.group("lvl") and "95% CI") or ""))
+        reading = interpret(Stat(value, low=lo, high=hi), hint)
+        add(StatMention(a, b, reading, _unit(m.group("u")), _p_after(text, b, end)))
+    for m in _PERCENT.finditer(window):
+        a, b = start + m.start(), start + m.end()
+        value = parse_number(m.group("v"))
+        if value is None or value > 100 or not free(a, b):
+            continue
+        if p.not_result.search(text[max(start, a - 30) : a]):
+            continue
+        add(StatMention(a, b, Reading("rate", value, percent=value), "%", _p_after(text, b, end)))
+    return sorted(found, key=lambda s: s.start)
+
+
+def _unit(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    raw = raw.strip().rstrip(".,;")
+    return raw if raw and result_patterns().unit.fullmatch(raw) else None
+
+
+def _p_after(text: str, at: int, limit: int) -> str | float | None:
+    m = result_patterns().p_value.match(text, at, min(limit, at + 60))
+    if not m:
+        return None
+    number = m.group("num")
+    op = m.group("op")
+    if op in ("=", None):
+        return parse_number(number)
+    return f"{'<' if op in ('<', '≤') else '>'}{number}"
+
+
+# --- statements -------------------------------------------------------------------------------------------------
+
+
+def read_statements(text: str, start: int, end: int, arms: list[ArmSpan]) -> list[Statement]:
+    """The results of one sentence text[start:end]."""
+    p = result_patterns()
+    if p.hypothetical.search(text, start, end):
+        return []  # sample-size assumptions, definitions and criteria are not results
+    stats = find_stats(text, start, end)
+    if not stats:
+        return []
+    here = [a for a in arms if start <= a.start and a.end <= end]
+    cited = bool(p.cited.search(text[start:end]))
+    statements: list[Statement] = []
+    for clause_start, clause_end in _clauses(text, start, end):
+        inside = [s for s in stats if clause_start <= s.start < clause_end]
+        if not inside:
+            continue
+        clause_arms = [a for a in here if clause_start <= a.start < clause_end]
+        owners = _owners(text, inside, clause_arms, clause_start, clause_end)
+        endpoint = endpoint_of(text, clause_start, clause_end, inside, clause_arms)
+        if endpoint is None:
+            continue
+        for mention, owner in zip(inside, owners, strict=True):
+            if mention.effect is None and owner is None:
+                continue
+            comparator = None
+            if mention.effect is not None:
+                named = list(dict.fromkeys(a.arm for a in clause_arms))
+                owner = named[0] if named else None
+                comparator = named[1] if len(named) > 1 else None
+            when = p.timepoint.search(text, clause_start, clause_end)
+            statements.append(
+                Statement(
+                    endpoint,
+                    mention,
+                    owner,
+                    comparator,
+                    clause_start,
+                    mention.end,
+                    timepoint=when.group().strip().lower() if when else None,
+                    cited=cited,
+                )
+            )
+    return statements
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A sentence cut at semicolons and 'whereas/while' outside brackets."""
+    cuts = [start]
+    depth = 0
+    for k in range(start, end):
+        ch = text[k]
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif depth == 0 and result_patterns().clause_break.match(text, k, end):
+            cuts.append(k + 1)
+    cuts.append(end)
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+
+def _owners(text: str, stats: list[StatMention], arms: list[ArmSpan], start: int, end: int) -> list[str | None]:
+    """The arm each statistic belongs to."""
+    p = result_patterns()
+    owners: list[str | None] = [None] * len(stats)
+    per_arm = [i for i, s in enumerate(stats) if s.effect is None]
+    if not per_arm or not arms:
+        return owners
+    last = stats[per_arm[-1]]
+    # 'V1, V2 and V3 in A, B and C, respectively' / 'V1 and V2 in the A and B groups, respectively'
+    tail = text[last.end : end]
+    if p.respectively.search(tail):
+        after = [a for a in arms if a.start >= last.end]
+        names = list(dict.fromkeys(a.arm for a in after))
+        if len(names) >= len(per_arm) >= 2:
+            for k, i in enumerate(per_arm):
+                owners[i] = names[k]
+            return owners
+        before = list(dict.fromkeys(a.arm for a in arms if a.end <= stats[per_arm[0]].start))
+        if len(before) >= len(per_arm) >= 2:
+            for k, i in enumerate(per_arm):
+                owners[i] = before[k]
+            return owners
+    for i in per_arm:
+        s = stats[i]
+        nxt = stats[i + 1].start if i + 1 < len(stats) else end
+        after = next((a for a in arms if s.end <= a.start < nxt and p.arm_after.fullmatch(text[s.end : a.start])), None)
+        if after is not None:
+            owners[i] = after.arm
+            continue
+        prev = stats[i - 1].end if i > 0 else start
+        before = [
+            a for a in arms if prev <= a.start and a.end <= s.start and p.arm_before.fullmatch(text[a.end : s.start])
+        ]
+        if before:
+            owners[i] = before[-1].arm
+    # '(V1 versus V2)' after a clause comparing two arms: in the order the clause names them
+    unowned = [i for i in per_arm if owners[i] is None]
+    if len(unowned) == 2 and all(owners[i] is None for i in per_arm):
+        a, b = stats[unowned[0]], stats[unowned[1]]
+        if p.comparison.fullmatch(text[a.end : b.start]):
+            named = list(dict.fromkeys(x.arm for x in arms if x.end <= a.start))
+            if len(named) >= 2:
+                owners[unowned[0]], owners[unowned[1]] = named[-2], named[-1]
+    return owners
+
+
+def endpoint_of(text: str, start: int, end: int, stats: list[StatMention], arms: list[ArmSpan]) -> str | None:
+    """What the clause reports on: its subject before the first value or arm, else what follows 'had'."""
+    p = result_patterns()
+    first = min([stats[0].start, *(a.start for a in arms if a.start < stats[0].start)])
+    before = text[start:first]
+    before = re.sub(r"\[[^\]]*\]|\((?:[^()]*\d[^()]*)\)", " ", before)  # citations and bracketed numbers
+    before = p.stat_paren.sub(" ", before)
+    stop = p.subject_stop.search(before)
+    subject = before[: stop.start()] if stop else before
+    subject = p.subject_lead.sub("", subject.strip())
+    subject = p.subject_trail.sub("", subject).strip(" ,:;-(")
+    words = subject.split()
+    if len(words) == 1 and len(subject) <= 4 and subject.lower() in {"the", "a", "an", "this", "that", "its"}:
+        words, subject = [], ""
+    if p.weak_subject.fullmatch(subject) or not words:
+        m = None  # 'no difference ... between the EMS and the control group in handgrip strength (21.4 ± ...)'
+        for m in p.endpoint_in.finditer(text, start, stats[0].start):
+            if not any(m.start("np") <= a.start < m.end("np") for a in arms):
+                break
+        if m:
+            candidate = p.subject_trail.sub("", m.group("np")).strip(" ,:;-")
+            if (
+                candidate
+                and not p.not_endpoint.fullmatch(candidate)
+                and not any(a.start >= m.start("np") and a.end <= m.end("np") for a in arms)
+            ):
+                return " ".join(candidate.split()[:10])
+    elif (not p.not_endpoint.fullmatch(subject) and re.search(r"[A-Za-z]{2}", subject) and len(words) > 1) or (
+        words and re.search(r"[A-Za-z]{2}", subject) and not p.not_endpoint.fullmatch(subject) and len(subject) > 2
+    ):
+        return " ".join(words[-10:])
+    last = stats[-1].end
+    m = p.object_verbs.search(text, stats[0].start, end)
+    if m:
+        obj = re.split(r"[,;(]|\b(?:than|compared|versus|vs)\b", text[m.end() : end])[0]
+        obj = p.subject_trail.sub("", obj.strip()).strip(" ,.")
+        if obj and re.search(r"[A-Za-z]{3}", obj) and len(obj.split()) <= 10:
+            return obj
+    del last
+    return None

@@ -1,0 +1,311 @@
+"""The meta-analyst's question: for an outcome, an intervention and a comparator, each arm's numbers.
+
+`query(record, outcome=..., intervention=..., comparator=...)` matches the free-text strings loosely to the
+record's arms (names, drugs) and outcome endpoints, and returns an `Answer`: the outcome type and, per arm,
+events and group size (binary) or mean, SD and group size (continuous), each with the evidence span it was
+read from, or None where the record does not say. Group sizes come from the outcome item, else from the arm.
+Derived numbers are derived the way a reviewer derives them (events from a printed percent and the group
+size; an SD from an SE and the group size) and say so in `derived`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from extractor.record import Arm, ArticleRecord, Outcome, Span
+
+AnswerType = Literal["binary", "continuous"]
+
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "with",
+        "and",
+        "or",
+        "vs",
+        "versus",
+        "by",
+        "from",
+        "as",
+        "after",
+        "before",
+        "during",
+        "than",
+        "group",
+        "groups",
+        "arm",
+        "arms",
+        "patients",
+        "patient",
+        "subjects",
+        "participants",
+        "treatment",
+        "treated",
+        "therapy",
+        "receiving",
+        "received",
+        "plus",
+        "alone",
+        "only",
+        "mean",
+        "change",
+        "changes",
+        "score",
+        "scores",
+        "level",
+        "levels",
+        "rate",
+        "rates",
+        "total",
+        "number",
+        "proportion",
+        "percentage",
+        "percent",
+        "value",
+        "values",
+        "was",
+        "were",
+        "is",
+        "are",
+        "be",
+        "been",
+        "baseline",
+        "end",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "day",
+        "days",
+        "year",
+        "years",
+    ]
+)
+_BINARY_WORDS = re.compile(
+    r"\b(?:incidence|rate|rates|proportion|number of|events?|mortality|death|deaths|died|survival|"
+    r"recurrence|relapse|remission|response|responders?|success|failure|cure|cured|infection|infections|"
+    r"occurrence|adverse|complications?|vomiting|nausea|headache|bleeding|pregnancy|need for|use of|requiring|"
+    r"admission|readmission|hospitali[sz]ation|discontinuation|withdrawal|abstinence|positive|negative)\b",
+    re.I,
+)
+_CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|usual care|standard care|no treatment|untreated)\b", re.I)
+_SPELLING = ((re.compile(r"haem"), "hem"), (re.compile(r"aem"), "em"), (re.compile(r"oedema"), "edema"))
+
+
+def words(text: str | None) -> list[str]:
+    """Content words: lowercase, UK/US spelling, plural s, stop words left out."""
+    text = (text or "").lower()
+    for pattern, replacement in _SPELLING:
+        text = pattern.sub(replacement, text)
+    found = []
+    for w in re.findall(r"[a-z0-9]+(?:[.-][a-z0-9]+)*", text):
+        if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        if w not in _STOP:
+            found.append(w)
+    return found
+
+
+def similarity(question: str, name: str) -> float:
+    """How well a record's name answers a question's phrase: the shared content words, weighted towards the
+    record's name being covered (a question phrase is often longer than the endpoint it names)."""
+    q, n = set(words(question)), set(words(name))
+    if not q or not n:
+        return 0.0
+    shared = len(q & n)
+    if not shared:
+        initials = {"".join(w[0] for w in words(name))}
+        return 0.5 if q & initials else 0.0
+    return 0.7 * shared / len(n) + 0.3 * shared / len(q)
+
+
+@dataclass(frozen=True)
+class ArmNumbers:
+    arm: str | None
+    events: int | None = None
+    group_size: int | None = None
+    mean: float | None = None
+    sd: float | None = None
+    evidence: list[Span] = field(default_factory=list)
+    derived: list[str] = field(default_factory=list)  # fields computed, not printed ('events from 35% of 40')
+
+
+@dataclass(frozen=True)
+class Answer:
+    outcome_type: AnswerType | None
+    intervention: ArmNumbers
+    comparator: ArmNumbers
+    endpoint: str | None = None  # the record's endpoint the question was matched to
+    timepoint: str | None = None
+
+    def fields(self) -> dict[str, Any]:
+        """The Yun et al. (2024) answer fields; None for unknown."""
+        i, c = self.intervention, self.comparator
+        return {
+            "outcome_type": self.outcome_type,
+            "intervention_events": i.events,
+            "intervention_group_size": i.group_size,
+            "comparator_events": c.events,
+            "comparator_group_size": c.group_size,
+            "intervention_mean": i.mean,
+            "intervention_standard_deviation": i.sd,
+            "comparator_mean": c.mean,
+            "comparator_standard_deviation": c.sd,
+        }
+
+
+def query(record: ArticleRecord, outcome: str, intervention: str, comparator: str) -> Answer:
+    """Both arms' numbers for one outcome (see the module docstring)."""
+    arm_i, arm_c = match_arms(record.arms, intervention, comparator)
+    candidates = _candidates(record.outcomes, outcome)
+    best = _best_pair(candidates, arm_i, arm_c, record.arms)
+    if best is None:
+        kind = guess_type(outcome)
+        return Answer(kind, _arm_only(arm_i), _arm_only(arm_c))
+    out_i, out_c = best
+    kind: AnswerType = "binary" if _is_binary(out_i) or _is_binary(out_c) else "continuous"
+    first = out_i or out_c
+    assert first is not None
+    return Answer(
+        kind,
+        _numbers(out_i, arm_i, kind),
+        _numbers(out_c, arm_c, kind),
+        endpoint=first.endpoint,
+        timepoint=first.timepoint,
+    )
+
+
+# --- arms ---------------------------------------------------------------------------------------------------
+
+
+def match_arms(arms: list[Arm], intervention: str, comparator: str) -> tuple[Arm | None, Arm | None]:
+    """The record's arms the two phrases name; with two arms, naming one names the other."""
+    if not arms:
+        return None, None
+    scores_i = [_arm_score(a, intervention) for a in arms]
+    scores_c = [_arm_score(a, comparator) for a in arms]
+    best: tuple[float, Arm | None, Arm | None] = (0.0, None, None)
+    for i, a in enumerate(arms):
+        for j, b in enumerate(arms):
+            if i != j and scores_i[i] + scores_c[j] > best[0]:
+                best = (scores_i[i] + scores_c[j], a, b)
+    total, arm_i, arm_c = best
+    if total <= 0:
+        return None, None
+    if len(arms) > 2:
+        arm_i = arm_i if arm_i is not None and scores_i[arms.index(arm_i)] > 0 else None
+        arm_c = arm_c if arm_c is not None and scores_c[arms.index(arm_c)] > 0 else None
+    return arm_i, arm_c
+
+
+def _arm_score(arm: Arm, phrase: str) -> float:
+    score = similarity(phrase, arm.name)
+    if any(d in phrase.lower() for d in arm.drugs):
+        score += 0.5
+    if _CONTROL_WORDS.search(phrase) and _CONTROL_WORDS.search(arm.name):
+        score += 0.5
+    return score
+
+
+def _arm_only(arm: Arm | None) -> ArmNumbers:
+    return ArmNumbers(arm.name if arm else None, group_size=arm.n if arm else None)
+
+
+# --- outcomes -------------------------------------------------------------------------------------------------
+
+MIN_ENDPOINT_SIMILARITY = 0.5
+PER_ARM_MEASURES = {"mean", "mean change", "median", "rate", "count", None}
+
+
+def _candidates(outcomes: Iterable[Outcome], phrase: str) -> list[tuple[float, Outcome]]:
+    found = []
+    for o in outcomes:
+        if o.cited or o.measure not in PER_ARM_MEASURES or o.arm is None:
+            continue
+        score = similarity(phrase, o.endpoint)
+        if score >= MIN_ENDPOINT_SIMILARITY:
+            found.append((score, o))
+    return found
+
+
+def _best_pair(
+    candidates: list[tuple[float, Outcome]], arm_i: Arm | None, arm_c: Arm | None, arms: list[Arm]
+) -> tuple[Outcome | None, Outcome | None] | None:
+    """The best-named endpoint (and time point) reported for both arms; one arm's alone if none has both."""
+    if not candidates or (arm_i is None and arm_c is None):
+        return None
+    groups: dict[tuple[str, str | None, str | None], dict[str, Outcome]] = {}
+    scores: dict[tuple[str, str | None, str | None], float] = {}
+    for score, o in candidates:
+        key = (o.endpoint.lower(), o.timepoint, _family(o.measure))
+        groups.setdefault(key, {}).setdefault(o.arm or "", o)
+        scores[key] = max(scores.get(key, 0.0), score)
+    names = {a.name for a in (arm_i, arm_c) if a is not None}
+    ranked = sorted(
+        groups,
+        key=lambda k: (
+            sum(n in groups[k] for n in names),
+            scores[k],
+            _prefer_final(k[1]),
+            _prefer_measure(k[2]),
+        ),
+        reverse=True,
+    )
+    for key in ranked:
+        by_arm = groups[key]
+        out_i = by_arm.get(arm_i.name) if arm_i else None
+        out_c = by_arm.get(arm_c.name) if arm_c else None
+        if out_i is not None or out_c is not None:
+            return out_i, out_c
+    return None
+
+
+def _family(measure: str | None) -> str:
+    return "binary" if measure in ("rate", "count") else "continuous"
+
+
+def _prefer_final(timepoint: str | None) -> int:
+    """Without a time point in the question, the end of the study over baseline."""
+    if timepoint is None:
+        return 1
+    return 0 if re.search(r"baseline|before|pre", timepoint) else 2
+
+
+def _prefer_measure(family: str | None) -> int:
+    return 1
+
+
+def _is_binary(o: Outcome | None) -> bool:
+    return o is not None and (o.outcome_type == "binary" or o.events is not None or o.measure in ("rate", "count"))
+
+
+def _numbers(o: Outcome | None, arm: Arm | None, kind: AnswerType) -> ArmNumbers:
+    if o is None:
+        return _arm_only(arm)
+    n = o.n if o.n is not None else (arm.n if arm else None)
+    derived: list[str] = []
+    if kind == "binary":
+        events = o.events
+        if events is None and o.measure == "rate" and o.value is not None and n:
+            events = round(o.value * n / 100.0)
+            derived.append(f"events = {o.value}% of {n}")
+        elif events is None and o.measure == "count" and o.value is not None:
+            events = int(o.value)
+        return ArmNumbers(o.arm, events=events, group_size=n, evidence=[o.span], derived=derived)
+    return ArmNumbers(o.arm, group_size=n, mean=o.value, sd=o.sd, evidence=[o.span], derived=derived)
+
+
+def guess_type(outcome: str) -> AnswerType:
+    """The outcome type a question names when the record has no numbers for it."""
+    return "binary" if _BINARY_WORDS.search(outcome) else "continuous"
