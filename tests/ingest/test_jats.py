@@ -103,6 +103,47 @@ def test_row_and_column_spans_expand_to_a_grid(hindawi: Document) -> None:
     assert {len(row) for row in table.rows} == {4}
 
 
+def test_table_header_rows_and_cell_spans(bmc: Document, hindawi: Document) -> None:
+    assert [t.header_rows for t in bmc.tables] == [1, 1, 1]  # <thead>
+    for doc in (bmc, hindawi):
+        for table in doc.tables:
+            assert table.spans is not None and len(table.spans) == len(table.rows)
+            for row, spans in zip(table.rows, table.spans, strict=True):
+                for cell, span in zip(row, spans, strict=True):
+                    assert cell == "" or doc.text[span[0] : span[1]] == cell
+    (table,) = hindawi.tables
+    assert table.header_rows == 2
+    assert len({span for span in table.spans[0]}) == 1  # colspan=4: every covered position holds the cell's span
+    assert table.filled(hindawi.text)[4][0] == "Pentobarbital sodium for injection"  # rowspan=3 covers row 4
+
+
+# Table 2 of Mallinckrodt et al., BMC Psychiatry 2005;5:1 (PMC546184, CC-BY 2.0), first rows; rule-only row kept.
+FOOTNOTED_TABLE = (
+    '<sec><title>Results</title><p>See Table 2.</p><table-wrap id="T2"><label>Table 2</label><caption><p>Baseline '
+    "demographics and illness severity (all studies)<sup>&#x02020;</sup></p></caption><table><thead><tr><td></td>"
+    "<td>Melancholic (N = 1572)</td><td>Non-melancholic (N = 770)</td><td><italic>p</italic>-value</td></tr>"
+    '<tr><td colspan="4"><hr/></td></tr></thead><tbody><tr><td>Gender, n (%)</td><td></td><td></td><td></td></tr>'
+    "<tr><td>&#x02003;Female</td><td>1092 (69.5)</td><td>468 (60.8)</td><td>&#x0003c;.001</td></tr></tbody>"
+    "</table><table-wrap-foot><fn><p><sup>&#x02020;</sup>Includes patients from paroxetine and fluoxetine treatment "
+    "arms (N = 429).</p></fn></table-wrap-foot></table-wrap></sec>"
+)
+
+
+def test_table_footnotes_and_thead_without_rule_rows() -> None:
+    doc = read_jats(Path("foot.xml"), _article(FOOTNOTED_TABLE))
+    (table,) = doc.tables
+    assert table.header_rows == 1  # the <hr/> row of <thead> is not a row of the table
+    assert table.rows[2] == ["Female", "1092 (69.5)", "468 (60.8)", "<.001"]
+    assert table.footnotes == ["†Includes patients from paroxetine and fluoxetine treatment arms (N = 429)."]
+    assert doc.text[table.start : table.end].endswith("\n" + table.footnotes[0])
+
+
+def test_header_read_from_the_layout_without_thead() -> None:
+    body = FOOTNOTED_TABLE.replace("<thead>", "").replace("</thead><tbody>", "").replace("</tbody>", "")
+    (table,) = read_jats(Path("nothead.xml"), _article(body)).tables
+    assert table.header_rows == 1  # the rows before the first row with a value right of the row labels
+
+
 def test_figure_captions_leave_the_body(hindawi: Document) -> None:
     figures = [s for s in hindawi.sections if s.name == "figure_caption"]
     assert [hindawi.text[s.start : s.end].strip() for s in figures] == ["Figure 1 Euthasol bottle and syringes."]

@@ -242,16 +242,20 @@ class _JatsReader:
             self.w.paragraph(out)
 
     def _table(self, wrap: Element) -> None:
-        """A <table-wrap>: label, caption, the first <table>'s rows (an image-only table has none), footnotes."""
+        """A <table-wrap>: label, caption, the first <table>'s rows (an image-only table has none), the rows of its
+        <thead> as the header, footnotes (<table-wrap-foot>: each <fn>, else each <p>)."""
         table = next(wrap.iter("table"), None)
+        trs = list(table.iter("tr")) if table is not None else []
         rows = [
             [
                 (self._pieces(cell), span_attr(cell.get("rowspan")), span_attr(cell.get("colspan")))
                 for cell in tr
                 if cell.tag in ("td", "th")
             ]
-            for tr in (table.iter("tr") if table is not None else ())
+            for tr in trs
         ]
+        head = table.find("thead") if table is not None else None
+        header_rows = _header_rows(trs, set(head.iter("tr")) if head is not None else set())
         foot = wrap.find("table-wrap-foot")
         notes = (list(foot.iter("fn")) or list(foot.iter("p"))) if foot is not None else []
         self.w.table(
@@ -259,6 +263,7 @@ class _JatsReader:
             self._pieces(wrap.find("caption")),
             rows,
             [self._pieces(note) for note in notes],
+            header_rows=header_rows,
         )
 
     def _references(self, back: Element | None) -> None:
@@ -293,6 +298,18 @@ class _JatsReader:
                 if not inline:
                     out.append(SOFT_SPACE)
             out += self.src.pieces(child, tail=True)
+
+
+def _header_rows(trs: list[Element], head: set[Element]) -> int | None:
+    """How many leading rows are the header: the rows of <thead>, else rows of <th> cells only; None when the
+    markup marks no header (it is then read from the layout)."""
+    count = 0
+    for tr in trs:
+        cells = [c for c in tr if c.tag in ("td", "th")]
+        if not (tr in head if head else cells and all(c.tag == "th" for c in cells)):
+            break
+        count += 1
+    return count or None
 
 
 def _is_citation(el: Element) -> bool:
