@@ -17,6 +17,7 @@ from extractor.record import ArticleType, SourceFormat
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 BMC = FIXTURES / "PMC1810515.nxml"  # RCT, structured abstract, 3 tables, 2 figures
 HINDAWI = FIXTURES / "PMC4735920.fulltext.xml"  # case report, 1 table with row and column spans, 1 figure
+FRAGMENT = FIXTURES / "yun2024" / "PMC4458006.xml"  # <abstract><sec>: no <article> root, xlink: undeclared
 
 
 @pytest.fixture(scope="module")
@@ -266,3 +267,74 @@ def test_absurd_nesting_is_refused_not_crashed() -> None:
     deep = "<sec>" * 5000 + "<p>x</p>" + "</sec>" * 5000
     with pytest.raises(MarkupError, match="nested too deeply"):
         read_jats(Path("deep.xml"), _article(deep))
+
+
+def test_fragments_without_an_article_root_are_read() -> None:
+    doc = load_document(FRAGMENT)
+    assert [(s.name, s.heading) for s in doc.sections if s.heading] == [
+        ("abstract", "Background"),
+        ("abstract", "Methods"),
+        ("abstract", "Results"),
+        ("abstract", "Conclusions"),
+        ("results", "Results"),
+        ("table", "Table 1"),
+        ("figure_caption", "Fig. 8"),
+    ]
+    (table,) = doc.tables
+    assert table.header_rows == 1 and table.rows[1] == [
+        "MAIN TRUNK (group 1) Right side (operated)",
+        "4.4",
+        "9.7",
+        "17.2",
+    ]
+    raw = FRAGMENT.read_text(encoding="utf-8")
+    for word in ("allograft", "BIFURCATION", "vicryl", "Whisking"):
+        src = doc.offset_map.to_source(doc.text.index(word))
+        assert raw[src : src + len(word)] == word  # offsets into the file, not into the wrapped text
+
+
+def test_fragment_title_opens_a_section_and_bare_table_gets_its_foot() -> None:
+    data = (
+        b"<abstract><p>Randomized trial of iodine.</p></abstract><title>Results</title><sec><title>Baseline</title>"
+        b"<p>Groups were similar.</p></sec><table><thead><tr><th/><th>Iodine</th></tr></thead><tbody><tr><td>Age</td>"
+        b"<td>31 (4)</td></tr></tbody></table><table-wrap-foot><fn><p>Mean (SD).</p></fn></table-wrap-foot>"
+        b"</table-wrap>"
+    )  # the last end tag closes nothing: the part was cut out after its start tag
+    doc = read_jats(Path("fragment.xml"), data)
+    assert [(s.name, s.heading) for s in doc.sections if s.heading] == [("results", "Results"), ("results", "Baseline")]
+    (table,) = doc.tables
+    assert table.rows == [["", "Iodine"], ["Age", "31 (4)"]] and table.footnotes == ["Mean (SD)."]
+
+
+def test_fragments_after_a_cut_off_part_are_read_with_a_warning() -> None:
+    good = b"<abstract><p>Metformin lowered HbA1c.</p></abstract><sec><title>Results</title><p>Yes.</p></sec>"
+    doc = read_jats(Path("joined.xml"), b"<sec><p>the end of another article (<italic>A</ita" + good)
+    assert doc.text.startswith("Metformin lowered HbA1c.")
+    assert any(w.startswith("W009") for w in doc.warnings)
+    src = doc.offset_map.to_source(doc.text.index("Yes."))
+    assert (b"<sec><p>the end of another article (<italic>A</ita" + good).decode()[src : src + 4] == "Yes."
+
+
+@pytest.mark.parametrize(
+    ("payload", "error"),
+    [
+        ('<!DOCTYPE abstract [<!ENTITY x "boom">]><abstract><p>&x;</p></abstract><sec><p>b</p></sec>', "refused"),
+        (
+            '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><abstract><p>&xxe;</p>'
+            "</abstract><sec><p>b</p></sec>",
+            "refused",
+        ),
+        ("<abstract><p>a</p></abstract><!DOCTYPE a [<!ENTITY x 'y'>]><sec><p>&x;</p></sec>", "malformed"),
+        ('<!DOCTYPE a [<!ENTITY x "y">]><abstract><p>&x;</p></abstract><abstract><p>a</p></abstract><sec/>', "refused"),
+    ],
+    ids=["entity", "xxe", "doctype-inside", "not-read-around"],
+)
+def test_fragment_wrapper_still_refuses_entity_declarations(
+    payload: str, error: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the reader tried to open a network connection")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    with pytest.raises(MarkupError, match=error):
+        read_jats(Path("evil.xml"), payload.encode())
