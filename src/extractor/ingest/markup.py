@@ -260,16 +260,24 @@ class MarkupWriter:
 
 
 def _table(spans: _TableSpans, text: str) -> Table:
-    """The grid with rule-only rows (<hr/>) left out, as they are from the text; covered positions hold the
-    covering cell's span. The header is the source's (<thead> rows that are kept), else read from the layout."""
+    """The grid with rule-only rows (<hr/>) left out, as they are from the text, and short rows padded with empty
+    cells; covered positions hold the covering cell's span. The header is the source's (its <thead> rows that are
+    kept), else read from the layout."""
 
     def cut(span: Span | None) -> str | None:
         return text[span[0] : span[1]] if span else None
 
     covered = covered_grid(spans.cells)
     kept = [i for i, row in enumerate(covered) if any(span for span, origin in row if origin)]
-    rows = [[(cut(span) or "") if origin else "" for span, origin in covered[i]] for i in kept]
-    cell_spans: list[list[CellSpan | None]] = [[span for span, _ in covered[i]] for i in kept]
+    width = max((len(covered[i]) for i in kept), default=0)  # short rows are padded: the grid is rectangular
+    pad: list[tuple[Span | None, bool]] = [(None, True)]
+    rows = [
+        [(cut(span) or "") if origin else "" for span, origin in covered[i] + pad * (width - len(covered[i]))]
+        for i in kept
+    ]
+    cell_spans: list[list[CellSpan | None]] = [
+        [span for span, _ in covered[i]] + [None] * (width - len(covered[i])) for i in kept
+    ]
     if spans.header_rows is not None:
         header = sum(1 for i in kept if i < spans.header_rows)
     else:

@@ -13,6 +13,7 @@ header (no <thead>): the leading rows before the first row holding a value in a 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -33,6 +34,25 @@ def is_value(cell: str) -> bool:
     """'12.3 ± 4.5', '14 (35%)', '<0.001', '0.90 (0.82–0.99)', '-', 'NR': a cell of a table's body."""
     cell = cell.strip()
     return bool(cell) and (bool(_VALUE.match(cell)) or bool(_NOT_REPORTED.match(cell)))
+
+
+def pipe_cells(line: str) -> list[tuple[str, int]]:
+    """The cells of a pipe-table row ("| a | b |") or of a line joined by " | ", each stripped, with where it
+    starts in the line (an empty cell: "" at the position of its gap). A leading and a trailing pipe frame the
+    row; "\\|" is a pipe inside a cell."""
+    bounds = [m.start() for m in re.finditer(r"(?<!\\)\|", line)]
+    inner = line.strip()
+    edges = [-1, *bounds, len(line)]
+    if inner.startswith("|"):
+        edges = edges[1:]
+    if inner.endswith("|") and len(edges) > 1:
+        edges = edges[:-1]
+    cells: list[tuple[str, int]] = []
+    for a, b in itertools.pairwise(edges):
+        piece = line[a + 1 : b]
+        stripped = piece.strip()
+        cells.append((stripped, a + 1 + (piece.index(stripped) if stripped else len(piece) // 2)))
+    return cells
 
 
 def layout_header_rows(rows: Sequence[Sequence[str]], stub: int = 1) -> int:
