@@ -102,7 +102,7 @@ def test_where_a_run_in_heading_ends(after_mark: str, heading: str) -> None:
     assert " ".join(words[: heading_length(words, rest_is_heading=False)]) == heading
 
 
-# Table 2 of Collantes et al., BMC Family Practice 2002;3:10 (PMC115849, open access), two rows: cells wrapped onto a
+# Table 2 of PMC115849 (etoricoxib in rheumatoid arthritis; Yun et al. 2024 markdown), two rows: cells wrapped onto a
 # continuation line, a group label row, a note under the table.
 WRAPPED = """# Results ## Efficacy Table [2](#) summarizes the results. ::::table-wrap
 ::: caption
