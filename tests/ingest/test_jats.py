@@ -118,7 +118,8 @@ def test_table_header_rows_and_cell_spans(bmc: Document, hindawi: Document) -> N
     assert table.filled(hindawi.text)[4][0] == "Pentobarbital sodium for injection"  # rowspan=3 covers row 4
 
 
-# Table 2 of Mallinckrodt et al., BMC Psychiatry 2005;5:1 (PMC546184, CC-BY 2.0), first rows; rule-only row kept.
+# Table 2 of "Duloxetine in the treatment of Major Depressive Disorder...", BMC Psychiatry (PMC546184, CC-BY 2.0; from
+# Evidence Inference), first rows; its rule-only header row kept.
 FOOTNOTED_TABLE = (
     '<sec><title>Results</title><p>See Table 2.</p><table-wrap id="T2"><label>Table 2</label><caption><p>Baseline '
     "demographics and illness severity (all studies)<sup>&#x02020;</sup></p></caption><table><thead><tr><td></td>"
