@@ -119,3 +119,20 @@ def test_pdf_metadata_matches_the_publisher_xml() -> None:
     assert pdf.doi == xml.doi == "10.1155/2016/8095138"
     assert pdf.year == xml.year == 2016
     assert pdf.article_type is xml.article_type is ArticleType.case_report
+
+
+@pytest.mark.parametrize(
+    "methods",
+    [
+        "Ten healthy volunteers participated in a double blinded, randomised, placebo controlled, crossover study.",
+        "In this randomized, double-blind, clinically controlled trial, 70 patients were enrolled.",
+        "Patients were randomly divided into two groups, i.e. the trial group of 69 patients and the control group.",
+        "Patients were assigned to one of the two equal groups by randomization method using table of random numbers.",
+        "Female alpacas were assigned randomly to 6 groups (n = 15 to 17 per group).",
+        "Four US sites randomized 48 participants to receiving 1/10th the DNA dose.",
+    ],
+)
+def test_trial_wording_of_the_methods_makes_an_rct(methods: str) -> None:
+    # Methods sentences of Evidence Inference trials (PMC1084341, PMC5457616, PMC529310, PMC5773985, PMC1190216,
+    # PMC5519050) that the earlier cues missed.
+    assert classify_article_type("Effects of X on Y", "", methods, "") is ArticleType.rct

@@ -87,6 +87,7 @@ class Warn(StrEnum):
     W006 = "W006: PDF processed up to page {pages} of {total}"
     W007 = "W007: web-page boilerplate removed ({lines} lines)"
     W008 = "W008: optional component '{name}' is not available: {reason}"
+    W009 = "W009: malformed XML skipped ({chars} characters before the well-formed parts of the article)"
 
     def format(self, /, **kwargs: object) -> str:  # type: ignore[override]
         return str(self.value).format(**kwargs)

@@ -94,11 +94,15 @@ def strip_banner(line: str) -> str:
 
 
 def _text_title(document: Document) -> str | None:
-    """The first substantial line before the abstract that is not a banner, a DOI or a citation line."""
+    """The paragraph under a "TITLE:" heading (the Evidence Inference export), else the first substantial line
+    before the abstract that is not a banner, a DOI or a citation line."""
     text = document.text
     abstract = next((s for s in document.sections if s.name == "abstract"), None)
     head = text[: abstract.start if abstract else min(len(text), 1500)]
     lines = [line.strip() for line in head.split("\n")]
+    if lines and lines[0] == "TITLE:":
+        labelled = next((line for line in lines[1:] if line), "")
+        return _first_title(labelled) or None
     for i, line in enumerate(lines):
         line = strip_banner(line)
         words = line.split()
@@ -114,6 +118,30 @@ def _text_title(document: Document) -> str | None:
                 line = f"{line} {following}"
         return line.rstrip(".")
     return None
+
+
+# A title run into the next title field (the export glues subtitle and translated title on: "...cross-over
+# studyThe effects of...", "...National CohortFindings of ..."): a capital right after a lower-case word.
+# A capital after a prefix is a word's own ("IntraCerebral Haemorrhage"); so are those of a brand written in camel
+# case ("IntestAidIB", "CarE").
+_GLUED_TITLE = re.compile(r"(?<=[a-z]{2})(?=(?:[A-Z][a-z]+|[A-Z]{2,}|A)\b)")
+_PREFIX = re.compile(r"(?i)\b(?:intra|inter|extra|multi|non|anti|pre|post|co|sub|super|trans|hyper|hypo)$")
+
+
+def _first_title(line: str) -> str:
+    """The line up to where a second title is glued on (4+ words before it, 2+ after it)."""
+    for cut in _GLUED_TITLE.finditer(line):
+        before = line[: cut.start()]
+        word = before.split()[-1] + line[cut.start() :].split()[0]
+        camel = len(re.findall(r"[a-z][A-Z]", word)) > 1
+        if (
+            len(before.split()) >= 4
+            and len(line[cut.start() :].split()) >= 2
+            and not _PREFIX.search(before)
+            and not camel
+        ):
+            return before.rstrip(" .")
+    return line.rstrip(" .")
 
 
 def _title(document: Document, front: dict[str, Any], front_text: str) -> str | None:

@@ -147,6 +147,34 @@ def test_table_rows_and_caption(page: Document) -> None:
     assert page.section_at(table.start) == "table"
 
 
+def test_table_header_spans_and_covered_cells(page: Document) -> None:
+    (table,) = page.tables
+    assert table.header_rows == 1  # <thead>
+    assert table.spans is not None
+    for row, spans in zip(table.rows, table.spans, strict=True):
+        for cell, span in zip(row, spans, strict=True):
+            assert cell == "" or page.text[span[0] : span[1]] == cell
+    assert table.spans[2][2] == table.spans[2][1]  # colspan="2": the covered position holds the cell's span
+    assert table.filled(page.text)[2] == ["Creatinine (mg/dL)", "1.1", "1.1"]
+
+
+def test_tfoot_rows_and_figure_notes_are_footnotes() -> None:
+    html = (
+        "<html><body><article><h1>Insulin glargine versus NPH</h1><h2>Results</h2><p>See Table 2.</p>"
+        "<figure><figcaption>Table 2. Hypoglycaemia</figcaption><table>"
+        "<tr><th></th><th>Glargine (n = 40)</th><th>NPH (n = 41)</th></tr>"
+        "<tr><td>Any event</td><td>14 (35%)</td><td>21 (51%)</td></tr>"
+        "<tfoot><tr><td colspan='3'>Values are n (%).</td></tr></tfoot></table>"
+        "<p>* P &lt; 0.05 versus NPH.</p></figure></article></body></html>"
+    )
+    doc = read_html(Path("notes.html"), html.encode())
+    (table,) = doc.tables
+    assert table.header_rows == 1  # a first row of <th> cells only
+    assert table.rows == [["", "Glargine (n = 40)", "NPH (n = 41)"], ["Any event", "14 (35%)", "21 (51%)"]]
+    assert table.footnotes == ["Values are n (%).", "* P < 0.05 versus NPH."]
+    assert doc.text[table.start : table.end].endswith("\nValues are n (%).\n* P < 0.05 versus NPH.")
+
+
 def test_meta_tags_give_metadata(page: Document) -> None:
     assert page.metadata == {
         "title": "Everolimus-induced pneumonitis in metastatic renal cell carcinoma: a case report",

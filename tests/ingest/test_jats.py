@@ -17,6 +17,7 @@ from extractor.record import ArticleType, SourceFormat
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 BMC = FIXTURES / "PMC1810515.nxml"  # RCT, structured abstract, 3 tables, 2 figures
 HINDAWI = FIXTURES / "PMC4735920.fulltext.xml"  # case report, 1 table with row and column spans, 1 figure
+FRAGMENT = FIXTURES / "yun2024" / "PMC4458006.xml"  # <abstract><sec>: no <article> root, xlink: undeclared
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +102,48 @@ def test_row_and_column_spans_expand_to_a_grid(hindawi: Document) -> None:
     assert table.rows[3][0] == "Pentobarbital sodium for injection"  # rowspan=3 ...
     assert table.rows[4][:2] == ["", "389 mg/mL in 100 mL or 250 mL vials"]  # ... covers the rows below
     assert {len(row) for row in table.rows} == {4}
+
+
+def test_table_header_rows_and_cell_spans(bmc: Document, hindawi: Document) -> None:
+    assert [t.header_rows for t in bmc.tables] == [1, 1, 1]  # <thead>
+    for doc in (bmc, hindawi):
+        for table in doc.tables:
+            assert table.spans is not None and len(table.spans) == len(table.rows)
+            for row, spans in zip(table.rows, table.spans, strict=True):
+                for cell, span in zip(row, spans, strict=True):
+                    assert cell == "" or doc.text[span[0] : span[1]] == cell
+    (table,) = hindawi.tables
+    assert table.header_rows == 2
+    assert len({span for span in table.spans[0]}) == 1  # colspan=4: every covered position holds the cell's span
+    assert table.filled(hindawi.text)[4][0] == "Pentobarbital sodium for injection"  # rowspan=3 covers row 4
+
+
+# Table 2 of "Duloxetine in the treatment of Major Depressive Disorder...", BMC Psychiatry (PMC546184, CC-BY 2.0; from
+# Evidence Inference), first rows; its rule-only header row kept.
+FOOTNOTED_TABLE = (
+    '<sec><title>Results</title><p>See Table 2.</p><table-wrap id="T2"><label>Table 2</label><caption><p>Baseline '
+    "demographics and illness severity (all studies)<sup>&#x02020;</sup></p></caption><table><thead><tr><td></td>"
+    "<td>Melancholic (N = 1572)</td><td>Non-melancholic (N = 770)</td><td><italic>p</italic>-value</td></tr>"
+    '<tr><td colspan="4"><hr/></td></tr></thead><tbody><tr><td>Gender, n (%)</td><td></td><td></td><td></td></tr>'
+    "<tr><td>&#x02003;Female</td><td>1092 (69.5)</td><td>468 (60.8)</td><td>&#x0003c;.001</td></tr></tbody>"
+    "</table><table-wrap-foot><fn><p><sup>&#x02020;</sup>Includes patients from paroxetine and fluoxetine treatment "
+    "arms (N = 429).</p></fn></table-wrap-foot></table-wrap></sec>"
+)
+
+
+def test_table_footnotes_and_thead_without_rule_rows() -> None:
+    doc = read_jats(Path("foot.xml"), _article(FOOTNOTED_TABLE))
+    (table,) = doc.tables
+    assert table.header_rows == 1  # the <hr/> row of <thead> is not a row of the table
+    assert table.rows[2] == ["Female", "1092 (69.5)", "468 (60.8)", "<.001"]
+    assert table.footnotes == ["†Includes patients from paroxetine and fluoxetine treatment arms (N = 429)."]
+    assert doc.text[table.start : table.end].endswith("\n" + table.footnotes[0])
+
+
+def test_header_read_from_the_layout_without_thead() -> None:
+    body = FOOTNOTED_TABLE.replace("<thead>", "").replace("</thead><tbody>", "").replace("</tbody>", "")
+    (table,) = read_jats(Path("nothead.xml"), _article(body)).tables
+    assert table.header_rows == 1  # the rows before the first row with a value right of the row labels
 
 
 def test_figure_captions_leave_the_body(hindawi: Document) -> None:
@@ -225,3 +268,74 @@ def test_absurd_nesting_is_refused_not_crashed() -> None:
     deep = "<sec>" * 5000 + "<p>x</p>" + "</sec>" * 5000
     with pytest.raises(MarkupError, match="nested too deeply"):
         read_jats(Path("deep.xml"), _article(deep))
+
+
+def test_fragments_without_an_article_root_are_read() -> None:
+    doc = load_document(FRAGMENT)
+    assert [(s.name, s.heading) for s in doc.sections if s.heading] == [
+        ("abstract", "Background"),
+        ("abstract", "Methods"),
+        ("abstract", "Results"),
+        ("abstract", "Conclusions"),
+        ("results", "Results"),
+        ("table", "Table 1"),
+        ("figure_caption", "Fig. 8"),
+    ]
+    (table,) = doc.tables
+    assert table.header_rows == 1 and table.rows[1] == [
+        "MAIN TRUNK (group 1) Right side (operated)",
+        "4.4",
+        "9.7",
+        "17.2",
+    ]
+    raw = FRAGMENT.read_text(encoding="utf-8")
+    for word in ("allograft", "BIFURCATION", "vicryl", "Whisking"):
+        src = doc.offset_map.to_source(doc.text.index(word))
+        assert raw[src : src + len(word)] == word  # offsets into the file, not into the wrapped text
+
+
+def test_fragment_title_opens_a_section_and_bare_table_gets_its_foot() -> None:
+    data = (
+        b"<abstract><p>Randomized trial of iodine.</p></abstract><title>Results</title><sec><title>Baseline</title>"
+        b"<p>Groups were similar.</p></sec><table><thead><tr><th/><th>Iodine</th></tr></thead><tbody><tr><td>Age</td>"
+        b"<td>31 (4)</td></tr></tbody></table><table-wrap-foot><fn><p>Mean (SD).</p></fn></table-wrap-foot>"
+        b"</table-wrap>"
+    )  # the last end tag closes nothing: the part was cut out after its start tag
+    doc = read_jats(Path("fragment.xml"), data)
+    assert [(s.name, s.heading) for s in doc.sections if s.heading] == [("results", "Results"), ("results", "Baseline")]
+    (table,) = doc.tables
+    assert table.rows == [["", "Iodine"], ["Age", "31 (4)"]] and table.footnotes == ["Mean (SD)."]
+
+
+def test_fragments_after_a_cut_off_part_are_read_with_a_warning() -> None:
+    good = b"<abstract><p>Metformin lowered HbA1c.</p></abstract><sec><title>Results</title><p>Yes.</p></sec>"
+    doc = read_jats(Path("joined.xml"), b"<sec><p>the end of another article (<italic>A</ita" + good)
+    assert doc.text.startswith("Metformin lowered HbA1c.")
+    assert any(w.startswith("W009") for w in doc.warnings)
+    src = doc.offset_map.to_source(doc.text.index("Yes."))
+    assert (b"<sec><p>the end of another article (<italic>A</ita" + good).decode()[src : src + 4] == "Yes."
+
+
+@pytest.mark.parametrize(
+    ("payload", "error"),
+    [
+        ('<!DOCTYPE abstract [<!ENTITY x "boom">]><abstract><p>&x;</p></abstract><sec><p>b</p></sec>', "refused"),
+        (
+            '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><abstract><p>&xxe;</p>'
+            "</abstract><sec><p>b</p></sec>",
+            "refused",
+        ),
+        ("<abstract><p>a</p></abstract><!DOCTYPE a [<!ENTITY x 'y'>]><sec><p>&x;</p></sec>", "malformed"),
+        ('<!DOCTYPE a [<!ENTITY x "y">]><abstract><p>&x;</p></abstract><abstract><p>a</p></abstract><sec/>', "refused"),
+    ],
+    ids=["entity", "xxe", "doctype-inside", "not-read-around"],
+)
+def test_fragment_wrapper_still_refuses_entity_declarations(
+    payload: str, error: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the reader tried to open a network connection")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    with pytest.raises(MarkupError, match=error):
+        read_jats(Path("evil.xml"), payload.encode())

@@ -70,6 +70,10 @@ def load_document(path: str | Path, *, max_pages: int | None = None, max_chars: 
         from extractor.ingest.jats import read_jats
 
         return read_jats(path, data)
+    if path.suffix.lower() == ".md":
+        from extractor.ingest.markdown import read_markdown
+
+        return read_markdown(path, data)
     from extractor.ingest.text import read_text
 
     return read_text(path, data, max_chars=max_chars)

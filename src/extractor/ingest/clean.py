@@ -15,7 +15,14 @@ from typing import Literal
 
 from extractor._typing import CharOffset, PageNo
 from extractor.ingest.document import OffsetMap, Page, Section
-from extractor.ingest.sections import caption_kind, classify_heading, inline_heading, numbered_heading
+from extractor.ingest.sections import (
+    caption_kind,
+    classify_heading,
+    export_heading,
+    export_section,
+    inline_heading,
+    numbered_heading,
+)
 from extractor.record import SectionName
 
 # Same-length substitutions: odd spaces to a space, typographic variants to what the rules read.
@@ -278,6 +285,8 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
     marked_table = False  # the open table came with roles (its lines marked by the source's layout)
     body_section: SectionName | None = None  # where the flow returns after a caption
     in_caption = False
+    exported_layout = False  # the text is the Evidence Inference export ("TITLE:", "ABSTRACT.METHODS:" ...)
+    exported_title = False  # in the export's title: the next paragraph, when no heading opens it, is the abstract
 
     def close_table(at: CharOffset) -> None:
         nonlocal in_table
@@ -331,10 +340,16 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
             body_section = "abstract" if line.role == "abstract" else "other"
             in_caption, after_heading, blank_since_prev = False, True, False
         heading = classify_heading(cleaned)
+        exported = export_heading(cleaned) if heading is None else None
+        if exported is not None:
+            heading = export_section(*exported, current=body_section)
+            exported_layout = True  # the export writes a paragraph per line: a blank line always ends one
+        exported_title = (exported is not None and exported[0] == "TITLE") or (exported_title and heading is None)
         caption = caption_kind(cleaned)
         inline = inline_heading(cleaned) if heading is None else None
         if (
             heading in ("results", "methods")
+            and exported is None
             and out.length < 300
             and not any(name in ("abstract", "introduction") for name, _, _ in sections)
         ):
@@ -432,11 +447,15 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
                 if body_section is not None:
                     start_section(body_section, None)
                 in_caption = False
-            elif (blank_breaks and blank_since_prev) or (
+            elif ((blank_breaks or exported_layout) and blank_since_prev) or (
                 prev_text.endswith(_TERMINAL)
                 and (len(prev_text) < 0.7 * width or (blank_since_prev and first_word[:1].isupper()))
             ):
                 paragraph_break(line.start)
+                if exported_title and blank_since_prev:  # the export's abstract printed without a heading
+                    start_section("abstract", None)
+                    body_section = "abstract"
+                exported_title = False
             else:
                 out.emit(" ", prev_src_end, aligned=False)
 

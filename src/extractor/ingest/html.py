@@ -139,6 +139,8 @@ class _Block:
     pieces: list[Piece]  # heading or paragraph text; a table's or figure's caption
     level: int = 0  # heading level
     cells: list[list[Cell]] = field(default_factory=list)  # table rows
+    header_rows: int | None = None  # leading rows the markup marks as the table's header
+    notes: list[list[Piece]] = field(default_factory=list)  # a table's notes
 
 
 def read_html(path: Path, data: bytes) -> Document:
@@ -286,21 +288,42 @@ class _Walker:
             self._flush()
 
     def _figure(self, node: _Node) -> None:
-        """A <figure>: a table with the figure's caption, or a figure caption."""
+        """A <figure>: a table with the figure's caption and the figure's other text as its notes, or a figure
+        caption."""
         table = next((n for n in _nodes(node) if n.tag == "table"), None)
-        caption = self._inline(next((n for n in _nodes(node) if n.tag == "figcaption"), None))
+        figcaption = next((n for n in _nodes(node) if n.tag == "figcaption"), None)
+        caption = self._inline(figcaption)
         if table is not None and not _is_layout(table):
-            self._emit(self._table(table, caption or self._inline(_child(table, "caption"))))
+            notes = [
+                self._inline(child)
+                for child in node.children
+                if isinstance(child, _Node)
+                and not _dropped(child, self.keep_header)
+                and not any(n is table or n is figcaption for n in _nodes(child))
+            ]
+            block = self._table(table, caption or self._inline(_child(table, "caption")))
+            block.notes += [note for note in notes if words(note)]
+            self._emit(block)
         else:
             self._emit(_Block("figure", caption))
 
     def _table(self, table: _Node, caption: list[Piece]) -> _Block:
+        """Rows of <thead>, then the body's; the rows of <tfoot> are the table's notes."""
+        parts: dict[str, list[_Node]] = {"thead": [], "tbody": [], "tfoot": []}
+        for child in table.children:
+            if isinstance(child, _Node) and child.tag in parts:
+                parts[child.tag] += [tr for tr in _nodes(child) if tr.tag == "tr"]
+            elif isinstance(child, _Node) and child.tag == "tr":
+                parts["tbody"].append(child)
+        if not any(parts.values()):  # rows under other wrappers: all rows in document order
+            parts["tbody"] = [tr for tr in _nodes(table) if tr.tag == "tr"]
         rows = [
             [self._cell(td) for td in tr.children if isinstance(td, _Node) and td.tag in ("td", "th")]
-            for tr in _nodes(table)
-            if tr.tag == "tr"
+            for tr in parts["thead"] + parts["tbody"]
         ]
-        return _Block("table", caption, cells=rows)
+        header = len(parts["thead"]) or _th_rows(parts["tbody"])
+        notes = [self._inline(tr) for tr in parts["tfoot"]]
+        return _Block("table", caption, cells=rows, header_rows=header or None, notes=notes)
 
     def _cell(self, td: _Node) -> Cell:
         return self._inline(td), span_attr(td.attrs.get("rowspan")), span_attr(td.attrs.get("colspan"))
@@ -325,6 +348,17 @@ class _Walker:
                 before = breaks or _is_citation(child)
                 out += [SOFT_SPACE] * before + self._inline(child) + [SOFT_SPACE] * breaks
         return out
+
+
+def _th_rows(rows: list[_Node]) -> int:
+    """Leading rows of <th> cells only: a header without <thead>."""
+    count = 0
+    for tr in rows:
+        cells = [c for c in tr.children if isinstance(c, _Node) and c.tag in ("td", "th")]
+        if not cells or any(c.tag != "th" for c in cells):
+            break
+        count += 1
+    return count
 
 
 def _child(node: _Node, tag: str) -> _Node | None:
@@ -379,7 +413,7 @@ def _write_floats(writer: MarkupWriter, floats: list[_Block]) -> None:
         if block.kind == "figure":
             writer.figure((), block.pieces)
         else:
-            writer.table((), block.pieces, block.cells)
+            writer.table((), block.pieces, block.cells, block.notes, header_rows=block.header_rows)
     floats.clear()
 
 

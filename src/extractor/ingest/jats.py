@@ -26,15 +26,16 @@ from __future__ import annotations
 
 import hashlib
 import html
+import itertools
 import re
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element, ParseError, SubElement
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from extractor.errors import EmptyInput, MarkupError, UnsupportedFormat
+from extractor.errors import EmptyInput, MarkupError, UnsupportedFormat, Warn
 from extractor.ingest.document import Document, SourceInfo
 from extractor.ingest.markup import SOFT_SPACE, MarkupWriter, Piece, Span, decode_markup, span_attr
 from extractor.ingest.sections import classify_heading
@@ -102,34 +103,165 @@ _IN_TEXT = re.compile(r"&#?\w+;|<!\[CDATA\[(?P<cdata>.*?)\]\]>|<!--.*?-->|<\?.*?
 
 
 def read_jats(path: Path, data: bytes) -> Document:
+    """A JATS article, or JATS fragments: parts of an article (<abstract>, <sec>, <table-wrap> ...) side by side
+    without an <article> root, as data sets ship abstract and results sections (read as the article they are
+    parts of: see `_fragment_article`)."""
     if not data.strip():
         raise EmptyInput(f"{path}: empty file")
     raw, warnings = decode_markup(data, str(path), _XML_ENCODING)
-    root = _parse(raw, str(path))
+    skipped = 0
+    try:
+        root, shift = _parse(raw, str(path))
+    except _Refused:
+        raise
+    except MarkupError:
+        skipped = _well_formed_start(raw, str(path))
+        if not skipped:
+            raise
+        root, shift = _parse(raw[skipped:], str(path))
+        warnings.append(Warn.W009.format(chars=skipped))
     article = root if root.tag == "article" else root.find(".//article")
     if article is None:
-        raise UnsupportedFormat(f"{path}: XML but not a JATS article (root element <{root.tag}>)")
+        parts = list(root) if root.tag == _FRAGMENTS else [root]
+        if not any(part.tag in _FRAGMENT_OPENERS for part in parts):
+            raise UnsupportedFormat(f"{path}: XML but not a JATS article (root element <{root.tag}>)")
+        article = _fragment_article(parts)
+    parsed = raw[skipped:]
     try:
-        writer = _JatsReader(_SourceIndex(raw, root), article).write()
+        index = _SourceIndex(_wrapped(parsed) if shift else parsed, root, shift - skipped)
+        writer = _JatsReader(index, article).write()
     except RecursionError:
         raise MarkupError(f"{path}: elements nested too deeply") from None
     source = SourceInfo(path=str(path), format=SourceFormat.xml, sha256=hashlib.sha256(data).hexdigest())
     return writer.document(source, _metadata(article), warnings)
 
 
-def _parse(raw: str, name: str) -> Element:
-    """The element tree, namespaces dropped from tag names (MathML `mml:mi` -> `mi`)."""
+def _well_formed_start(raw: str, name: str, tries: int = 5) -> int:
+    """Where well-formed fragments start after malformed text, or 0: a fragment file can begin with the cut-off
+    end of another article's parts (seen in the Yun et al. 2024 files), then hold its own <abstract> and the
+    rest. Only for fragments (no <article>), and only at the start of a later <abstract>."""
+    if "<article" in raw:
+        return 0
+    for m in itertools.islice(re.finditer(r"<abstract[\s>]", raw[1:]), tries):
+        try:
+            _parse(raw[m.start() + 1 :], name)
+        except MarkupError:
+            continue
+        return m.start() + 1
+    return 0
+
+
+def _parse(raw: str, name: str) -> tuple[Element, int]:
+    """The element tree, namespaces dropped from tag names (MathML `mml:mi` -> `mi`), and how far the text was
+    shifted to parse it: fragments (several top-level elements, or parts cut out of an article with the
+    namespace declarations of its root left behind) are parsed inside a synthetic root (`_wrapped`)."""
+    try:
+        return _parsed(raw, name), 0
+    except _Fragments:
+        wrapped = _wrapped(raw)
+        return _parsed(wrapped, name), len(_wrapper_tag())
+
+
+class _Fragments(Exception):
+    """The XML is parts of an article, not one."""
+
+
+class _Refused(MarkupError):
+    """Entity declarations or external references: refused, never read around."""
+
+
+# expat's XML_ERROR_JUNK_AFTER_DOC_ELEMENT, XML_ERROR_UNBOUND_PREFIX
+_FRAGMENT_ERRORS = frozenset({9, 27})
+_FRAGMENTS = "jats-fragments"
+# The namespaces an article's root declares and its parts use (xlink:href on every <graphic>, MathML).
+_NAMESPACES = {
+    "xlink": "http://www.w3.org/1999/xlink",
+    "mml": "http://www.w3.org/1998/Math/MathML",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+    "ali": "http://www.niso.org/schemas/ali/1.0/",
+}
+# The top-level parts that make XML without an <article> root a JATS fragment ...
+_FRAGMENT_OPENERS = frozenset({"abstract", "trans-abstract", "sec", "body"})
+# ... and the prolog the synthetic root goes after (the XML declaration, comments, a DOCTYPE line).
+_PROLOG = re.compile(r"\A(?:\s+|<\?xml[^>]*\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)*", re.S)
+
+
+def _wrapper_tag() -> str:
+    return f"<{_FRAGMENTS}" + "".join(f' xmlns:{k}="{v}"' for k, v in _NAMESPACES.items()) + ">"
+
+
+def _wrapped(raw: str) -> str:
+    """The fragments inside one synthetic root element that declares the JATS namespaces, after the prolog
+    (where a DOCTYPE, and with it any entity declaration, stays and is refused as in any file). End tags that
+    close nothing at the top level (a part cut out after its start tag) are blanked, offsets kept."""
+    at = _PROLOG.match(raw)
+    end = at.end() if at else 0
+    body = raw[end:]
+    depth = 0
+    stray: list[tuple[int, int]] = []
+    for m in _TAG.finditer(body):
+        if m.group("start") is not None and not m.group("empty"):
+            depth += 1
+        elif m.group("end") is not None:
+            if depth == 0:
+                stray.append(m.span())
+            depth = max(depth - 1, 0)
+    for a, b in reversed(stray):
+        body = body[:a] + " " * (b - a) + body[b:]
+    return f"{raw[:end]}{_wrapper_tag()}{body}</{_FRAGMENTS}>"
+
+
+def _parsed(raw: str, name: str) -> Element:
     try:
         root: Element = fromstring(raw, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as err:
-        raise MarkupError(
+        raise _Refused(
             f"{name}: XML refused ({type(err).__name__}): entity declarations and external references are not allowed"
         ) from None
     except ParseError as err:
+        if err.code in _FRAGMENT_ERRORS and not raw.rstrip().endswith(f"</{_FRAGMENTS}>"):
+            raise _Fragments from None
         raise MarkupError(f"{name}: malformed XML ({err})") from None
     for el in root.iter():
         el.tag = el.tag.rpartition("}")[2]
     return root
+
+
+def _fragment_article(parts: list[Element]) -> Element:
+    """A synthetic <article> holding the fragments, so they are read as the article they come from: abstracts go
+    to the front matter, the rest to the body; a bare <title> followed by <sec>s (a section whose own element
+    was left out) becomes a section holding them, up to a <sec> whose title names a section of its own; a bare
+    <table> with the <table-wrap-foot> after it becomes a table-wrap. The elements themselves are not copied,
+    so their offsets in the source stay known."""
+    article = Element("article")
+    meta = SubElement(SubElement(article, "front"), "article-meta")
+    body = SubElement(article, "body")
+    group: Element | None = None  # the section a bare <title> opened
+    wrap: Element | None = None  # the table-wrap a bare <table> opened
+    for el in parts:
+        if el.tag in ("abstract", "trans-abstract"):
+            meta.append(el)
+            continue
+        if el.tag == "table-wrap-foot" and wrap is not None:
+            wrap.append(el)
+            continue
+        wrap = None
+        if el.tag == "title":
+            group = SubElement(body, "sec")
+            group.append(el)
+        elif el.tag == "sec" and group is not None and classify_heading(_text(el.find("title")) or "") is None:
+            group.append(el)
+        elif el.tag == "table":
+            wrap = SubElement(body, "table-wrap")
+            wrap.append(el)
+        elif el.tag in ("back", "floats-group"):
+            article.append(el)
+        elif el.tag == "body":
+            body.extend(el)
+        else:
+            group = None if el.tag == "sec" else group
+            body.append(el)
+    return article
 
 
 class _SourceIndex:
@@ -139,8 +271,9 @@ class _SourceIndex:
     one (checked by name). If they ever disagree, offsets fall back to 0 rather than point at the wrong text.
     """
 
-    def __init__(self, raw: str, root: Element) -> None:
+    def __init__(self, raw: str, root: Element, shift: int = 0) -> None:
         self.raw = raw
+        self.shift = shift  # what the text was shifted by to parse it (`_parse`): taken off every offset
         self.spans: dict[tuple[Element, bool], Span] = {}  # (element, is_tail) -> span in raw
         if not self._walk(root):
             self.spans = {}
@@ -178,7 +311,7 @@ class _SourceIndex:
         span = self.spans.get((el, tail))
         if span is None:
             return [(text, 0)]
-        start, end = span
+        start, end = span  # in the text as parsed
         out: list[Piece] = []
         pos = start
         for m in _IN_TEXT.finditer(self.raw, start, end):
@@ -189,7 +322,9 @@ class _SourceIndex:
                 out.append((m.group("cdata"), m.start("cdata")))
             pos = m.end()
         out.append((self.raw[pos:end], pos))
-        return out if "".join(t for t, _ in out) == text else [(text, start)]
+        if "".join(t for t, _ in out) != text:
+            out = [(text, start)]
+        return [(t, at - self.shift) for t, at in out] if self.shift else out
 
 
 class _JatsReader:
@@ -242,16 +377,20 @@ class _JatsReader:
             self.w.paragraph(out)
 
     def _table(self, wrap: Element) -> None:
-        """A <table-wrap>: label, caption, the first <table>'s rows (an image-only table has none), footnotes."""
+        """A <table-wrap>: label, caption, the first <table>'s rows (an image-only table has none), the rows of its
+        <thead> as the header, footnotes (<table-wrap-foot>: each <fn>, else each <p>)."""
         table = next(wrap.iter("table"), None)
+        trs = list(table.iter("tr")) if table is not None else []
         rows = [
             [
                 (self._pieces(cell), span_attr(cell.get("rowspan")), span_attr(cell.get("colspan")))
                 for cell in tr
                 if cell.tag in ("td", "th")
             ]
-            for tr in (table.iter("tr") if table is not None else ())
+            for tr in trs
         ]
+        head = table.find("thead") if table is not None else None
+        header_rows = _header_rows(trs, set(head.iter("tr")) if head is not None else set())
         foot = wrap.find("table-wrap-foot")
         notes = (list(foot.iter("fn")) or list(foot.iter("p"))) if foot is not None else []
         self.w.table(
@@ -259,6 +398,7 @@ class _JatsReader:
             self._pieces(wrap.find("caption")),
             rows,
             [self._pieces(note) for note in notes],
+            header_rows=header_rows,
         )
 
     def _references(self, back: Element | None) -> None:
@@ -293,6 +433,18 @@ class _JatsReader:
                 if not inline:
                     out.append(SOFT_SPACE)
             out += self.src.pieces(child, tail=True)
+
+
+def _header_rows(trs: list[Element], head: set[Element]) -> int | None:
+    """How many leading rows are the header: the rows of <thead>, else rows of <th> cells only; None when the
+    markup marks no header (it is then read from the layout)."""
+    count = 0
+    for tr in trs:
+        cells = [c for c in tr if c.tag in ("td", "th")]
+        if not (tr in head if head else cells and all(c.tag == "th" for c in cells)):
+            break
+        count += 1
+    return count or None
 
 
 def _is_citation(el: Element) -> bool:

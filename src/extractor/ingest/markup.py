@@ -19,9 +19,10 @@ from typing import Any, TypeVar
 from extractor._typing import CharOffset
 from extractor.errors import EmptyInput, Warn
 from extractor.ingest.clean import TextBuilder
-from extractor.ingest.document import Document, Section, SourceInfo, Table
+from extractor.ingest.document import CellSpan, Document, Section, SourceInfo, Table
 from extractor.ingest.sections import caption_kind
 from extractor.ingest.text import decode
+from extractor.ingest.text_tables import layout_header_rows
 from extractor.record import SectionName
 
 Piece = tuple[str, CharOffset]
@@ -74,25 +75,32 @@ def words(pieces: Sequence[Piece]) -> list[Piece]:
 
 
 def span_grid(rows: Sequence[Sequence[tuple[T, int, int]]]) -> list[list[T | None]]:
-    """Rows of (cell, rowspan, colspan) placed on a grid: each cell at its top-left, None where a span covers.
+    """Rows of (cell, rowspan, colspan) placed on a grid: each cell at its top-left, None where a span covers."""
+    return [[value if origin else None for value, origin in row] for row in covered_grid(rows)]
+
+
+def covered_grid(rows: Sequence[Sequence[tuple[T, int, int]]]) -> list[list[tuple[T, bool]]]:
+    """Rows of (cell, rowspan, colspan) placed on a grid: every position holds (the cell covering it, whether it
+    is that cell's top-left position).
 
     A rowspan is a per-column countdown; spans end at MAX_COLUMNS, so the grid stays linear in the input.
     """
-    below: dict[int, int] = {}  # column -> rows still covered there by a cell from a row above
-    grid: list[list[T | None]] = []
+    below: dict[int, tuple[int, T]] = {}  # column -> (rows still covered there, the cell from a row above)
+    grid: list[list[tuple[T, bool]]] = []
     for row in rows:
-        line: list[T | None] = []
-        started: dict[int, int] = {}
-        for value, rowspan, colspan in row:
-            while below.get(len(line), 0) and len(line) < MAX_COLUMNS:
-                line.append(None)
+        line: list[tuple[T, bool]] = []
+        started: dict[int, tuple[int, T]] = {}
+        for k in range(len(row) + 1):
+            while len(line) in below and len(line) < MAX_COLUMNS:
+                line.append((below[len(line)][1], False))
+            if k == len(row):
+                break
+            value, rowspan, colspan = row[k]
             colspan = max(1, min(colspan, MAX_COLUMNS - len(line)))
-            started.update((c, rowspan - 1) for c in range(len(line), len(line) + colspan) if rowspan > 1)
-            line.append(value)
-            line.extend([None] * (colspan - 1))
-        while below.get(len(line), 0) and len(line) < MAX_COLUMNS:
-            line.append(None)
-        below = {c: n - 1 for c, n in below.items() if n > 1} | started
+            started.update((c, (rowspan - 1, value)) for c in range(len(line), len(line) + colspan) if rowspan > 1)
+            line.append((value, True))
+            line.extend([(value, False)] * (colspan - 1))
+        below = {c: (n - 1, v) for c, (n, v) in below.items() if n > 1} | started
         grid.append(line)
     return grid
 
@@ -110,6 +118,8 @@ class _TableSpans:
     cells: list[list[tuple[Span | None, int, int]]]
     start: CharOffset
     end: CharOffset
+    header_rows: int | None  # rows of the source's header part (<thead>); None: the source has none
+    notes: list[Span]
 
 
 class MarkupWriter:
@@ -150,15 +160,20 @@ class MarkupWriter:
         caption: Sequence[Piece],
         rows: Sequence[Sequence[Cell]],
         notes: Sequence[Sequence[Piece]] = (),
+        header_rows: int | None = None,
     ) -> None:
-        """A table: caption line, one line per row (non-empty cells joined by " | "), one line per footnote."""
+        """A table: caption line, one line per row (non-empty cells joined by " | "), one line per footnote.
+
+        header_rows: how many leading rows the source marks as the header (<thead>); None when it marks none,
+        and the header is then read from the layout (`layout_header_rows`)."""
         label_span, caption_span = self._caption("table", label, caption)
         cells = self._rows(rows)
-        for note in notes:
-            self.line(note)
+        note_spans = [span for note in notes if (span := self.line(note)) is not None]
         written = [s for s in (label_span, caption_span) if s] + [c for row in cells for c, _, _ in row if c]
         if written:
-            self._tables.append(_TableSpans(label_span, caption_span, cells, written[0][0], self.out.length))
+            self._tables.append(
+                _TableSpans(label_span, caption_span, cells, written[0][0], self.out.length, header_rows, note_spans)
+            )
 
     def document(self, source: SourceInfo, metadata: dict[str, Any], warnings: list[str]) -> Document:
         text = self.out.text()
@@ -245,9 +260,35 @@ class MarkupWriter:
 
 
 def _table(spans: _TableSpans, text: str) -> Table:
+    """The grid with rule-only rows (<hr/>) left out, as they are from the text, and short rows padded with empty
+    cells; covered positions hold the covering cell's span. The header is the source's (its <thead> rows that are
+    kept), else read from the layout."""
+
     def cut(span: Span | None) -> str | None:
         return text[span[0] : span[1]] if span else None
 
-    grid = [[cut(cell) or "" for cell in row] for row in span_grid(spans.cells)]
-    rows = [row for row in grid if any(row)]  # rule-only rows (<hr/>) are not in the text either
-    return Table(rows=rows, caption=cut(spans.caption), start=spans.start, end=spans.end, label=cut(spans.label))
+    covered = covered_grid(spans.cells)
+    kept = [i for i, row in enumerate(covered) if any(span for span, origin in row if origin)]
+    width = max((len(covered[i]) for i in kept), default=0)  # short rows are padded: the grid is rectangular
+    pad: list[tuple[Span | None, bool]] = [(None, True)]
+    rows = [
+        [(cut(span) or "") if origin else "" for span, origin in covered[i] + pad * (width - len(covered[i]))]
+        for i in kept
+    ]
+    cell_spans: list[list[CellSpan | None]] = [
+        [span for span, _ in covered[i]] + [None] * (width - len(covered[i])) for i in kept
+    ]
+    if spans.header_rows is not None:
+        header = sum(1 for i in kept if i < spans.header_rows)
+    else:
+        header = layout_header_rows(rows)
+    return Table(
+        rows=rows,
+        caption=cut(spans.caption),
+        start=spans.start,
+        end=spans.end,
+        label=cut(spans.label),
+        header_rows=header,
+        footnotes=[text[a:b] for a, b in spans.notes],
+        spans=cell_spans,
+    )

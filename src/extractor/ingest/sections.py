@@ -28,6 +28,11 @@ def _headings() -> dict[str, SectionName]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _top_level() -> frozenset[str]:
+    return frozenset(form.lower() for form in load_json("section_headings.json")["top_level"])
+
+
 def heading_key(line: str) -> str:
     line = _NUMBERING.sub("", line.strip())
     return re.sub(r"[\s:.]+$", "", re.sub(r"\s+", " ", line)).lower()
@@ -38,6 +43,52 @@ def classify_heading(line: str) -> SectionName | None:
     if len(line) > 80:
         return None
     return _headings().get(heading_key(line))
+
+
+# "TITLE:", "ABSTRACT.BACKGROUND:", "BODY.RESULTS.SUBGROUP ANALYSIS:": the Evidence Inference text export's
+# headings (its root, then the upper-cased titles of the section path, each after a dot).
+_EXPORT_HEADING = re.compile(r"^(?P<root>TITLE|ABSTRACT|BODY)(?P<path>(?:\.[^:\n]{0,200})?)\s*:")
+
+
+def export_heading(line: str) -> tuple[str, list[str]] | None:
+    """'BODY.RESULTS.SUBGROUP ANALYSIS:' -> ('BODY', ['RESULTS', 'SUBGROUP ANALYSIS']); None for any other line."""
+    m = _EXPORT_HEADING.match(line.strip())
+    if m is None or m.group("path") != m.group("path").upper():
+        return None
+    path: list[str] = []
+    number = ""  # a section number ("2", "2.1") stays with the title after it: "BODY.2.1. PATIENTS"
+    for part in re.split(r"\.(?!\d)", m.group("path").removeprefix(".")):
+        part = part.strip()
+        if re.fullmatch(r"\d{1,2}(?:\.\d{1,2})*", part):
+            number = part
+        elif part:
+            path.append(f"{number}. {part}" if number else part)
+            number = ""
+    return m.group("root"), path
+
+
+def export_section(root: str, path: list[str], current: SectionName | None) -> SectionName:
+    """The section an export heading opens. Under ABSTRACT, the abstract; under BODY, the last title of the path
+    that is a known heading names it ("BODY.RESULTS.SUBGROUP ANALYSIS" -> results). The export does not show how
+    sections nest, so a known subsection heading ("PATIENTS", "SAFETY") keeps an established part's name unless
+    one of its titles is a top-level heading ("RESULTS"); an unknown one always does. Back matter ("COMPETING
+    INTERESTS") is "other"."""
+    if root == "TITLE":
+        return "other"
+    if root == "ABSTRACT":
+        return "abstract"
+    established = current not in (None, "other", "abstract")
+    named = next((name for part in reversed(path) if (name := classify_heading(part)) is not None), None)
+    if named is None:
+        return current if established and current is not None else "other"
+    if named == "other" or not established or any(_is_top_level(part) for part in path):
+        return named
+    return current if current is not None else named
+
+
+def _is_top_level(title: str) -> bool:
+    """An IMRaD heading, or a heading numbered at the first level ("2. Methodology")."""
+    return heading_key(title) in _top_level() or bool(re.match(r"^\d{1,2}\.?\s+\S", title.strip()))
 
 
 def inline_heading(line: str) -> tuple[SectionName, int] | None:
