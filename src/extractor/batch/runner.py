@@ -1,8 +1,10 @@
 """The run behind `extractor run`: parallel, streaming, resumable; one record or one error line per input.
 
-Inputs stream from disk to a backend (the local process pool, or a Dask cluster) and results stream back in
-input order into the crash-safe journals of journal.py. Starting again with the same OUT skips every input
-whose line is already there for the same file content (sha256) and the same fingerprint (manifest.py), and
+Inputs stream from disk to a backend (the local process pool, or a Dask cluster), which keeps every worker busy
+and hands back each result as soon as it is done, whatever its position: it is appended to the crash-safe
+journals of journal.py at once, so a slow document never holds back the others, nor their lines on disk. Only
+the small index of where each input's line sits is kept in memory. Starting again with the same OUT skips every
+input whose line is already there for the same file content (sha256) and the same fingerprint (manifest.py), and
 redoes the rest; at the end both files are compacted to input order, then the optional columnar outputs
 are written and OUT/manifest.json records the run. The bytes of records.jsonl depend only on the inputs,
 the pipeline and the options — not on the number of workers, the backend, or how often the run was resumed.
@@ -121,8 +123,8 @@ class _Progress:
 
 
 class Backend(Protocol):
-    """The local pool and the Dask backend: entered once (workers load the pipeline), then `map` yields results
-    in task order; leaving stops the workers."""
+    """The local pool and the Dask backend: entered once (workers load the pipeline), then `map` yields each
+    result as soon as it is done, in any order (`DocResult.index` says whose it is); leaving stops the workers."""
 
     size: int
     startup_seconds: float
