@@ -18,6 +18,7 @@ install: $(STAMP)
 ## The main job on the bundled corpus: extract every article, then score against the bundled gold.
 demo: $(STAMP)
 	$(BIN)/extractor run corpus/ -o out/ || test $$? -eq 1
+	@echo "Scoring: only the 5 seed articles (corpus/seeds) have hand-made gold (corpus/gold); the other records are listed as not scored."
 	$(BIN)/extractor eval --gold corpus/gold out/records.jsonl
 
 test: $(STAMP)

@@ -178,10 +178,14 @@ class Report:
     unmatched_gold: list[str]
     article_type: list[int]  # [correct, total]
     patient: list[int]
+    scored: list[str] = field(default_factory=list)  # record file names that have a gold file
+    unscored: list[str] = field(default_factory=list)  # paths of the records that have none: not scored
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "articles": self.articles,
+            "scored": self.scored,
+            "unscored": self.unscored,
             "unmatched_gold": self.unmatched_gold,
             "categories": {k: v.to_dict() for k, v in self.scores.items()},
             "article_type_accuracy": _ratio(self.article_type),
@@ -199,6 +203,9 @@ class Report:
             f"articles {self.articles}; article_type {self.article_type[0]}/{self.article_type[1]}; "
             f"patient {self.patient[0]}/{self.patient[1]}"
         )
+        lines.append(f"scored (a gold file each): {', '.join(self.scored) or 'none'}")
+        if self.unscored:
+            lines.append(f"not scored, no gold file ({len(self.unscored)}): {', '.join(self.unscored)}")
         if self.unmatched_gold:
             lines.append(f"gold files without a record: {', '.join(self.unmatched_gold)}")
         return "\n".join(lines)
@@ -229,15 +236,17 @@ ARTICLE_TYPE_EQUIVALENTS = {"abstract_page": {"case_report", "other"}}
 
 def evaluate(gold_dir: Path, records_path: Path) -> Report:
     gold = load_gold(gold_dir)
-    by_name: dict[str, ArticleRecord] = {Path(r.source.path).name: r for r in read_records(records_path)}
+    records = list(read_records(records_path))
+    by_name: dict[str, ArticleRecord] = {Path(r.source.path).name: r for r in records}
     scores: dict[str, CategoryScore] = {}
     article_type, patient = [0, 0], [0, 0]
-    unmatched = []
+    unmatched, scored = [], []
     for name, g in gold.items():
         record = by_name.get(name) or by_name.get(Path(name).stem + ".txt")
         if record is None:
             unmatched.append(name)
             continue
+        scored.append(Path(record.source.path).name)
         score_article(g, record, scores)
         want = g.get("article_type")
         got = record.metadata.article_type.value if record.metadata.article_type else None
@@ -249,4 +258,5 @@ def evaluate(gold_dir: Path, records_path: Path) -> Report:
             for key in ("age", "sex"):
                 patient[0] += gp.get(key) == rp.get(key)
                 patient[1] += 1
-    return Report(scores, len(gold) - len(unmatched), unmatched, article_type, patient)
+    unscored = [r.source.path for r in records if Path(r.source.path).name not in scored]
+    return Report(scores, len(gold) - len(unmatched), unmatched, article_type, patient, scored, unscored)
