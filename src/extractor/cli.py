@@ -1,21 +1,27 @@
 """The `extractor` command. Each command parses its flags, calls one library function and prints.
 
 Exit status: 0 when every input succeeded, 1 when some input failed (see OUT/errors.jsonl),
-2 on bad usage (unknown option, missing argument, unknown pipeline). Data goes to stdout, messages to stderr.
+2 on bad usage (unknown option, missing argument, unknown pipeline, no input path exists), 3 when there is
+nothing to extract (the folders hold no file of a supported kind), 130 after Ctrl-C and 143 after SIGTERM
+(the documents written are kept; the same command resumes). Data goes to stdout, messages to stderr.
+Modules that load spaCy are imported inside the commands, so usage errors answer at once.
 """
 
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from extractor.api import ExtractOptions, Extractor, Failure
-from extractor.errors import ExtractorError
-from extractor.nlp.pipeline import PipelineError, config_path
+from extractor.errors import ExtractorError, printable
+
+if TYPE_CHECKING:
+    from extractor.api import ExtractOptions
+    from extractor.batch.runner import RunInterrupted
 
 app = typer.Typer(
     name="extractor",
@@ -36,6 +42,9 @@ MaxCharsOpt = Annotated[
 
 
 def _options(pipeline: str, no_text: bool, max_pages: int | None, max_chars: int | None = None) -> ExtractOptions:
+    from extractor.api import ExtractOptions
+    from extractor.nlp.pipeline import PipelineError, config_path
+
     try:
         config_path(pipeline)
     except PipelineError as err:
@@ -68,9 +77,17 @@ def run_cli(
     Runs in parallel; run it again with the same OUT to resume after an interruption."""
     import signal
 
+    missing = [path for path in inputs if not path.exists()]
+    for path in missing:
+        later = "" if len(missing) == len(inputs) else " (an InputNotFound line in errors.jsonl; the rest goes on)"
+        _err(f"error: no such file or folder: {printable(str(path))}{later}")
+    if len(missing) == len(inputs):
+        raise typer.Exit(2)
+
     from pydantic import ValidationError
 
-    from extractor.batch.runner import RunSettings, run
+    from extractor.batch.inputs import NothingToExtract, skipped_text
+    from extractor.batch.runner import RunInterrupted, RunSettings, run
 
     options = _options(pipeline, no_text, max_pages, max_chars)
     try:
@@ -81,15 +98,42 @@ def run_cli(
         first = err.errors()[0]
         hint = "--" + str(first["loc"][0]).replace("_", "-") if first["loc"] else None
         raise typer.BadParameter(first["msg"], param_hint=hint) from None
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop like Ctrl-C: workers are shut down
+    signals: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        """SIGTERM stops like Ctrl-C: workers are shut down, what was written is kept."""
+        signals.append(signum)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         summary = run(inputs, out, options, settings=settings)
+    except NothingToExtract as err:
+        _err(f"error: {err}")
+        raise typer.Exit(3) from None
     except ExtractorError as err:
         _err(f"error: {err}")
         raise typer.Exit(2) from None
+    except RunInterrupted as stopped:
+        _err(_interrupted(stopped))
+        raise typer.Exit(143 if signals else 130) from None
+    if skipped := skipped_text(summary.skipped):
+        _err(skipped)
     _err(summary.line())
     _err(f"records: {out / 'records.jsonl'}; errors: {out / 'errors.jsonl'}")
     raise typer.Exit(1 if summary.failures else 0)
+
+
+def _interrupted(stopped: RunInterrupted) -> str:
+    """What an interrupted run kept, and the command that resumes it (the same one)."""
+    summary = stopped.summary
+    kept = summary.articles + summary.failures
+    earlier = f"; {summary.resumed} of them from an earlier run" if summary.resumed else ""
+    return (
+        f"interrupted: {kept} documents written to {stopped.out_dir} "
+        f"({summary.articles} records, {summary.failures} errors{earlier}), kept for the next run.\n"
+        f"To resume, run the same command again: {shlex.join(sys.argv)}"
+    )
 
 
 @app.command("extract")
@@ -101,6 +145,8 @@ def extract_cli(
     max_chars: MaxCharsOpt = None,
 ) -> None:
     """Extract one article and print its record as pretty JSON."""
+    from extractor.api import Extractor, Failure
+
     extractor = Extractor(_options(pipeline, no_text, max_pages, max_chars))
     result = extractor.try_extract(path)
     if isinstance(result, Failure):
@@ -194,6 +240,8 @@ def eval_metadata_cli(
         summary["jats"] = jats_counts(jats)
         parts.append(jats_table(summary["jats"]))
     if parity:
+        from extractor.api import Extractor
+
         summary["parity"] = item_parity(data_dir, Extractor(keep_text=False))
         parts.append(parity_table(summary["parity"]))
     typer.echo(json.dumps(summary, indent=2, default=str) if as_json else "\n\n".join(parts))

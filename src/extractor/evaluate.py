@@ -283,10 +283,14 @@ class Report:
     article_type: list[int]  # [correct, total]
     patient: list[int]
     per_article: dict[str, dict[str, CategoryScore]] = field(default_factory=dict)
+    scored: list[str] = field(default_factory=list)  # record file names that have a gold file
+    unscored: list[str] = field(default_factory=list)  # paths of the records that have none: not scored
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "articles": self.articles,
+            "scored": self.scored,
+            "unscored": self.unscored,
             "unmatched_gold": self.unmatched_gold,
             "micro": micro(self.scores).to_dict(),
             "categories": {k: v.to_dict() for k, v in self.scores.items()},
@@ -318,6 +322,10 @@ class Report:
             for article, s in self.per_article.items():
                 cells = "".join(f"{s[c].f1:>10.2f}" if s[c].tp + s[c].fp + s[c].fn else f"{'-':>10}" for c in names)
                 lines.append(f"{Path(article).stem:<24}{micro(s).f1:>7.2f}{cells}")
+            lines.append("")
+        lines.append(f"scored (a gold file each): {', '.join(self.scored) or 'none'}")
+        if self.unscored:
+            lines.append(f"not scored, no gold file ({len(self.unscored)}): {', '.join(self.unscored)}")
         if self.unmatched_gold:
             lines.append(f"gold files without a record: {', '.join(self.unmatched_gold)}")
         return "\n".join(lines)
@@ -348,11 +356,12 @@ ARTICLE_TYPE_EQUIVALENTS = {"abstract_page": {"case_report", "other"}}
 
 def evaluate(gold_dir: Path, records_path: Path, subset: str | None = None) -> Report:
     gold = load_gold(gold_dir)
-    by_stem: dict[str, ArticleRecord] = {Path(r.source.path).stem: r for r in read_records(records_path)}
+    records = list(read_records(records_path))
+    by_stem: dict[str, ArticleRecord] = {Path(r.source.path).stem: r for r in records}
     scores: dict[str, CategoryScore] = {}
     per_article: dict[str, dict[str, CategoryScore]] = {}
     article_type, patient = [0, 0], [0, 0]
-    unmatched = []
+    unmatched, scored = [], []
     for name, g in gold.items():
         if subset and not in_subset(name, subset):
             continue
@@ -360,6 +369,7 @@ def evaluate(gold_dir: Path, records_path: Path, subset: str | None = None) -> R
         if record is None:
             unmatched.append(name)
             continue
+        scored.append(Path(record.source.path).name)
         score_article(g, record, scores)
         score_article(g, record, per_article.setdefault(name, {}))
         want = g.get("article_type")
@@ -372,7 +382,8 @@ def evaluate(gold_dir: Path, records_path: Path, subset: str | None = None) -> R
             for key in ("age", "sex"):
                 patient[0] += gp.get(key) == rp.get(key)
                 patient[1] += 1
-    return Report(scores, article_type[1], unmatched, article_type, patient, per_article)
+    unscored = [r.source.path for r in records if Path(r.source.path).name not in scored]
+    return Report(scores, article_type[1], unmatched, article_type, patient, per_article, scored, unscored)
 
 
 def in_subset(name: str, subset: str) -> bool:

@@ -6,9 +6,14 @@ production code. The patch below runs at import time, and spawned workers import
 What an input does is written in its first line:
 
     SLEEP 30     sleeps that long, then gives a record
+    WAIT FILE    waits until FILE exists (at most 10 minutes), then gives a record: a document that is slow
+                 until the test says otherwise
     ALLOC 4096   allocates that many MiB at once (a real allocation, under the worker's real memory ceiling)
     CRASH        kills its own process with SIGSEGV
     anything     gives a small valid record at once
+
+With HARNESS_MARKS set to a file, each finished extraction appends its input's name to it (one line, O_APPEND):
+the tests count there how often each input was extracted, across runs and worker processes.
 """
 
 from __future__ import annotations
@@ -37,8 +42,15 @@ def _extract_file(self: Extractor, path: str | Path) -> ArticleRecord:
         time.sleep(float(arg))
     elif command == "ALLOC":
         bytearray(int(arg) * 2**20)
+    elif command == "WAIT":
+        give_up = time.monotonic() + 600
+        while not Path(arg).exists() and time.monotonic() < give_up:
+            time.sleep(0.05)
     elif command == "CRASH":
         os.kill(os.getpid(), signal.SIGSEGV)
+    if marks := os.environ.get("HARNESS_MARKS"):
+        with open(marks, "a", encoding="utf-8") as handle:
+            handle.write(Path(path).name + "\n")
     sha = hashlib.sha256(data).hexdigest()
     source = Source(path=str(path), format=SourceFormat.text, sha256=sha, chars=len(text))
     return ArticleRecord(doc_id=sha[:16], source=source, text=text if self.options.keep_text else None)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -98,3 +99,26 @@ def test_a_document_that_hangs_on_dask_becomes_a_timeout_and_its_worker_is_resta
     assert [(Path(e["path"]).name, e["error_type"]) for e in errors] == [("b.txt", "Timeout")]
     assert "was restarted" in errors[0]["message"]
     assert sorted(Path(p).name for p in record_paths(tmp_path / "out")) == ["a.txt", "c.txt", "d.txt"]
+
+
+def test_on_dask_documents_behind_a_slow_one_are_written_before_it_ends(tmp_path: Path) -> None:
+    """One document stays in progress until the test releases it (harness.py's `WAIT FILE`): the documents after
+    it go to the other worker and their lines reach the journal meanwhile; the end restores input order."""
+    release = tmp_path / "release"
+    texts = {"00_slow.txt": f"WAIT {release}\n"} | {f"{i:02d}.txt": f"small {i}\n" for i in range(1, 11)}
+    inputs = write_inputs(tmp_path / "in", texts)
+    records = tmp_path / "out" / "records.jsonl"
+    with cluster("--preload", str(HARNESS)) as address:
+        settings = RunSettings(backend="dask", scheduler=address, timeout=900)
+        with ThreadPoolExecutor(1) as pool:
+            running = pool.submit(run, [tmp_path / "in"], tmp_path / "out", progress=False, settings=settings)
+            deadline = time.monotonic() + 180
+            while time.monotonic() < deadline and (not records.exists() or records.read_bytes().count(b"\n") < 10):
+                time.sleep(0.05)
+            written = records.read_bytes().count(b"\n") if records.exists() else 0
+            still_running = not running.done()
+            release.touch()
+            summary = running.result(timeout=300)
+    assert written == 10 and still_running, "all small documents were written while the slow one was in progress"
+    assert summary.failures == 0
+    assert record_paths(tmp_path / "out") == [str(p) for p in inputs], "input order restored at the end"

@@ -1,10 +1,12 @@
 """Interrupting a run, then the same command again: every input ends up in the output exactly once, in input
 order, with no torn line, and the interrupted run's workers do not linger. kill -9 on the real pipeline;
-SIGTERM through harness.py (documents that take a known time)."""
+SIGTERM and Ctrl-C through harness.py (documents that take a known time)."""
 
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -66,11 +68,39 @@ def test_sigterm_stops_the_run_and_its_workers_then_the_run_resumes(tmp_path: Pa
     workers = psutil.Process(run.pid).children(recursive=True)
     run.send_signal(signal.SIGTERM)
     assert run.wait(timeout=30) == 143
-    assert b"Traceback" not in (run.stderr.read() if run.stderr else b"")
+    stderr = (run.stderr.read() if run.stderr else b"").decode()
+    assert "Traceback" not in stderr and "run the same command again" in stderr
     _, alive = psutil.wait_procs(workers, timeout=5)
     assert not alive
     kept = _complete_lines(out / "records.jsonl")
     assert 2 <= kept < 8
+
+    assert harness(tmp_path / "in", "-o", out, "-w", "1").returncode == 0
+    assert record_paths(out) == [str(p) for p in inputs]
+    assert manifest(out)["counts"]["resumed"] == kept
+
+
+def test_ctrl_c_says_how_many_documents_were_kept_and_how_to_resume_then_exits_130(tmp_path: Path) -> None:
+    inputs = write_inputs(tmp_path / "in", {f"{i}.txt": "SLEEP 0.3\n" for i in range(8)})
+    out = tmp_path / "out"
+    command = harness_command(tmp_path / "in", "-o", out, "-w", "1")
+    run = subprocess.Popen(command, env=HARNESS_ENV, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while _complete_lines(out / "records.jsonl") < 2 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    workers = psutil.Process(run.pid).children(recursive=True)
+    os.killpg(run.pid, signal.SIGINT)  # what a terminal does on Ctrl-C: the whole foreground process group
+    assert run.wait(timeout=30) == 130
+    stderr = (run.stderr.read() if run.stderr else b"").decode()
+    assert "Traceback" not in stderr
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive
+    kept = _complete_lines(out / "records.jsonl")
+    said = re.search(rf"interrupted: (\d+) documents written to {re.escape(str(out))} \(\d+ records, 0 errors", stderr)
+    assert said, stderr
+    assert int(said[1]) <= kept <= int(said[1]) + 1, "the count said is what is on disk (a line may land as it stops)"
+    assert 2 <= kept < 8
+    assert f"run the same command again: {shlex.join(['extractor', *command[3:]])}" in stderr
 
     assert harness(tmp_path / "in", "-o", out, "-w", "1").returncode == 0
     assert record_paths(out) == [str(p) for p in inputs]

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from extractor.cli import app
-from tests.batch.util import manifest, record_paths
+from tests.batch.util import harness, manifest, record_paths, write_inputs
 from tests.conftest import CORPUS, SEEDS
 
 runner = CliRunner()
@@ -75,3 +75,12 @@ def test_the_summary_counts_every_input(seeds_one_worker: Path) -> None:
     lines = [json.loads(line) for line in (seeds_one_worker / "records.jsonl").read_text(encoding="utf-8").splitlines()]
     assert counts["items"]["drugs"] == sum(len(r["drugs"]) for r in lines)
     assert counts["inputs"] == len(list((CORPUS / "seeds").glob("*.txt")))
+
+
+def test_files_of_unsupported_kinds_are_counted_in_the_summary_and_the_manifest(tmp_path: Path) -> None:
+    write_inputs(tmp_path / "in", {"a.txt": "an article\n", "b.docx": "a draft\n", "c.docx": "another\n"})
+    done = harness(tmp_path / "in", "-o", tmp_path / "out", "-w", "1")
+    assert done.returncode == 0, done.stderr
+    assert "skipped 2 files with unsupported suffixes: .docx (2)" in done.stderr
+    assert manifest(tmp_path / "out")["counts"]["skipped"] == {".docx": 2}
+    assert record_paths(tmp_path / "out") == [str(tmp_path / "in" / "a.txt")]

@@ -2,25 +2,29 @@
 
 Each Dask worker process keeps one Extractor in a module-level cache, loaded by the first task it runs
 (a warm-up task per worker does that before timing starts). Workers read the inputs themselves, so paths
-must be valid on the workers (a shared filesystem; absolute paths are safest). Results come back in input
-order: a bounded window of futures is kept and always waited on from its oldest end, so a Dask worker's
-memory holds at most `window` finished results.
+must be valid on the workers (a shared filesystem; absolute paths are safest). As many documents are in flight
+as the cluster has threads, and results come back as they finish, in whatever order (the caller restores input
+order), so one slow document holds up only the thread running it, and the cluster's memory holds at most one
+result per thread.
 
-Isolation, as far as a cluster allows: a document whose result does not come within --timeout seconds of
-being awaited (so it gets at least that long) becomes a Timeout error line and the Dask worker running it is
-restarted through its nanny (a Python thread cannot be stopped; the documents it was also running are
-rescheduled by Dask and keep their results). --max-memory-mb is not applied: use the cluster's own limit
+Isolation, as far as a cluster allows: a document with no result --timeout seconds after it was submitted
+becomes a Timeout error line and the Dask worker running it is restarted through its nanny (a Python thread
+cannot be stopped; the documents it was also running are rescheduled by Dask, get a new --timeout and keep
+their results). A document that is not yet running on any worker when its time is up (its worker was being
+restarted) gets one more --timeout. --max-memory-mb is not applied: use the cluster's own limit
 (`dask worker --memory-limit`, enforced by the nanny); a task whose worker dies past Dask's retries becomes a
 WorkerCrashed error line. Needs the `dask` extra.
 """
 
 from __future__ import annotations
 
+import math
+import queue
 import threading
 import time
 import uuid
-from collections import deque
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
 
@@ -53,17 +57,24 @@ def extract_task(task: Task, options_json: str) -> DocResult:
     return extract_one(_extractor(options_json), task)
 
 
-class DaskBackend:
-    """`with DaskBackend(address, options) as backend: for result in backend.map(tasks)` — in task order."""
+@dataclass
+class _Flight:
+    """A submitted document, and when its time is up."""
 
-    def __init__(
-        self, scheduler: str, options: ExtractOptions, timeout: float | None = None, window_per_thread: int = 4
-    ) -> None:
+    task: Task
+    future: Any
+    deadline: float
+    waited: bool = False  # was given a second --timeout because no worker was running it
+
+
+class DaskBackend:
+    """`with DaskBackend(address, options) as backend: for result in backend.map(tasks)` — in the order they finish."""
+
+    def __init__(self, scheduler: str, options: ExtractOptions, timeout: float | None = None) -> None:
         self.distributed = require("distributed", "dask", "--backend dask")
         self.scheduler = scheduler
         self.timeout = timeout
         self.options_json = options.model_dump_json()
-        self.window_per_thread = window_per_thread
         self.run_id = uuid.uuid4().hex[:12]  # task keys must not collide with another run's on the cluster
         self.client: Any = None
         self.window = 0
@@ -95,7 +106,7 @@ class DaskBackend:
         except Exception as err:
             raise PipelineError(f"a Dask worker could not load the pipeline: {err}") from err
         self.size = len(nthreads)
-        self.window = self.window_per_thread * sum(nthreads.values())
+        self.window = sum(nthreads.values())  # one document per thread
 
     def __exit__(self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None) -> None:
         if self.client is not None:
@@ -103,37 +114,72 @@ class DaskBackend:
             self.client = None
 
     def map(self, tasks: Iterable[Task]) -> Iterator[DocResult]:
-        in_flight: deque[tuple[Task, Any]] = deque()
         pending = iter(tasks)
+        flights: dict[str, _Flight] = {}
+        finished: queue.SimpleQueue[str] = queue.SimpleQueue()  # keys, put by Dask's callback thread
+        exhausted = False
         while True:
-            while len(in_flight) < self.window and (task := next(pending, None)) is not None:
+            while not exhausted and len(flights) < self.window:
+                task = next(pending, None)
+                if task is None:
+                    exhausted = True
+                    break
                 key = f"extract-{self.run_id}-{task.index}"
-                in_flight.append((task, self.client.submit(extract_task, task, self.options_json, key=key)))
-            if not in_flight:
+                future = self.client.submit(extract_task, task, self.options_json, key=key)
+                flights[key] = _Flight(task, future, self._deadline())
+                future.add_done_callback(lambda done: finished.put(done.key))
+            if not flights:
                 return
-            task, future = in_flight.popleft()
-            yield self._result(task, future)
+            try:
+                key = finished.get(timeout=self._seconds_left(flights))
+            except queue.Empty:
+                yield from self._expire(flights)
+                continue
+            flight = flights.pop(key, None)  # None: a future cancelled at its timeout, already answered
+            if flight is not None:
+                yield self._result(flight)
 
-    def _result(self, task: Task, future: Any) -> DocResult:
+    def _deadline(self) -> float:
+        return time.monotonic() + self.timeout if self.timeout else math.inf
+
+    def _seconds_left(self, flights: dict[str, _Flight]) -> float | None:
+        nearest = min(flight.deadline for flight in flights.values())
+        return None if nearest == math.inf else max(0.0, nearest - time.monotonic())
+
+    def _result(self, flight: _Flight) -> DocResult:
         try:
-            result: DocResult = future.result(timeout=self.timeout)
-        except TimeoutError:
-            restarted = self._restart_worker_of(future)
-            return DocResult.failed(
-                task,
-                "Timeout",
-                f"{task.path}: no result within {self.timeout:g} s; {restarted}",
-            )
+            result: DocResult = flight.future.result()
         except Exception as err:  # KilledWorker, a lost connection, a cancelled future: one document's loss
+            task = flight.task
             return DocResult.failed(task, "WorkerCrashed", f"{task.path}: {type(err).__name__}: {err}")
         finally:
-            future.release()
+            flight.future.release()
         return result
 
-    def _restart_worker_of(self, future: Any) -> str:
-        """Stops the task behind `future` the only way Dask can: restarting the worker process running it."""
-        running = [address for address, keys in self.client.processing().items() if future.key in keys]
-        future.cancel()
+    def _expire(self, flights: dict[str, _Flight]) -> Iterator[DocResult]:
+        """Each document whose time is up becomes a Timeout, and the Dask worker running it is restarted."""
+        now = time.monotonic()
+        for key, flight in list(flights.items()):
+            if flight.deadline > now:
+                continue
+            processing: dict[str, Any] = self.client.processing()
+            running = [address for address, keys in processing.items() if key in keys]
+            if not running and not flight.waited:
+                flight.deadline, flight.waited = self._deadline(), True
+                continue
+            del flights[key]
+            flight.future.cancel()
+            flight.future.release()
+            restarted = self._restart(running)
+            for other in running:  # what else those workers ran starts again elsewhere, with its full time
+                for moved in processing[other]:
+                    if moved in flights:
+                        flights[moved].deadline = self._deadline()
+            task = flight.task
+            yield DocResult.failed(task, "Timeout", f"{task.path}: no result within {self.timeout:g} s; {restarted}")
+
+    def _restart(self, running: list[str]) -> str:
+        """Stops a running task the only way Dask can: restarting the worker process running it."""
         if not running:
             return "it was not running on any worker"
         try:

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from extractor.errors import ExtractorError
 from extractor.ingest import SUFFIXES
 
 
-def collect_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
+class NothingToExtract(ExtractorError):
+    """No input at all: folders that are empty or hold only files of unsupported kinds (the CLI exits 3)."""
+
+    code = "E102"
+
+
+def collect_inputs(paths: Iterable[str | Path], skipped: Counter[str] | None = None) -> Iterator[Path]:
     """Files under each path in sorted order, each once. A path that does not exist is yielded as is,
-    so the run reports it as a failure instead of silently skipping it. Symlink loops are not followed."""
+    so the run reports it as a failure instead of silently skipping it. Symlink loops are not followed.
+    Files in folders whose suffix no reader supports are counted in `skipped`, by suffix."""
     seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)
@@ -20,7 +29,12 @@ def collect_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
             found: list[Path] = []
             for root, dirs, files in os.walk(path, followlinks=False):
                 dirs.sort()
-                found.extend(Path(root) / f for f in files if Path(f).suffix.lower() in SUFFIXES)
+                for name in files:
+                    suffix = Path(name).suffix.lower()
+                    if suffix in SUFFIXES:
+                        found.append(Path(root) / name)
+                    elif skipped is not None:
+                        skipped[suffix or "(no suffix)"] += 1
             candidates: list[Path] = sorted(found)
         else:
             candidates = [path]
@@ -29,6 +43,24 @@ def collect_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
             if key not in seen:
                 seen.add(key)
                 yield candidate
+
+
+def skipped_text(skipped: Counter[str]) -> str:
+    """'skipped 3 files with unsupported suffixes: .docx (2), .png (1)', or '' when nothing was skipped."""
+    total = sum(skipped.values())
+    if not total:
+        return ""
+    kinds = ", ".join(f"{suffix} ({n})" for suffix, n in sorted(skipped.items(), key=lambda kv: (-kv[1], kv[0])))
+    return f"skipped {total} file{'s' if total > 1 else ''} with unsupported suffixes: {kinds}"
+
+
+def nothing_to_extract(paths: Iterable[str | Path], skipped: Counter[str]) -> NothingToExtract:
+    """The error of a run whose inputs hold no file to extract, saying what was there instead."""
+    given = [str(p) for p in paths]
+    named = ", ".join(given[:3]) + (f" and {len(given) - 3} more" if len(given) > 3 else "")
+    found = skipped_text(skipped) or "no files at all"
+    supported = " ".join(sorted(SUFFIXES))
+    return NothingToExtract(f"nothing to extract under {named}: {found} (supported: {supported})")
 
 
 def file_sha256(path: Path) -> str | None:

@@ -4,8 +4,10 @@ Why not `concurrent.futures.ProcessPoolExecutor`: one dead worker breaks the who
 task cannot be stopped. Here each worker is a `multiprocessing.Process` (spawn: safe next to threads, the
 same on every OS) with its own pipe, holding at most one document. The main process waits on the pipes and
 the process sentinels at once; a document past its deadline gets its worker killed, a worker that dies costs
-only the document it held, and either way a fresh worker takes its place. Results come back in task order
-through a reorder buffer of bounded size, so memory stays flat however many inputs stream through.
+only the document it held, and either way a fresh worker takes its place. Results come back as soon as they are
+done, in whatever order: an idle worker gets the next task at once, so one slow document holds up only the worker
+running it (the caller restores input order at the end). At most one task per worker is ever taken from the input
+stream, so memory stays flat however many inputs stream through.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ _CTX = multiprocessing.get_context("spawn")
 
 @dataclass(frozen=True)
 class _Job:
-    seq: int
     task: Task
     deadline: float
 
@@ -73,12 +74,11 @@ def _death(exitcode: int | None) -> str:
 
 
 class LocalPool:
-    """`with LocalPool(...) as pool: for result in pool.map(tasks)` — results in the order of `tasks`."""
+    """`with LocalPool(...) as pool: for result in pool.map(tasks)` — results in the order they finish."""
 
     def __init__(self, workers: int, options: ExtractOptions, timeout: float, max_memory_mb: int) -> None:
         self.size = workers
         self.timeout = timeout
-        self.window = 4 * workers  # tasks sent but not yet yielded: bounds the reorder buffer
         self._init = (options.model_dump_json(), max_memory_mb)
         self._workers: list[_Worker] = []
         self.startup_seconds = 0.0
@@ -90,7 +90,7 @@ class LocalPool:
         try:
             self._workers = [_Worker(*self._init) for _ in range(self.size)]
             while not all(w.ready for w in self._workers):
-                self._step({})
+                self._step([])
         except BaseException:
             self.close(graceful=False)
             raise
@@ -107,50 +107,44 @@ class LocalPool:
 
     def map(self, tasks: Iterable[Task]) -> Iterator[DocResult]:
         pending = iter(tasks)
-        done: dict[int, DocResult] = {}
-        sent = emitted = 0
+        finished: list[DocResult] = []  # at most one per worker: filled by one _step, emptied before the next
         exhausted = False
         while True:
             if not exhausted:  # idle workers get work before the caller spends time on the results
-                sent, exhausted = self._dispatch(pending, sent, emitted)
-            if emitted in done:
-                while emitted in done:
-                    yield done.pop(emitted)
-                    emitted += 1
+                exhausted = self._dispatch(pending)
+            if finished:
+                yield from finished
+                finished.clear()
                 continue
-            if exhausted and emitted == sent:
+            if exhausted and all(w.job is None for w in self._workers):
                 return
-            self._step(done)
+            self._step(finished)
 
-    def _dispatch(self, pending: Iterator[Task], sent: int, emitted: int) -> tuple[int, bool]:
-        """Gives idle workers the next tasks; returns the new count of sent tasks and whether none are left."""
+    def _dispatch(self, pending: Iterator[Task]) -> bool:
+        """Gives every idle worker its next task; returns whether the tasks have run out."""
         for worker in self._workers:
-            if not worker.ready or worker.job is not None:
-                continue
-            if sent - emitted >= self.window:
-                break
-            task = next(pending, None)
-            if task is None:
-                return sent, True
-            worker.assign(_Job(sent, task, time.monotonic() + self.timeout))
-            sent += 1
-        return sent, False
+            if worker.ready and worker.job is None:
+                task = next(pending, None)
+                if task is None:
+                    return True
+                worker.assign(_Job(task, time.monotonic() + self.timeout))
+        return False
 
-    def _step(self, done: dict[int, DocResult]) -> None:
+    def _step(self, finished: list[DocResult]) -> None:
         """Waits for a message, a death or the nearest deadline, then handles whatever happened."""
         deadlines = [w.job.deadline for w in self._workers if w.job is not None]
         timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
         wait([w.conn for w in self._workers] + [w.process.sentinel for w in self._workers], timeout)
         for worker in list(self._workers):
-            self._receive(worker, done)
+            self._receive(worker, finished)
             if not worker.process.is_alive():
-                self._retire(worker, done, "WorkerCrashed", f"the worker died ({_death(worker.process.exitcode)})")
+                self._retire(worker, finished, "WorkerCrashed", f"the worker died ({_death(worker.process.exitcode)})")
             elif worker.job is not None and worker.job.deadline <= time.monotonic():
-                self._retire(worker, done, "Timeout", f"no result after {self.timeout:g} s; its worker was stopped")
+                self._retire(worker, finished, "Timeout", f"no result after {self.timeout:g} s; its worker was stopped")
             elif worker.spent:
                 self._restart(worker)
 
-    def _receive(self, worker: _Worker, done: dict[int, DocResult]) -> None:
+    def _receive(self, worker: _Worker, finished: list[DocResult]) -> None:
         try:
             while worker.conn.poll():
                 message = worker.conn.recv()
@@ -159,17 +153,17 @@ class LocalPool:
                 elif isinstance(message, StartupFailed):
                     raise PipelineError(f"a worker could not load the pipeline: {message.message}")
                 elif isinstance(message, DocResult) and worker.job is not None:
-                    done[worker.job.seq] = message
+                    finished.append(message)
                     worker.job = None
                     worker.spent = message.failure is not None and message.failure["error_type"] == MEMORY_LIMIT
         except (EOFError, OSError):
             return  # a worker that died mid-message: its sentinel says so next
 
-    def _retire(self, worker: _Worker, done: dict[int, DocResult], error_type: str, why: str) -> None:
+    def _retire(self, worker: _Worker, finished: list[DocResult], error_type: str, why: str) -> None:
         """The document `worker` held becomes a failure, and a fresh worker takes its place."""
         if worker.job is not None:
             job = worker.job
-            done[job.seq] = DocResult.failed(job.task, error_type, f"{job.task.path}: {why}")
+            finished.append(DocResult.failed(job.task, error_type, f"{job.task.path}: {why}"))
         self._restart(worker)
 
     def _restart(self, worker: _Worker) -> None:

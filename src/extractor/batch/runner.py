@@ -1,8 +1,10 @@
 """The run behind `extractor run`: parallel, streaming, resumable; one record or one error line per input.
 
-Inputs stream from disk to a backend (the local process pool, or a Dask cluster) and results stream back in
-input order into the crash-safe journals of journal.py. Starting again with the same OUT skips every input
-whose line is already there for the same file content (sha256) and the same fingerprint (manifest.py), and
+Inputs stream from disk to a backend (the local process pool, or a Dask cluster), which keeps every worker busy
+and hands back each result as soon as it is done, whatever its position: it is appended to the crash-safe
+journals of journal.py at once, so a slow document never holds back the others, nor their lines on disk. Only
+the small index of where each input's line sits is kept in memory. Starting again with the same OUT skips every
+input whose line is already there for the same file content (sha256) and the same fingerprint (manifest.py), and
 redoes the rest; at the end both files are compacted to input order, then the optional columnar outputs
 are written and OUT/manifest.json records the run. The bytes of records.jsonl depend only on the inputs,
 the pipeline and the options — not on the number of workers, the backend, or how often the run was resumed.
@@ -29,7 +31,7 @@ from tqdm import tqdm
 from extractor import __version__
 from extractor.api import ExtractOptions
 from extractor.batch.columnar import Format, export, remove_outputs, require_format
-from extractor.batch.inputs import collect_inputs, file_sha256
+from extractor.batch.inputs import collect_inputs, file_sha256, nothing_to_extract
 from extractor.batch.journal import Entry, Journal, compact, error_key, record_key
 from extractor.batch.manifest import fingerprint, pipeline_facts, read_manifest, write_manifest
 from extractor.batch.pool import LocalPool
@@ -67,11 +69,22 @@ class RunSummary:
     extracted: int = 0
     items: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+    skipped: Counter[str] = field(default_factory=Counter)  # files in the folders no reader supports, by suffix
 
     def line(self) -> str:
         items = ", ".join(f"{k} {self.items[k]}" for k in CATEGORIES)
         done = f" ({self.resumed} kept from an earlier run)" if self.resumed else ""
         return f"{self.articles} articles, {self.failures} failed{done}, in {self.seconds:.1f}s; items: {items}"
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM, through the CLI) stopped the run: `summary` counts the lines on disk in `out_dir`, which
+    the next run with the same OUT keeps."""
+
+    def __init__(self, summary: RunSummary, out_dir: Path) -> None:
+        super().__init__(f"interrupted; {summary.articles + summary.failures} documents written to {out_dir}")
+        self.summary = summary
+        self.out_dir = out_dir
 
 
 class _Progress:
@@ -121,8 +134,8 @@ class _Progress:
 
 
 class Backend(Protocol):
-    """The local pool and the Dask backend: entered once (workers load the pipeline), then `map` yields results
-    in task order; leaving stops the workers."""
+    """The local pool and the Dask backend: entered once (workers load the pipeline), then `map` yields each
+    result as soon as it is done, in any order (`DocResult.index` says whose it is); leaving stops the workers."""
 
     size: int
     startup_seconds: float
@@ -190,6 +203,11 @@ def run(
     require_format(settings.format)
     backend = _backend(settings, options)  # a missing optional package stops the run before OUT is touched
     started = time.perf_counter()
+    named, skipped = list(inputs), Counter[str]()
+    paths = collect_inputs(named, skipped)
+    first = next(paths, None)  # nothing to extract stops the run before OUT is touched, too
+    if first is None:
+        raise nothing_to_extract(named, skipped)
     out_dir.mkdir(parents=True, exist_ok=True)
     pipeline = pipeline_facts(options.pipeline)
     print_ = fingerprint(__version__, pipeline["hash"], options)
@@ -209,9 +227,13 @@ def run(
     state = _Progress(Journal(out_dir / RECORDS, record_key, counts=True), Journal(out_dir / ERRORS, error_key))
     try:
         show = sys.stderr.isatty() if progress is None else progress
-        timings = _extract(state, state.tasks(collect_inputs(inputs)), backend, show)
+        timings = _extract(state, state.tasks(itertools.chain([first], paths)), backend, show)
         final = state.final()
         compact([state.records, state.errors], final)
+    except KeyboardInterrupt:
+        summary = _summarize(state, list(state.current.values()))
+        summary.skipped = skipped
+        raise RunInterrupted(summary, out_dir) from None
     finally:
         state.records.close()
         state.errors.close()
@@ -220,6 +242,7 @@ def run(
 
     summary = _summarize(state, final)
     summary.seconds = time.perf_counter() - started
+    summary.skipped = skipped
     manifest |= {
         "status": "complete",
         "workers": backend.size,
@@ -229,6 +252,7 @@ def run(
             "errors": summary.failures,
             "extracted": summary.extracted,
             "resumed": summary.resumed,
+            "skipped": dict(sorted(skipped.items())),
             "items": {k: summary.items[k] for k in CATEGORIES},
         },
         "timings": {k: round(v, 3) for k, v in {"seconds": summary.seconds, **timings}.items()},
