@@ -210,7 +210,7 @@ def match_arms(arms: list[Arm], intervention: str, comparator: str) -> tuple[Arm
 
 
 def _arm_score(arm: Arm, phrase: str) -> float:
-    score = similarity(phrase, arm.name)
+    score = max([similarity(phrase, arm.name), *(similarity(phrase, alias) for alias in arm.aliases)])
     if any(d in phrase.lower() for d in arm.drugs):
         score += 0.5
     if _CONTROL_WORDS.search(phrase) and _CONTROL_WORDS.search(arm.name):
@@ -303,6 +303,9 @@ def _numbers(o: Outcome | None, arm: Arm | None, kind: AnswerType) -> ArmNumbers
         elif events is None and o.measure == "count" and o.value is not None:
             events = int(o.value)
         return ArmNumbers(o.arm, events=events, group_size=n, evidence=[o.span], derived=derived)
+    if o.measure not in ("mean", "mean change"):
+        # a median (or a rate) is no mean: a meta-analyst does not pool it as one
+        return ArmNumbers(o.arm, group_size=n, evidence=[o.span], derived=derived)
     return ArmNumbers(o.arm, group_size=n, mean=o.value, sd=o.sd, evidence=[o.span], derived=derived)
 
 

@@ -114,6 +114,9 @@ class Arm(_Model):
     name: str
     n: int | None = Field(default=None, ge=0, description="participants randomized or analysed in the group")
     drugs: list[str] = Field(default_factory=list, description="generic names of the drugs the group received")
+    aliases: list[str] = Field(
+        default_factory=list, description="other names the text gives the group ('group A', 'WGJ', a table header)"
+    )
     span: Span
 
 

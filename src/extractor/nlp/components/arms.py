@@ -32,12 +32,14 @@ from extractor.nlp.text.arms import (
     draft_from_label,
     normalize_label,
 )
-from extractor.nlp.text.numbers import as_count, parse_number
+from extractor.nlp.text.numbers import WORD_NUM, as_count, parse_number
 from extractor.nlp.text.table_reader import read_table
 
 SPANS_KEY = "arms"
 MAX_ALLOCATION_CHARS = 400  # an allocation list ends with its sentence; this bounds a sentence without a stop
 MAX_ARM_PHRASE_CHARS = 120  # one arm of the list: 'once-daily telmisartan (80 mg, n = 20)'
+MAX_ARM_WORDS = 12  # an arm named by its words alone: 'local anesthetic infiltration of the port site'
+MIN_GROUP_MENTIONS = 2  # a group the text names this often, without another source of arms, is an arm
 
 
 @Language.factory(
@@ -65,13 +67,17 @@ class ArmExtractor:
         limit = references_start(doc)
         for draft in allocation_drafts(text[:limit], mentions, layout(doc).tables):
             registry.add(draft)
+        for draft in _counted_groups(text[:limit], mentions):
+            registry.add(draft, create=len(registry.arms) < 2)
         allocated = len(registry.arms) >= 2
         _add_group_names(text[:limit], registry, mentions)
         for draft in table_drafts(doc, text, mentions):
             registry.add(draft, create=not allocated or bool(set(draft.drugs) - {PLACEBO}))
-        _add_group_names(text[:limit], registry, mentions)
+        _add_group_names(text[:limit], registry, mentions, create=True)
         _add_abbreviations(doc, registry)
         _add_sized_groups(text[:limit], registry, mentions, create=len(registry.arms) < 2)
+        _add_named_groups(text[:limit], registry, mentions)
+        _add_each_group_size(text[:limit], registry)
         registry.name_arms()
         return registry
 
@@ -79,7 +85,6 @@ class ArmExtractor:
         items: list[tuple[dict[str, Any], tuple[int, int]]] = []
         for arm in registry.arms:
             item = arm.to_item()
-            item["_aliases"] = sorted(arm.aliases)
             item["_drugs"] = list(arm.drugs)
             items.append((item, (arm.start, arm.end)))
         doc.spans[self.spans_key] = item_spans(doc, items, "ARM")
@@ -123,7 +128,7 @@ def allocation_drafts(text: str, mentions: list[DrugMention], tables: Any = ()) 
         drafts = _list_items(text, m.end(), end, mentions)
         if len(drafts) >= 2:
             return drafts
-    return _counted_groups(text, mentions)
+    return []
 
 
 def _list_items(text: str, start: int, end: int, mentions: list[DrugMention]) -> list[ArmDraft]:
@@ -155,14 +160,23 @@ def _list_items(text: str, start: int, end: int, mentions: list[DrugMention]) ->
         phrase = text[lo:hi]
         if len(phrase) > MAX_ARM_PHRASE_CHARS or not re.search(r"[A-Za-z]", phrase):
             continue
+        if p.not_arm_phrase.search(phrase):
+            continue  # '1 withdrew during the study': what happened to a group, not a group
         draft = draft_from_label(phrase, lo, hi, mentions, "allocation")
         if draft is None:
             continue
         if draft.n is None:
             draft.n = _count_before(text, lo)
-        if draft.drugs or draft.n is not None or p.control_words.search(phrase) or p.group_name.search(phrase):
-            drafts.append(draft)
-    return drafts
+        drafts.append(draft)
+    if len(drafts) < 2:
+        return []
+    # an allocation list names its arms by drugs, sizes, control words, group names, or short noun phrases
+    def named(d: ArmDraft) -> bool:
+        return bool(d.drugs or d.n is not None or p.control_words.search(d.label) or p.group_name.search(d.label))
+
+    if all(named(d) or len(d.label.split()) <= MAX_ARM_WORDS for d in drafts):
+        return drafts
+    return [d for d in drafts if named(d)]
 
 
 def _count_before(text: str, start: int) -> int | None:
@@ -173,8 +187,8 @@ def _count_before(text: str, start: int) -> int | None:
 def _counted_groups(text: str, mentions: list[DrugMention]) -> list[ArmDraft]:
     """'30 received White Grape Juice (WGJ), and 30 were given colored water': counted groups in one sentence."""
     pattern = re.compile(
-        r"(?P<n>\d[\d,]*|(?i:thirty|twenty|forty|fifty|sixty|ten|fifteen))\s+(?:patients\s+|subjects\s+|children\s+|women\s+|men\s+)?"
-        r"(?:were\s+(?:randomi[sz]ed|assigned|allocated)\s+to|received|were\s+given|were\s+fed|were\s+treated\s+with)\s+"
+        rf"(?P<n>\d[\d,]*|{WORD_NUM})\s+(?:(?:patients|subjects|participants|children|women|men|infants|adults)\s+)?"
+        r"(?:were\s+)?(?:randomi[sz]ed\s+to|assigned\s+to|allocated\s+to|received|given|fed|treated\s+with|underwent)\s+"
         r"(?P<arm>[^,;.()]{3,80}(?:\([^()]{1,20}\))?)",
         re.I,
     )
@@ -199,30 +213,54 @@ def _counted_groups(text: str, mentions: list[DrugMention]) -> list[ArmDraft]:
 
 
 def _add_abbreviations(doc: Doc, registry: ArmRegistry) -> None:
-    """'White Grape Juice (WGJ)': the short form names the arm too."""
+    """'White Grape Juice (WGJ)': the short form names the arm too, and an arm the text names by its
+    abbreviation ('TPLU group') is also named by the long form."""
     for short, long_form in abbreviations(doc):
         arm = registry.find(long_form.text)
         if arm is not None:
             arm.aliases.add(normalize_label(short.text))
-
-
-def _add_group_names(text: str, registry: ArmRegistry, mentions: list[DrugMention]) -> None:
-    """'Group 1 (n = 64) received magnesium sulphate', 'group A: telmisartan': the group's name as an alias."""
-    p = arm_patterns()
-    for m in p.group_name.finditer(text):
-        window_end = min(len(text), m.end() + MAX_ARM_PHRASE_CHARS)
-        stop = re.search(r"[.;]\s|\n", text[m.end() : window_end])
-        end = m.end() + (stop.start() if stop else window_end - m.end())
-        drugs = tuple(d.name for d in mentions if m.end() <= d.start < end)
-        if not drugs:
             continue
-        named = registry.find(m.group())
-        if named is not None and not named.drugs:
-            named.drugs = drugs[:1]  # 'Group 1 (Magnesium)' in a header; 'group 1 received magnesium sulphate'
-            continue
-        arm = _arm_with(registry.arms, drugs[0])
+        arm = registry.find(short.text)
         if arm is not None:
-            arm.aliases.add(normalize_label(m.group()))
+            arm.aliases.add(normalize_label(long_form.text))
+            if not arm.drugs and normalize_label(short.text) == arm_words(arm.label):
+                arm.label = long_form.text  # named by what the abbreviation stands for
+
+
+def _add_group_names(text: str, registry: ArmRegistry, mentions: list[DrugMention], create: bool = False) -> None:
+    """'Group N, normal saline; Group L, lidocaine 40 mg', 'Group 1 (n = 64) received magnesium sulphate': a
+    group's letter or number is an alias of the arm its definition names (its drugs given to a header arm that
+    has none); with `create`, and two or more groups defined, arms of their own."""
+    p = arm_patterns()
+    defined: dict[str, tuple[int, int, str, tuple[str, ...]]] = {}
+    names = list(p.group_name.finditer(text))
+    for k, m in enumerate(names):
+        limit = min(len(text), m.end() + MAX_ARM_PHRASE_CHARS, *(n.start() for n in names[k + 1 : k + 2]))
+        stop = re.search(r"[.;]\s|\n|\)", text[m.end() : limit])
+        end = m.end() + (stop.start() if stop else limit - m.end())
+        drugs = tuple(d.name for d in mentions if m.end() <= d.start < end)
+        key = normalize_label(m.group())
+        opener = re.match(
+            r"\s*(?:[,:(=–-]|\(\s*n\s*=\s*\d+\s*[,)]|received|was\s+given|were\s+given|included|involved|consisted\s+of)\s*",
+            text[m.end() : end],
+        )
+        definition = text[m.end() + opener.end() : end] if opener else ""
+        if key not in defined or (drugs and not defined[key][3]):
+            defined[key] = (m.start(), m.end(), definition.strip(), drugs)
+    make = create and len(registry.arms) < 2 and sum(bool(d[3] or d[2]) for d in defined.values()) >= 2
+    for key, (start, end, definition, drugs) in defined.items():
+        named = registry.find(key)
+        if named is not None:
+            if not named.drugs and drugs:
+                named.drugs = drugs[:1]  # 'Group 1 (Magnesium)' in a header; 'group 1 received magnesium sulphate'
+            continue
+        arm = _arm_with(registry.arms, drugs[0]) if drugs else None
+        if arm is not None:
+            arm.aliases.add(key)
+        elif make and (drugs or definition):
+            label = definition if 0 < len(definition.split()) <= MAX_ARM_WORDS else key
+            registry.add(ArmDraft(label, drugs[:1], None, start, end, "group"))
+            registry.arms[-1].aliases.add(key)
 
 
 def _add_sized_groups(text: str, registry: ArmRegistry, mentions: list[DrugMention], create: bool) -> None:
@@ -244,6 +282,45 @@ def _add_sized_groups(text: str, registry: ArmRegistry, mentions: list[DrugMenti
             registry.add(draft)
 
 
+def _add_named_groups(text: str, registry: ArmRegistry, mentions: list[DrugMention]) -> None:
+    """'the TAP group', 'in the local infiltration group': aliases of the arms they name; arms of their own when
+    the text names two or more such groups repeatedly and nothing else named two arms."""
+    p = arm_patterns()
+    counts: dict[str, int] = {}
+    first: dict[str, tuple[int, int, str]] = {}
+    for m in p.named_group.finditer(text):
+        label = m.group("label")
+        key = arm_words(label)
+        if not key or p.generic_group.match(key) or not content_words(key) or key.isdigit():
+            continue
+        counts[key] = counts.get(key, 0) + 1
+        first.setdefault(key, (m.start("label"), m.end("label"), label))
+    create = len(registry.arms) < 2 and sum(c >= MIN_GROUP_MENTIONS for c in counts.values()) >= 2
+    for key, count in sorted(counts.items(), key=lambda kv: first[kv[0]][0]):
+        start, end, label = first[key]
+        draft = draft_from_label(label, start, end, mentions, "group")
+        if draft is None:
+            continue
+        arm = registry.find(label, draft.drugs)
+        if arm is not None:
+            arm.aliases.add(key)
+        elif create and count >= MIN_GROUP_MENTIONS:
+            registry.add(draft)
+
+
+def _add_each_group_size(text: str, registry: ArmRegistry) -> None:
+    """'15 patients in each treatment group': the size of every arm still without one."""
+    if not registry.arms or all(a.n is not None for a in registry.arms):
+        return
+    m = arm_patterns().each_group.search(text)
+    if not m:
+        return
+    n = as_count(parse_number(next(g for g in m.groups() if g)))
+    for arm in registry.arms:
+        if arm.n is None:
+            arm.n = n
+
+
 def _arm_with(arms: list[Arm], drug: str) -> Arm | None:
     hits = [a for a in arms if drug in a.drugs]
     return hits[0] if len(hits) == 1 else None
@@ -262,7 +339,7 @@ def arm_registry(doc: Doc, key: str = SPANS_KEY) -> ArmRegistry:
                 item.get("n"),
                 span.start_char,
                 span.end_char,
-                set(item.get("_aliases") or ()),
+                set(item.get("aliases") or ()),
             )
             registry.arms.append(arm)
         return registry

@@ -309,6 +309,7 @@ def clean_label(label: str | None) -> tuple[str, str | None]:
             unit = parse_unit(candidate).display  # type: ignore[union-attr]
             text = text[: m.start()] + " " + text[m.end() :]
             break
+    text = re.sub(r"\(\s*\)|\[\s*\]", " ", text)
     text = re.sub(r"\s+", " ", text).strip(" ,;:.-")
     return text, unit
 

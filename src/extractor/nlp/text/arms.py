@@ -39,6 +39,10 @@ class ArmRules(BaseModel):
     generic_words: str
     sized_groups: list[str]
     label_edges: str
+    named_group: str
+    each_group: str
+    generic_group: str
+    not_arm_phrase: str
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,10 @@ class ArmPatterns:
     generic_words: re.Pattern[str]
     sized_groups: tuple[re.Pattern[str], ...]
     label_edges: re.Pattern[str]
+    named_group: re.Pattern[str]
+    each_group: re.Pattern[str]
+    generic_group: re.Pattern[str]
+    not_arm_phrase: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -102,7 +110,12 @@ class Arm:
     label: str = ""  # its label as first read
 
     def to_item(self) -> dict[str, object]:
-        return {"name": self.name, "n": self.n, "drugs": [d for d in self.drugs if d != PLACEBO]}
+        return {
+            "name": self.name,
+            "n": self.n,
+            "drugs": [d for d in self.drugs if d != PLACEBO],
+            "aliases": sorted(a for a in self.aliases if a != self.name),
+        }
 
 
 def normalize_label(text: str) -> str:
@@ -247,6 +260,11 @@ class ArmRegistry:
             hits = [a for a in self.arms if any(words <= content_words(alias) for alias in a.aliases | {a.name})]
             if len(hits) == 1:
                 return hits[0]
+        if key and arm_patterns().control_words.search(key) and len(self.arms) >= 2:
+            # 'the control group' of a trial whose other arms all have a drug: the arm without one (or placebo)
+            control = [a for a in self.arms if not (set(a.drugs) - {PLACEBO})]
+            if len(control) == 1:
+                return control[0]
         return None
 
 

@@ -327,10 +327,13 @@ def _rows(
         else:
             label, own_parent = first, None
         values = [row[c.index] for c in columns if c.index < len(row)]
-        if not any(values):
+        spanning = bool(label) and all(v == label for v in values)  # one cell across the row: a section heading
+        if not any(values) or spanning:
             if label:
                 parent = label
             continue
+        if p.p_column.match(label):
+            continue  # a row of within-group p-values
         if p.n_row.match(label) and all(as_count(parse_number(v)) is not None for v in values if v):
             for c in columns:
                 count = as_count(parse_number(row[c.index])) if row[c.index] else None
