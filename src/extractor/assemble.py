@@ -19,6 +19,7 @@ from extractor.record import (
     AdverseEvent,
     Arm,
     ArticleRecord,
+    Characteristic,
     Dose,
     Drug,
     LabValue,
@@ -31,12 +32,13 @@ from extractor.record import (
     Trial,
 )
 
-ITEM_MODELS: dict[str, type[Dose] | type[Outcome] | type[AdverseEvent] | type[LabValue] | type[Arm]] = {
+ITEM_MODELS: dict[str, type[Dose] | type[Outcome] | type[AdverseEvent] | type[LabValue] | type[Arm] | type[Characteristic]] = {
     "doses": Dose,
     "outcomes": Outcome,
     "adverse_events": AdverseEvent,
     "lab_values": LabValue,
     "arms": Arm,
+    "characteristics": Characteristic,
 }
 # Mentions in these sections are citations of other work, not what this article reports.
 NOT_EVIDENCE = {"references"}
@@ -138,6 +140,7 @@ def assemble(
         lab_values=_items(doc, document, "lab_values", warnings),
         trials=_trials(doc, document),
         arms=_items(doc, document, "arms", warnings),
+        characteristics=_items(doc, document, "characteristics", warnings),
         patient=_patient(doc),
         warnings=warnings,
         text=document.text,

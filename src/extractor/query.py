@@ -13,9 +13,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
-from extractor.record import Arm, ArticleRecord, Outcome, Span
+from extractor.lexicons import load_json
+from extractor.nlp.components.results import arm_spans
+from extractor.nlp.prose import sentence_bounds
+from extractor.nlp.text.arms import Arm as TextArm
+from extractor.nlp.text.arms import ArmRegistry
+from extractor.nlp.text.results import Statement, read_statements
+from extractor.record import Arm, ArticleRecord, Characteristic, Outcome, Span
 
 AnswerType = Literal["binary", "continuous"]
 
@@ -99,6 +106,7 @@ _BINARY_WORDS = re.compile(
     r"admission|readmission|hospitali[sz]ation|discontinuation|withdrawal|abstinence|positive|negative)\b",
     re.I,
 )
+BASELINE = re.compile(r"\bbaseline\b|\bpre-?(?:test|treatment|operative|op|intervention)?\b|\bbefore\b|\bat\s+entry\b|\bscreening\b", re.I)
 _CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|usual care|standard care|no treatment|untreated)\b", re.I)
 _SPELLING = ((re.compile(r"haem"), "hem"), (re.compile(r"aem"), "em"), (re.compile(r"oedema"), "edema"))
 
@@ -117,10 +125,23 @@ def words(text: str | None) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=1)
+def synonyms() -> dict[str, str]:
+    """Each word of `lexicons/outcome_synonyms.json` to its group's first word."""
+    table: dict[str, str] = {}
+    for group in load_json("outcome_synonyms.json")["groups"]:
+        for word in group:
+            table[word] = group[0]
+    return table
+
+
 def similarity(question: str, name: str) -> float:
-    """How well a record's name answers a question's phrase: the shared content words, weighted towards the
-    record's name being covered (a question phrase is often longer than the endpoint it names)."""
-    q, n = set(words(question)), set(words(name))
+    """How well a record's name answers a question's phrase: the shared content words (synonyms shared as one
+    word), weighted towards the record's name being covered (a question phrase is often longer than the
+    endpoint it names)."""
+    table = synonyms()
+    q = {table.get(w, w) for w in words(question)}
+    n = {table.get(w, w) for w in words(name)}
     if not q or not n:
         return 0.0
     shared = len(q & n)
@@ -168,8 +189,12 @@ class Answer:
 def query(record: ArticleRecord, outcome: str, intervention: str, comparator: str) -> Answer:
     """Both arms' numbers for one outcome (see the module docstring)."""
     arm_i, arm_c = match_arms(record.arms, intervention, comparator)
-    candidates = _candidates(record.outcomes, outcome)
-    best = _best_pair(candidates, arm_i, arm_c, record.arms)
+    candidates = _candidates([*record.outcomes, *map(_as_outcome, record.characteristics)], outcome)
+    best = _best_pair(candidates, arm_i, arm_c, record.arms, outcome)
+    if (best is None or None in best) and record.text:
+        read = _read_for(record, outcome, arm_i, arm_c)
+        if read is not None and (best is None or (read[0] is not None and read[1] is not None)):
+            best = read
     if best is None:
         kind = guess_type(outcome)
         return Answer(kind, _arm_only(arm_i), _arm_only(arm_c))
@@ -202,11 +227,27 @@ def match_arms(arms: list[Arm], intervention: str, comparator: str) -> tuple[Arm
                 best = (scores_i[i] + scores_c[j], a, b)
     total, arm_i, arm_c = best
     if total <= 0:
-        return None, None
+        return _by_role(arms)
     if len(arms) > 2:
         arm_i = arm_i if arm_i is not None and scores_i[arms.index(arm_i)] > 0 else None
         arm_c = arm_c if arm_c is not None and scores_c[arms.index(arm_c)] > 0 else None
     return arm_i, arm_c
+
+
+def _by_role(arms: list[Arm]) -> tuple[Arm | None, Arm | None]:
+    """A question naming neither arm's words, in a two-arm trial with one control arm ('intervention' vs
+    'control'): the intervention is the other arm."""
+    if len(arms) != 2:
+        return None, None
+    control = [a for a in arms if _is_control(a)]
+    if len(control) != 1:
+        return None, None
+    other = arms[1] if control[0] is arms[0] else arms[0]
+    return other, control[0]
+
+
+def _is_control(arm: Arm) -> bool:
+    return "placebo" in arm.name or any(_CONTROL_WORDS.search(x) for x in (arm.name, *arm.aliases))
 
 
 def _arm_score(arm: Arm, phrase: str) -> float:
@@ -228,6 +269,23 @@ MIN_ENDPOINT_SIMILARITY = 0.5
 PER_ARM_MEASURES = {"mean", "mean change", "median", "rate", "count", None}
 
 
+def _as_outcome(c: Characteristic) -> Outcome:
+    """A baseline characteristic asked as an outcome ('Baseline hypertension')."""
+    return Outcome(
+        endpoint=c.name,
+        outcome_type="binary" if c.events is not None or c.measure == "rate" else "continuous",
+        measure=c.measure,
+        value=c.value,
+        unit=c.unit,
+        sd=c.sd,
+        events=c.events,
+        n=c.n,
+        arm=c.arm,
+        timepoint="baseline",
+        span=c.span,
+    )
+
+
 def _candidates(outcomes: Iterable[Outcome], phrase: str) -> list[tuple[float, Outcome]]:
     found = []
     for o in outcomes:
@@ -240,7 +298,7 @@ def _candidates(outcomes: Iterable[Outcome], phrase: str) -> list[tuple[float, O
 
 
 def _best_pair(
-    candidates: list[tuple[float, Outcome]], arm_i: Arm | None, arm_c: Arm | None, arms: list[Arm]
+    candidates: list[tuple[float, Outcome]], arm_i: Arm | None, arm_c: Arm | None, arms: list[Arm], phrase: str
 ) -> tuple[Outcome | None, Outcome | None] | None:
     """The best-named endpoint (and time point) reported for both arms; one arm's alone if none has both."""
     if not candidates or (arm_i is None and arm_c is None):
@@ -252,13 +310,13 @@ def _best_pair(
         groups.setdefault(key, {}).setdefault(o.arm or "", o)
         scores[key] = max(scores.get(key, 0.0), score)
     names = {a.name for a in (arm_i, arm_c) if a is not None}
+    wants_baseline = bool(BASELINE.search(phrase))
     ranked = sorted(
         groups,
         key=lambda k: (
             sum(n in groups[k] for n in names),
-            scores[k],
-            _prefer_final(k[1]),
-            _prefer_measure(k[2]),
+            round(scores[k], 2),
+            _prefer_time(k[1], wants_baseline),
         ),
         reverse=True,
     )
@@ -271,19 +329,86 @@ def _best_pair(
     return None
 
 
+MIN_SENTENCE_SIMILARITY = 0.6  # the share of the question's outcome words a sentence must hold
+MAX_SENTENCES_READ = 5
+
+
+def _read_for(
+    record: ArticleRecord, outcome: str, arm_i: Arm | None, arm_c: Arm | None
+) -> tuple[Outcome | None, Outcome | None] | None:
+    """The question read from the text itself: the sentences that name the outcome best, read with the prose
+    result reader (`nlp.text.results`), for a result of both arms the record's items did not name this way."""
+    if arm_i is None or arm_c is None or not record.text:
+        return None
+    text = record.text
+    table = synonyms()
+    wanted = {table.get(w, w) for w in words(outcome)}
+    if not wanted:
+        return None
+    scored = []
+    for start, end in sentence_bounds(text):
+        if record_section(record, start) == "references":
+            continue
+        have = {table.get(w, w) for w in words(text[start:end])}
+        share = len(wanted & have) / len(wanted)
+        if share >= MIN_SENTENCE_SIMILARITY:
+            scored.append((share, start, end))
+    spans = arm_spans(text, _registry(record.arms))
+    names = [a.name for a in record.arms]
+    for _, start, end in sorted(scored, key=lambda x: -x[0])[:MAX_SENTENCES_READ]:
+        by_arm: dict[str, Outcome] = {}
+        for statement in read_statements(text, start, end, spans, names):
+            if statement.arm is None or statement.mention.effect is not None or statement.arm in by_arm:
+                continue
+            by_arm[statement.arm] = _statement_outcome(record, statement)
+        if arm_i.name in by_arm and arm_c.name in by_arm:
+            return by_arm[arm_i.name], by_arm[arm_c.name]
+    return None
+
+
+def _registry(arms: list[Arm]) -> ArmRegistry:
+    registry = ArmRegistry()
+    for arm in arms:
+        drugs = tuple(arm.drugs) + (("placebo",) if "placebo" in arm.name else ())
+        registry.arms.append(TextArm(arm.name, drugs, arm.n, arm.span.start, arm.span.end, set(arm.aliases)))
+    return registry
+
+
+def _statement_outcome(record: ArticleRecord, statement: Statement) -> Outcome:
+    reading = statement.mention.reading
+    measure = {"value": None}.get(reading.measure, reading.measure)
+    start, end = statement.start, statement.end
+    return Outcome(
+        endpoint=statement.endpoint,
+        outcome_type="binary" if reading.binary else "continuous",
+        measure=measure,
+        value=reading.value,
+        unit=statement.mention.unit,
+        sd=reading.sd,
+        events=reading.events,
+        n=reading.n,
+        arm=statement.arm,
+        timepoint=statement.timepoint,
+        span=Span(text=record.text[start:end] if record.text else "", start=start, end=end),
+    )
+
+
+def record_section(record: ArticleRecord, offset: int) -> str | None:
+    return next((s.name for s in record.sections if s.start <= offset < s.end), None)
+
+
 def _family(measure: str | None) -> str:
     return "binary" if measure in ("rate", "count") else "continuous"
 
 
-def _prefer_final(timepoint: str | None) -> int:
-    """Without a time point in the question, the end of the study over baseline."""
+def _prefer_time(timepoint: str | None, wants_baseline: bool) -> int:
+    """A question about baseline wants baseline values; any other, the end of the study over baseline."""
+    at_baseline = timepoint is not None and bool(BASELINE.search(timepoint))
+    if wants_baseline:
+        return 2 if at_baseline else 0
     if timepoint is None:
         return 1
-    return 0 if re.search(r"baseline|before|pre", timepoint) else 2
-
-
-def _prefer_measure(family: str | None) -> int:
-    return 1
+    return 0 if at_baseline else 2
 
 
 def _is_binary(o: Outcome | None) -> bool:

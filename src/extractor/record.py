@@ -142,6 +142,20 @@ class Outcome(_Model):
     span: Span
 
 
+class Characteristic(_Model):
+    """A group's characteristic at baseline (age, sex, history, baseline severity) as a baseline table gives it."""
+
+    name: str
+    measure: str | None = Field(default=None, description="mean | median | rate | count")
+    value: float | None = None
+    unit: str | None = None
+    sd: float | None = None
+    events: int | None = Field(default=None, ge=0, description="participants with the characteristic")
+    n: int | None = Field(default=None, ge=0)
+    arm: str | None = None
+    span: Span
+
+
 class AdverseEvent(_Model):
     event: str = Field(description="lowercase preferred term")
     grade: str | None = None
@@ -191,6 +205,7 @@ class ArticleRecord(_Model):
     lab_values: list[LabValue] = Field(default_factory=list)
     trials: list[Trial] = Field(default_factory=list)
     arms: list[Arm] = Field(default_factory=list)
+    characteristics: list[Characteristic] = Field(default_factory=list)
     patient: Patient | None = None
     warnings: list[str] = Field(default_factory=list)
     text: str | None = Field(default=None, description="the normalized text every span indexes into")
@@ -198,7 +213,8 @@ class ArticleRecord(_Model):
     def iter_spans(self) -> Iterator[Span]:
         for drug in self.drugs:
             yield from drug.mentions
-        for items in (self.doses, self.outcomes, self.adverse_events, self.lab_values, self.trials, self.arms):
+        categories = (self.doses, self.outcomes, self.adverse_events, self.lab_values, self.trials, self.arms)
+        for items in (*categories, self.characteristics):
             for item in items:
                 yield item.span
 
@@ -224,7 +240,7 @@ class ArticleRecord(_Model):
         return summary_html(self)
 
 
-CATEGORIES = ("drugs", "doses", "outcomes", "adverse_events", "lab_values", "trials", "arms")
+CATEGORIES = ("drugs", "doses", "outcomes", "adverse_events", "lab_values", "trials", "arms", "characteristics")
 # The item model of each category: one row per item in tables (frames.py, batch/columnar.py).
 CATEGORY_MODELS: dict[str, type[_Model]] = {
     "drugs": Drug,
@@ -234,6 +250,7 @@ CATEGORY_MODELS: dict[str, type[_Model]] = {
     "lab_values": LabValue,
     "trials": Trial,
     "arms": Arm,
+    "characteristics": Characteristic,
 }
 
 

@@ -131,32 +131,43 @@ def allocation_drafts(text: str, mentions: list[DrugMention], tables: Any = ()) 
     return []
 
 
-def _list_items(text: str, start: int, end: int, mentions: list[DrugMention]) -> list[ArmDraft]:
-    """'telmisartan (80 mg, n = 20) or losartan (50 mg, n = 20)' -> two drafts; separators inside brackets
-    do not split."""
-    p = arm_patterns()
+def _split_top_level(text: str, start: int, end: int, separator: re.Pattern[str]) -> list[tuple[int, int]]:
+    """(start, end) of the parts of text[start:end] between separators outside brackets."""
     items: list[tuple[int, int]] = []
-    depth, at = 0, start
-    k = start
+    depth, at, k = 0, start, start
     while k < end:
         ch = text[k]
         if ch in "([":
             depth += 1
         elif ch in ")]":
             depth = max(0, depth - 1)
-        elif depth == 0:
-            sep = p.list_separator.match(text, k)
-            if sep and sep.end() > k and (text[k] in ",;" or text[k].isspace()):
+        elif depth == 0 and (ch in ",;" or ch.isspace()):
+            sep = separator.match(text, k, end)
+            if sep and sep.end() > k:
                 if k > at:
                     items.append((at, k))
-                at = sep.end()
-                k = sep.end()
+                at = k = sep.end()
                 continue
         k += 1
     if end > at:
         items.append((at, end))
+    return items
+
+
+def _list_items(text: str, start: int, end: int, mentions: list[DrugMention]) -> list[ArmDraft]:
+    """'telmisartan (80 mg, n = 20) or losartan (50 mg, n = 20)' -> two drafts. 'or' and 'versus' split first
+    (then commas inside an arm's description stay: 'the intervention group, i.e. a booklet and a diary, or the
+    control group'); an appositive ('i.e. ...', ', which received ...') is not an arm of its own."""
+    p = arm_patterns()
+    items = _split_top_level(text, start, end, p.strong_separator)
+    if len(items) < 2:
+        items = _split_top_level(text, start, end, p.list_separator)
     drafts = []
     for lo, hi in items:
+        cut = p.appositive.search(text, lo, hi)
+        hi = cut.start() if cut else hi
+        lead = p.item_lead.match(text, lo, hi)
+        lo = lead.end() if lead else lo
         phrase = text[lo:hi]
         if len(phrase) > MAX_ARM_PHRASE_CHARS or not re.search(r"[A-Za-z]", phrase):
             continue
@@ -170,6 +181,7 @@ def _list_items(text: str, start: int, end: int, mentions: list[DrugMention]) ->
         drafts.append(draft)
     if len(drafts) < 2:
         return []
+
     # an allocation list names its arms by drugs, sizes, control words, group names, or short noun phrases
     def named(d: ArmDraft) -> bool:
         return bool(d.drugs or d.n is not None or p.control_words.search(d.label) or p.group_name.search(d.label))
@@ -304,8 +316,8 @@ def _add_named_groups(text: str, registry: ArmRegistry, mentions: list[DrugMenti
         arm = registry.find(label, draft.drugs)
         if arm is not None:
             arm.aliases.add(key)
-        elif create and count >= MIN_GROUP_MENTIONS:
-            registry.add(draft)
+        elif create and count >= MIN_GROUP_MENTIONS and (draft.drugs or p.control_words.search(key)):
+            registry.add(draft)  # 'the pimecrolimus group', 'the placebo group': a group named by what it received
 
 
 def _add_each_group_size(text: str, registry: ArmRegistry) -> None:

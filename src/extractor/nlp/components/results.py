@@ -27,6 +27,7 @@ from extractor.nlp.text.results import ArmSpan, Statement, read_statements
 
 Item = dict[str, Any]
 EFFECT_MEASURES = {"HR": "HR", "OR": "OR", "RR": "RR", "difference": "difference"}
+ENRICHING = ("events", "n", "sd", "ci_low", "ci_high", "ci_level", "p_value", "timepoint")
 
 
 @Language.factory(
@@ -52,7 +53,7 @@ class ResultReader:
         tables = [(t.start, t.end) for t in layout(doc).tables]
         existing = [s._.item or {} for s in doc.spans.get(self.spans_key, [])]
         taken = [(s.start_char, s.end_char, (s._.item or {}).get("value")) for s in doc.spans.get(self.spans_key, [])]
-        seen = {_fact(i) for i in existing}
+        seen: dict[tuple[Any, ...], Item] = {_fact(i): i for i in existing}
         sections = layout(doc).sections
         short = {s.text: lf.text for s, lf in abbreviations(doc)}
         facts = DocFacts.of(doc)
@@ -61,7 +62,7 @@ class ResultReader:
         for start, end in sentence_bounds(text):
             if start >= limit:
                 break
-            for statement in read_statements(text, start, end, arms):
+            for statement in read_statements(text, start, end, arms, [a.name for a in registry.arms]):
                 mention = statement.mention
                 if any(lo <= mention.start < hi for lo, hi in tables):
                     continue  # `extractor_tables` reads table cells
@@ -80,9 +81,17 @@ class ResultReader:
                 item = self._item(statement, registry, short, section)
                 if item is not None:
                     item["study"] = study
-                if item is None or _fact(item) in seen:
-                    continue  # a fact stated twice (abstract and results, prose and table) is one outcome
-                seen.add(_fact(item))
+                if item is None:
+                    continue
+                known = seen.get(_fact(item))
+                if known is not None:
+                    # a fact stated twice (abstract and results, prose and table) is one outcome; what the
+                    # second statement adds ('87% (26/30)' after a table's '87%') completes the first
+                    for key in ENRICHING:
+                        if known.get(key) is None and item.get(key) is not None:
+                            known[key] = item[key]
+                    continue
+                seen[_fact(item)] = item
                 previous = item["endpoint"]
                 found.append((item, (statement.start, statement.end)))
         del previous

@@ -48,15 +48,29 @@ NOT_EVENT_ROW = re.compile(r"^\s*(?:none|no|absent|total|all|any|n|number|patien
         "labs_key": "lab_values",
         "events_key": "adverse_events",
         "arms_key": "arms",
+        "characteristics_key": "characteristics",
     },
 )
 class TableItemExtractor:
     def __init__(
-        self, nlp: Language, name: str, *, outcomes_key: str, labs_key: str, events_key: str, arms_key: str
+        self,
+        nlp: Language,
+        name: str,
+        *,
+        outcomes_key: str,
+        labs_key: str,
+        events_key: str,
+        arms_key: str,
+        characteristics_key: str,
     ) -> None:
         set_extensions()
         self.name = name
-        self.keys = {"outcomes": outcomes_key, "lab_values": labs_key, "adverse_events": events_key}
+        self.keys = {
+            "outcomes": outcomes_key,
+            "lab_values": labs_key,
+            "adverse_events": events_key,
+            "characteristics": characteristics_key,
+        }
         self.arms_key = arms_key
         self.analytes = AnalyteMatcher(packaged_analytes())
         self.events = TermMatcher(default_terms())
@@ -89,6 +103,9 @@ class TableItemExtractor:
 class _TableItems:
     def __init__(self, owner: TableItemExtractor, read: ReadTable, registry: ArmRegistry, short: dict[str, str]):
         self.owner, self.read, self.registry, self.short = owner, read, registry, short
+        # a header above the arms names what is measured when it changes across the table ('Trough FEV1
+        # response' | 'Trough FVC response'); one header over every column describes the values instead
+        self.topics = {c.topic for c in read.columns if c.topic and c.role in ("group", "effect")}
 
     def items(self) -> list[tuple[str, Item, tuple[int, int]]]:
         out: list[tuple[str, Item, tuple[int, int]]] = []
@@ -110,7 +127,7 @@ class _TableItems:
         is measured ('Trough FEV1 response (L)' over the arms) the row is a subgroup."""
         p = patterns()
         topic = column.topic if column is not None else None
-        if topic and not p.topic_not_endpoint.search(topic) and self.registry.find(topic) is None:
+        if topic and len(self.topics) >= 2 and not p.topic_not_endpoint.search(topic) and self.registry.find(topic) is None:
             name, unit = clean_label(topic)
             if name and re.search(r"[A-Za-z]", name):
                 return name, unit, row.label
@@ -171,7 +188,8 @@ class _TableItems:
             )
             return "lab_values", item, evidence
         if kind == "baseline":
-            return None  # group characteristics (age, sex, history) are not results
+            # group characteristics (age, sex, history) are not results: the record keeps them apart
+            return "characteristics", self._characteristic(entry, name, unit, arm, n), evidence
         measure = _measure(column, qualifier, reading.measure)
         return "outcomes", self._outcome(entry, name, unit, measure, arm, n, timepoint), evidence
 
@@ -207,6 +225,19 @@ class _TableItems:
             "study": None,
             "subgroup": None,
             "timepoint": timepoint,
+        }
+
+    def _characteristic(self, entry: Entry, name: str, unit: str | None, arm: Arm | None, n: int | None) -> Item:
+        reading = entry.reading
+        return {
+            "name": self.expand(name),
+            "measure": None if reading.measure == "value" else reading.measure,
+            "value": reading.value,
+            "unit": "%" if reading.measure == "rate" else unit,
+            "sd": reading.sd,
+            "events": reading.events,
+            "n": n,
+            "arm": arm.name if arm else None,
         }
 
     def _effect(self, entry: Entry) -> tuple[str, Item, tuple[int, int]] | None:

@@ -43,6 +43,9 @@ class ArmRules(BaseModel):
     each_group: str
     generic_group: str
     not_arm_phrase: str
+    strong_separator: str
+    appositive: str
+    item_lead: str
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,9 @@ class ArmPatterns:
     each_group: re.Pattern[str]
     generic_group: re.Pattern[str]
     not_arm_phrase: re.Pattern[str]
+    strong_separator: re.Pattern[str]
+    appositive: re.Pattern[str]
+    item_lead: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -124,6 +130,7 @@ def normalize_label(text: str) -> str:
     text = p.group_size.sub(" ", text)
     text = p.label_noise.sub(" ", text)
     text = re.sub(r"[^\w%./+-]+", " ", text.lower())
+    text = re.sub(r"\b(group|arm)s\s+(?=\w{1,4}$)", r"\1 ", text.strip())  # 'Groups L' names group L
     return " ".join(text.split()).strip(" .,;:-")
 
 
@@ -261,7 +268,11 @@ class ArmRegistry:
             if len(hits) == 1:
                 return hits[0]
         if key and arm_patterns().control_words.search(key) and len(self.arms) >= 2:
-            # 'the control group' of a trial whose other arms all have a drug: the arm without one (or placebo)
+            # 'the control group', 'No intervention': the arm the text calls a control, else the only arm
+            # without a drug (or with placebo) in a trial whose other arms have one
+            named = [a for a in self.arms if any(arm_patterns().control_words.search(x) for x in a.aliases | {a.name})]
+            if len(named) == 1:
+                return named[0]
             control = [a for a in self.arms if not (set(a.drugs) - {PLACEBO})]
             if len(control) == 1:
                 return control[0]
@@ -271,7 +282,7 @@ class ArmRegistry:
 def arm_words(label: str) -> str:
     """A drug-less arm's name: its label without sizes, articles and a closing 'group' ('the yoga group (n =
     18)' -> 'yoga'); 'control group' stays 'control group'."""
-    name = normalize_label(label)
+    name = re.sub(r"^(?:(?:the|a|an|to|either|both|in|and|or|versus|vs\.?|with)\s+)+", "", normalize_label(label))
     trimmed = arm_patterns().label_edges.sub("", name).strip()
     if not trimmed or trimmed in ("control", "placebo", "intervention", "experimental", "comparison"):
         return name

@@ -53,6 +53,7 @@ class ResultRules(BaseModel):
     timepoint: str
     stat_paren: str
     hypothetical: str
+    when_subject: str
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class ResultPatterns:
     timepoint: re.Pattern[str]
     stat_paren: re.Pattern[str]
     hypothetical: re.Pattern[str]
+    when_subject: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -144,6 +146,15 @@ _INTERVAL = re.compile(
     re.I,
 )
 _PERCENT = re.compile(rf"(?<![\w.])(?P<v>{NUM})\s*%(?!\s*(?:CI|confidence))")
+_PEOPLE = re.compile(
+    rf"(?<![\w.,])(?P<n>\d[\d,]*|(?i:{WORD_NUM}))\s+(?:(?:of\s+the\s+)?(?:patients|subjects|participants|women|men|"
+    r"children|infants|cases|households|samples|persons|individuals|mothers|babies|neonates|eyes|teeth)\b)",
+    re.I,
+)
+_BARE_COUNT = re.compile(
+    r"(?:\b(?:was|were)|:)\s+(?P<n>\d[\d,]*)(?![\d.,]|\s*(?:%|mg|g\b|kg|ml|mm|cm|min|h\b|hr|hours?|days?|weeks?|months?|"
+    r"years?|µ|μ|times|points?)\b)"
+)
 
 
 def find_stats(text: str, start: int, end: int) -> list[StatMention]:
@@ -199,6 +210,14 @@ def find_stats(text: str, start: int, end: int) -> list[StatMention]:
         hint = StatHint.of(text[max(start, a - 60) : a] + " " + ((m.group("lvl") and "95% CI") or ""))
         reading = interpret(Stat(value, low=lo, high=hi), hint)
         add(StatMention(a, b, reading, _unit(m.group("u")), _p_after(text, b, end)))
+    counting = re.search(r"\bnumbers?\s+of\b", window, re.I) is not None
+    for pattern in (_PEOPLE, _BARE_COUNT) if counting else (_PEOPLE,):
+        for m in pattern.finditer(window):
+            a, b = start + m.start("n"), start + m.end()
+            n = as_count(parse_number(m.group("n")))
+            if n is None or not free(a, b):
+                continue
+            add(StatMention(a, b, Reading("count", float(n), events=n), None, _p_after(text, b, end)))
     for m in _PERCENT.finditer(window):
         a, b = start + m.start(), start + m.end()
         value = parse_number(m.group("v"))
@@ -231,8 +250,12 @@ def _p_after(text: str, at: int, limit: int) -> str | float | None:
 # --- statements -------------------------------------------------------------------------------------------------
 
 
-def read_statements(text: str, start: int, end: int, arms: list[ArmSpan]) -> list[Statement]:
-    """The results of one sentence text[start:end]."""
+def read_statements(
+    text: str, start: int, end: int, arms: list[ArmSpan], study_arms: list[str] | None = None
+) -> list[Statement]:
+    """The results of one sentence text[start:end]; `study_arms` names the study's arms (a pair of values with
+    one arm named is the two arms' when there are two)."""
+    study_arms = study_arms or []
     p = result_patterns()
     if p.hypothetical.search(text, start, end):
         return []  # sample-size assumptions, definitions and criteria are not results
@@ -247,7 +270,7 @@ def read_statements(text: str, start: int, end: int, arms: list[ArmSpan]) -> lis
         if not inside:
             continue
         clause_arms = [a for a in here if clause_start <= a.start < clause_end]
-        owners = _owners(text, inside, clause_arms, clause_start, clause_end)
+        owners = _owners(text, inside, clause_arms, clause_start, clause_end, study_arms)
         endpoint = endpoint_of(text, clause_start, clause_end, inside, clause_arms)
         if endpoint is None:
             continue
@@ -291,7 +314,9 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
 
 
-def _owners(text: str, stats: list[StatMention], arms: list[ArmSpan], start: int, end: int) -> list[str | None]:
+def _owners(
+    text: str, stats: list[StatMention], arms: list[ArmSpan], start: int, end: int, study_arms: list[str]
+) -> list[str | None]:
     """The arm each statistic belongs to."""
     p = result_patterns()
     owners: list[str | None] = [None] * len(stats)
@@ -326,6 +351,14 @@ def _owners(text: str, stats: list[StatMention], arms: list[ArmSpan], start: int
         ]
         if before:
             owners[i] = before[-1].arm
+    # a pair of one arm's value and an unowned value, in a two-arm study: the other arm's
+    if len(per_arm) == 2 and len({owners[i] for i in per_arm} - {None}) == 1 and len(study_arms) == 2:
+        known = next(owners[i] for i in per_arm if owners[i] is not None)
+        other = next((a for a in study_arms if a != known), None)
+        for i in per_arm:
+            if owners[i] is None:
+                owners[i] = other
+        return owners
     # '(V1 versus V2)' after a clause comparing two arms: in the order the clause names them
     unowned = [i for i in per_arm if owners[i] is None]
     if len(unowned) == 2 and all(owners[i] is None for i in per_arm):
@@ -351,6 +384,8 @@ def endpoint_of(text: str, start: int, end: int, stats: list[StatMention], arms:
     words = subject.split()
     if len(words) == 1 and len(subject) <= 4 and subject.lower() in {"the", "a", "an", "this", "that", "its"}:
         words, subject = [], ""
+    if words and p.when_subject.fullmatch(subject):
+        words, subject = [], ""  # 'One year after surgery, 45 patients ... had died': the endpoint follows
     if p.weak_subject.fullmatch(subject) or not words:
         m = None  # 'no difference ... between the EMS and the control group in handgrip strength (21.4 ± ...)'
         for m in p.endpoint_in.finditer(text, start, stats[0].start):
@@ -369,7 +404,7 @@ def endpoint_of(text: str, start: int, end: int, stats: list[StatMention], arms:
     ):
         return " ".join(words[-10:])
     last = stats[-1].end
-    m = p.object_verbs.search(text, stats[0].start, end)
+    m = p.object_verbs.search(text, stats[0].start, end) or p.object_verbs.search(text, start, stats[0].start)
     if m:
         obj = re.split(r"[,;(]|\b(?:than|compared|versus|vs)\b", text[m.end() : end])[0]
         obj = p.subject_trail.sub("", obj.strip()).strip(" ,.")

@@ -81,7 +81,9 @@ class Stat:
     value_is_percent: bool = False  # '35%'
 
 
-_MARKERS = re.compile(r"(?:\s*(?:[*†‡§¶#]+|\^[^^\s]{1,3}\^|(?<=[\d)\]%])[a-z](?:,[a-z])*))+\s*$")
+_MARKERS = re.compile(
+    r"(?:\s*(?:[*†‡§¶#]+|\^[^^\s]{1,3}\^|(?<=[\d)\]%])[a-z](?:,[a-z])*)|(?<=[\d)\]%])\s+[a-h](?:\s*,\s*[a-h])*)+\s*$"
+)
 _SIGNED = rf"[{MINUS}+]?\s?{NUM}"
 _CELL = re.compile(
     rf"""^(?P<q>[<>≤≥]\s*|less\s+than\s+|more\s+than\s+)?(?P<v>{_SIGNED})\s*(?P<pct>%)?
