@@ -14,7 +14,9 @@ from extractor.record import SectionName
 # "2.", "2.1", "II.", "A." in front of a heading.
 _NUMBERING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.|[A-H]\.)\s+")
 _CAPTION = re.compile(
-    r"^(?P<kind>fig(?:ure)?s?|table|supplementary\s+(?:figure|table))\.?\s*(?P<label>[0-9]+[A-Za-z]?|[IVX]+)\b", re.I
+    r"^(?P<kind>fig(?:ure)?s?|table|supplementary\s+(?:figure|table))\.?\s*(?P<label>[0-9]+[A-Za-z]?|[IVX]+)"
+    r"(?:\b|(?<=\d)(?=[A-Z][a-z]))",  # "Table 2Baseline ...": a caption run into its label
+    re.I,
 )
 
 
