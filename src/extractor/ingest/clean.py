@@ -454,7 +454,10 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
                     out.parts.pop()
             elif prev_text.endswith("-") and not blank_since_prev:
                 pass  # real hyphen at a line end: glue without a space
-            elif in_caption and blank_since_prev and (blank_breaks or prev_text.endswith(_TERMINAL)):
+            elif in_caption and (
+                exported_layout or (blank_since_prev and (blank_breaks or prev_text.endswith(_TERMINAL)))
+            ):
+                # (the export writes a caption on one line: the next line is the body's)
                 # a caption ends at a blank line; the body flow resumes
                 paragraph_break(line.start)
                 if body_section is not None:
