@@ -107,7 +107,7 @@ def evidence_inference(root: Path) -> None:
         meta = read_metadata(text_doc)
         c["articles"] += 1
         c["title right"] += _squash(meta.title) == _squash(jats_doc.metadata.get("title"))
-        types[meta.article_type.value] += 1
+        types[meta.article_type.value if meta.article_type else "none"] += 1
         for paragraph in re.split(r"\n+", text_doc.text):
             at = jats_doc.text.find(paragraph[:60]) if len(paragraph) >= 80 else -1
             if at >= 0:
