@@ -130,9 +130,11 @@ def test_pdf_metadata_matches_the_publisher_xml() -> None:
         "Patients were assigned to one of the two equal groups by randomization method using table of random numbers.",
         "Female alpacas were assigned randomly to 6 groups (n = 15 to 17 per group).",
         "Four US sites randomized 48 participants to receiving 1/10th the DNA dose.",
+        "All patients were open-block randomized to follow two treatment regimens.",
+        "After starting BIS monitoring, patients randomly were divided into three groups.",
     ],
 )
 def test_trial_wording_of_the_methods_makes_an_rct(methods: str) -> None:
-    # Methods sentences of Evidence Inference trials (PMC1084341, PMC5457616, PMC529310, PMC5773985, PMC1190216,
-    # PMC5519050) that the earlier cues missed.
+    # Methods sentences of Evidence Inference and Yun 2024 trials (PMC1084341, PMC5457616, PMC529310, PMC5773985,
+    # PMC1190216, PMC5519050, PMC2974815, PMC3214395) that the earlier cues missed.
     assert classify_article_type("Effects of X on Y", "", methods, "") is ArticleType.rct

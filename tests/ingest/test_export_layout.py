@@ -56,6 +56,8 @@ def test_export_title_and_article_type() -> None:
         ("BODY.DATA POOLING STRATEGIES:", "methods", "methods"),  # an unknown one too
         ("BODY.2. METHODOLOGY:", "introduction", "methods"),  # numbered at the first level: top level
         ("BODY.COMPETING INTERESTS:", "discussion", "other"),
+        ("BODY.ETHICS STATEMENT:", "methods", "methods"),  # back-matter words inside the methods
+        ("Figure 2BODY.GAMETOCYTE CARRIAGE AFTER TREATMENT:", "results", "results"),  # run into a float's label
     ],
 )
 def test_export_heading_names(line: str, current: str | None, section: str) -> None:

@@ -193,3 +193,15 @@ def test_multiline_grid_and_pipe_tables() -> None:
     assert third.rows == [["Outcome", "Drug", "Placebo"], ["Deaths", "2", "5"]] and third.header_rows == 1
     for table in (first, second, third):
         _spans_hold_cells(doc, table)
+
+
+def test_a_md_file_without_markdown_is_read_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text(
+        "Methods\n\nWe randomized 40 patients to metformin or placebo over twelve\nweeks.\n", encoding="utf-8"
+    )
+    doc = load_document(path)
+    assert (
+        doc.text == "Methods\nWe randomized 40 patients to metformin or placebo over twelve weeks."
+    )  # hard wrap joined
+    assert [s.name for s in doc.sections] == ["other"]  # a first "Methods" line is read as a banner, as for text

@@ -73,7 +73,7 @@ def load_document(path: str | Path, *, max_pages: int | None = None, max_chars: 
     if path.suffix.lower() == ".md":
         from extractor.ingest.markdown import read_markdown
 
-        return read_markdown(path, data)
+        return read_markdown(path, data, max_chars=max_chars)
     from extractor.ingest.text import read_text
 
     return read_text(path, data, max_chars=max_chars)

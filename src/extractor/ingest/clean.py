@@ -77,7 +77,7 @@ _TERMINAL = (".", "!", "?", ":")
 _FOOTNOTE_OPENERS = re.compile(r"^(abbreviations?|notes?|note|source|footnotes?|[*†‡§¶#])\b[:.]?", re.I)
 
 
-LineRole = Literal["abstract", "front", "table_caption", "table"]
+LineRole = Literal["abstract", "front", "table_caption", "table", "table_cell"]
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,9 @@ class SourceLine:
 
     `role` is what the source's layout already told about the line: "abstract" starts the abstract (printed
     without a heading), "front" starts front matter after it; "table_caption" starts a table whose rows and
-    footnotes follow as "table" lines, each kept on a line of its own, up to the first line without that role.
+    footnotes follow as "table" lines, each kept on a line of its own, up to the first line without that role; a
+    "table_cell" line continues the row of the line before it, after " | " (a row whose cells the source wrote
+    apart, one per line: `text_tables`).
     """
 
     text: str
@@ -102,6 +104,8 @@ class Layout:
     sections: list[Section]
     pages: list[Page]
     table_regions: list[tuple[CharOffset, CharOffset, str]] = field(default_factory=list)
+    # where the lines of marked tables (roles "table_caption", "table", "table_cell") were written, by line index
+    placed: dict[int, tuple[CharOffset, CharOffset]] = field(default_factory=dict)
 
 
 class TextBuilder:
@@ -275,6 +279,7 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
     out = TextBuilder()
     sections: list[tuple[SectionName, CharOffset, str | None]] = []
     tables: list[tuple[CharOffset, CharOffset, str]] = []
+    placed: dict[int, tuple[CharOffset, CharOffset]] = {}
     page_starts: list[tuple[PageNo, CharOffset]] = []
 
     prev_text = ""  # cleaned text of the last content line emitted
@@ -311,9 +316,14 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
         if not cleaned:
             blank_since_prev = True
             continue
-        if line.role == "table" and in_table is not None and marked_table:
-            out.emit("\n", prev_src_end, aligned=False)
+        if line.role in ("table", "table_cell") and in_table is not None and marked_table:
+            if line.role == "table_cell" and out.parts[-1] != "\n":
+                out.emit(" | ", prev_src_end, aligned=False)
+            else:
+                out.emit("\n", prev_src_end, aligned=False)
+            at = out.length
             _emit_line(out, line, cleaned)
+            placed[index] = (at, out.length)
             prev_text, prev_src_end = cleaned, line.start + len(line.text)
             continue
         if marked_table and in_table is not None:  # the first line after a marked table: the flow resumes
@@ -323,14 +333,17 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
             if body_section is not None:
                 start_section(body_section, None)
             prev_text, blank_since_prev, after_heading = "", False, True
-        if line.role == "table_caption":
+        if line.role == "table_caption" or (line.role in ("table", "table_cell") and not marked_table):
+            # a table's caption, or the first row of a table without one, opens a marked table
             close_table(out.length)
             paragraph_break(line.start)
             if sections and sections[-1][0] not in ("figure_caption", "table"):
                 body_section = sections[-1][0]
             start_section("table", (caption_kind(cleaned) or ("table", None))[1])
             in_table, marked_table, in_caption = (out.length, cleaned), True, False
+            at = out.length
             _emit_line(out, line, cleaned)
+            placed[index] = (at, out.length)
             prev_text, prev_src_end = cleaned, line.start + len(line.text)
             blank_since_prev = after_heading = False
             continue
@@ -441,7 +454,10 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
                     out.parts.pop()
             elif prev_text.endswith("-") and not blank_since_prev:
                 pass  # real hyphen at a line end: glue without a space
-            elif in_caption and blank_since_prev and (blank_breaks or prev_text.endswith(_TERMINAL)):
+            elif in_caption and (
+                exported_layout or (blank_since_prev and (blank_breaks or prev_text.endswith(_TERMINAL)))
+            ):
+                # (the export writes a caption on one line: the next line is the body's)
                 # a caption ends at a blank line; the body flow resumes
                 paragraph_break(line.start)
                 if body_section is not None:
@@ -480,7 +496,7 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
         Page(number, start, page_starts[i + 1][1] if i + 1 < len(page_starts) else len(text))
         for i, (number, start) in enumerate(page_starts)
     ]
-    return Layout(text, out.map, named, pages, tables)
+    return Layout(text, out.map, named, pages, tables, placed)
 
 
 def _emit_line(out: TextBuilder, line: SourceLine, cleaned: str) -> None:

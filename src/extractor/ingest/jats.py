@@ -112,8 +112,8 @@ def read_jats(path: Path, data: bytes) -> Document:
     skipped = 0
     try:
         root, shift = _parse(raw, str(path))
-    except _Refused:
-        raise
+    except _Refused as err:
+        raise MarkupError(str(err)) from None
     except MarkupError:
         skipped = _well_formed_start(raw, str(path))
         if not skipped:
@@ -145,7 +145,7 @@ def _well_formed_start(raw: str, name: str, tries: int = 5) -> int:
     for m in itertools.islice(re.finditer(r"<abstract[\s>]", raw[1:]), tries):
         try:
             _parse(raw[m.start() + 1 :], name)
-        except MarkupError:
+        except (MarkupError, _Refused):
             continue
         return m.start() + 1
     return 0
@@ -166,8 +166,8 @@ class _Fragments(Exception):
     """The XML is parts of an article, not one."""
 
 
-class _Refused(MarkupError):
-    """Entity declarations or external references: refused, never read around."""
+class _Refused(Exception):
+    """Entity declarations or external references: refused (as a MarkupError), never read around."""
 
 
 # expat's XML_ERROR_JUNK_AFTER_DOC_ELEMENT, XML_ERROR_UNBOUND_PREFIX

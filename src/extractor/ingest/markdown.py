@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from extractor.errors import EmptyInput
+from extractor.errors import EmptyInput, Warn
 from extractor.ingest.document import Document, SourceInfo
 from extractor.ingest.markup import SOFT_SPACE, Cell, MarkupWriter, Piece, words
 from extractor.ingest.sections import classify_heading
-from extractor.ingest.text import decode
+from extractor.ingest.text import decode, read_text
 from extractor.ingest.text_tables import is_value, layout_header_rows, pipe_cells
 from extractor.record import SectionName, SourceFormat
 
@@ -154,10 +154,27 @@ class _Line:
     start: int
 
 
-def read_markdown(path: Path, data: bytes) -> Document:
+# What shows a text is Markdown: a heading mark at a line start, a fenced div, a table rule, a link.
+_MARKDOWN = re.compile(
+    r"(?m)^#{1,6}[ \t]+\S|:{3,}|^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*\||^[ \t]*-{3,}[ \t]+-{3,}|\]\([^)\s]{0,200}\)"
+)
+
+
+def looks_like_markdown(text: str) -> bool:
+    return bool(_MARKDOWN.search(text[:200_000]))
+
+
+def read_markdown(path: Path, data: bytes, max_chars: int | None = None) -> Document:
+    """A .md file: read as Markdown when it has Markdown's marks, else as plain text (`read_text`)."""
     if not data.strip():
         raise EmptyInput(f"{path}: empty file")
     raw, warnings = decode(data, str(path))
+    if not looks_like_markdown(raw):
+        return read_text(path, data, max_chars=max_chars)
+    if max_chars is not None and len(raw) > max_chars:
+        cut = raw.rfind("\n", 0, max_chars)
+        raw = raw[: cut if cut > max_chars // 2 else max_chars]
+        warnings.append(Warn.W003.format(chars=len(raw)))
     blocks = _Reader(raw).blocks()
     source = SourceInfo(path=str(path), format=SourceFormat.text, sha256=hashlib.sha256(data).hexdigest())
     return _write(blocks).document(source, {}, warnings)

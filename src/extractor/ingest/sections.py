@@ -14,7 +14,9 @@ from extractor.record import SectionName
 # "2.", "2.1", "II.", "A." in front of a heading.
 _NUMBERING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.|[A-H]\.)\s+")
 _CAPTION = re.compile(
-    r"^(?P<kind>fig(?:ure)?s?|table|supplementary\s+(?:figure|table))\.?\s*(?P<label>[0-9]+[A-Za-z]?|[IVX]+)\b", re.I
+    r"^(?P<kind>fig(?:ure)?s?|table|supplementary\s+(?:figure|table))\.?\s*(?P<label>[0-9]+[A-Za-z]?|[IVX]+)"
+    r"(?:\b|(?<=\d)(?=[A-Z][a-z]))",  # "Table 2Baseline ...": a caption run into its label
+    re.I,
 )
 
 
@@ -47,7 +49,10 @@ def classify_heading(line: str) -> SectionName | None:
 
 # "TITLE:", "ABSTRACT.BACKGROUND:", "BODY.RESULTS.SUBGROUP ANALYSIS:": the Evidence Inference text export's
 # headings (its root, then the upper-cased titles of the section path, each after a dot).
-_EXPORT_HEADING = re.compile(r"^(?P<root>TITLE|ABSTRACT|BODY)(?P<path>(?:\.[^:\n]{0,200})?)\s*:")
+# A heading can follow a float's label with no break ("Figure 2BODY.GAMETOCYTE CARRIAGE ...:").
+_EXPORT_HEADING = re.compile(
+    r"^(?:(?:Figure|Fig\.|Table)\s*\d{1,3}[A-Za-z]?)?(?P<root>TITLE|ABSTRACT|BODY)(?P<path>(?:\.[^:\n]{0,200})?)\s*:"
+)
 
 
 def export_heading(line: str) -> tuple[str, list[str]] | None:
@@ -72,7 +77,7 @@ def export_section(root: str, path: list[str], current: SectionName | None) -> S
     that is a known heading names it ("BODY.RESULTS.SUBGROUP ANALYSIS" -> results). The export does not show how
     sections nest, so a known subsection heading ("PATIENTS", "SAFETY") keeps an established part's name unless
     one of its titles is a top-level heading ("RESULTS"); an unknown one always does. Back matter ("COMPETING
-    INTERESTS") is "other"."""
+    INTERESTS") is "other" after the discussion; inside the methods ("ETHICS STATEMENT") it is a part of them."""
     if root == "TITLE":
         return "other"
     if root == "ABSTRACT":
@@ -81,7 +86,9 @@ def export_section(root: str, path: list[str], current: SectionName | None) -> S
     named = next((name for part in reversed(path) if (name := classify_heading(part)) is not None), None)
     if named is None:
         return current if established and current is not None else "other"
-    if named == "other" or not established or any(_is_top_level(part) for part in path):
+    if named == "other":  # back matter ("COMPETING INTERESTS") after the body, else a part of it ("ETHICS")
+        return current if current in ("introduction", "methods", "results") else "other"
+    if not established or any(_is_top_level(part) for part in path):
         return named
     return current if current is not None else named
 

@@ -10,6 +10,7 @@ from charset_normalizer import from_bytes
 from extractor.errors import EmptyInput, NotAnArticle, UndecodableText, Warn
 from extractor.ingest.clean import lay_out, split_lines
 from extractor.ingest.document import Document, SourceInfo
+from extractor.ingest.text_tables import document_tables, find_tables
 from extractor.ingest.webpage import strip_boilerplate
 from extractor.record import SourceFormat
 
@@ -105,7 +106,8 @@ def document_from_text(
     kept, dropped = strip_boilerplate(lines)
     if dropped:
         warnings.append(Warn.W007.format(lines=dropped))
-    layout = lay_out(kept)
+    marked, found = find_tables(kept)
+    layout = lay_out(marked)
     if len(layout.text) < 200:
         warnings.append(Warn.W004.format(chars=len(layout.text)))
     sha = sha256 or hashlib.sha256(raw.encode("utf-8")).hexdigest()
@@ -113,6 +115,7 @@ def document_from_text(
         text=layout.text,
         source=SourceInfo(path=path, format=fmt, sha256=sha, pages=None),
         sections=layout.sections,
+        tables=document_tables(found, layout),
         offset_map=layout.offset_map,
         warnings=warnings,
         metadata={"table_regions": layout.table_regions},

@@ -1,0 +1,296 @@
+"""Tables of the Evidence Inference text export, read back into rows and columns.
+
+The export (the text files of jayded/evidence-inference) writes a table as its label and caption run together
+("Table 2Baseline demographics ..."), then every cell of the XML table in document order: a body cell (<td>) as a
+line of its own, empty cells as empty lines, header cells (<th>) run together with no break at all, up to and
+into the first body cell ("CharacteristicsInfusion group(n = 120)Bolus group(n = 120)P-valueAge (years)"); then
+each footnote on a line. Row ends and column spans are not written.
+
+Rows are read back from what a results table looks like: a row label, then one cell per column holding a value
+("12.3 ± 4.5", "14 (35%)", "-") or nothing. For each column count the body is read as rows of that many cells
+(a group label row, "Gender, n (%)", has only empty cells after its label; a row shorter by the columns a
+spanning cell took ends where the next label starts); the count whose rows fit best, with labels in the first
+column and values in the others, wins. Lines before the body are header rows. Header cells run together are
+split where a lower-case letter or a closing bracket meets a capital ("group(n = 120)Bolus"), and kept only
+when that gives one cell per column. After the last row, lines that read as table notes (a note marker, an
+abbreviation list, "Data are ...", or a short line that is not a sentence) are the footnotes.
+
+Nothing is read where this is not clear: too few rows, rows that do not fit, or prose among the cells leave the
+lines as they are.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from extractor.ingest.clean import SourceLine
+from extractor.ingest.sections import export_heading
+from extractor.ingest.text_tables import TextTable, is_value
+
+# "Table 2Baseline ...", "Table 1.Demographics", "Table\xa03 ..." (the label and the caption run together)
+CAPTION = re.compile(r"^\s*(?P<label>Table[\s\u00a0]*(?:\d{1,3}|[IVX]{1,5})[A-Za-z]?\.?)(?=\S|\s+\S)")
+_FIGURE = re.compile(r"^\s*(?:Figure|Fig\.?)[\s\u00a0]*\d{1,3}")
+_MAX_COLUMNS = 15
+_MAX_HEADER_LINES = 60
+_MAX_BLOCK = 3000  # lines from a caption to where a table must have ended
+_MIN_ROWS = 2
+_MIN_PURITY = 0.8
+_PROSE_WORDS = 25
+# A footnote: a marker first ("*", "†", "a.", "aBased on", "1No"), or a note's opening words, or an abbreviation
+# list ("CI, confidence interval; HR, ...", "HOMA-IR homeostasis model ...").
+_NOTE_MARKER = re.compile(r"^\s*(?:[*†‡§¶#^∗]|\(?[a-z]\)|[a-z][.)]\s|[a-z](?=[A-Z])|\d[.)]?(?=[A-Z]))")
+_NOTE_OPENER = re.compile(
+    r"(?i)^\s*(?:abbreviations?|definitions?|notes?\b|data (?:are|were|is|represent)|values (?:are|were)|"
+    r"results (?:are|were)|all (?:values|data)|numbers (?:are|in)|n\s*=|p\s*[<=>]|ns\b|source\b|-\s)"
+)
+_ABBREVIATION = re.compile(r"^\s*[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*,?\s+[a-z]")
+_DEFINITIONS = re.compile(r"\b[A-Z]{2,}[A-Za-z0-9-]*\s*[:=,]\s")
+# Where header cells run together: a lower-case letter, a closing bracket or a percent sign, then a capital.
+_HEADER_JOIN = re.compile(r"(?<=[a-z)\]%])(?=[A-Z])|(?<=\))(?=[a-z])")
+# Where cells may meet, tried when the first kind of cut gives too few cells: a number (a group size, a footnote
+# number) then a capitalized word, or a p-value column's header run onto the cell before it ("groupp value").
+_HEADER_JOIN_WEAK = re.compile(r"(?<=\d)(?=[A-Z][a-z])|(?<=[a-z])(?=[pP][- ]?values?\b)")
+_MARKER_PIECE = re.compile(r"^[a-z*†‡§¶#]{1,2}$")  # a footnote marker cut off its header cell ("(n = 20)" "a")
+_SMALL_INTEGER = re.compile(r"^\s*\d{1,3}\s*$")
+
+
+def is_export(lines: list[SourceLine]) -> bool:
+    """The text is the Evidence Inference export: it opens with "TITLE:" or has its section headings."""
+    head = [line.text for line in lines[:400] if line.text.strip()]
+    return bool(head) and (head[0].strip() == "TITLE:" or sum(export_heading(t) is not None for t in head) >= 2)
+
+
+@dataclass
+class _Fit:
+    columns: int
+    body: int  # index (into the cells) where the body starts
+    rows: list[tuple[int, int]]  # (first cell index, number of cells) of each body row
+    score: float
+
+
+def read_export_table(lines: list[SourceLine], at: int) -> tuple[list[SourceLine], TextTable, int] | None:
+    """The table whose caption line is lines[at]: (the lines it took, with table roles and one line per cell; the
+    table, indexing those lines; how many source lines it took), or None when its cells cannot be read."""
+    caption = lines[at]
+    if not CAPTION.match(caption.text):
+        return None
+    end = at + 1
+    while end < len(lines) and end - at < _MAX_BLOCK:
+        text = lines[end].text
+        if export_heading(text) is not None or CAPTION.match(text) or _FIGURE.match(text):
+            break
+        end += 1
+    cells = lines[at + 1 : end]
+    fit = _best_fit([line.text for line in cells])
+    if fit is None:
+        return None
+    header, first_label, unsplit = _header(cells, fit)
+    out: list[SourceLine] = [SourceLine(caption.text, caption.start, caption.page, "table_caption")]
+    if unsplit is not None:  # header cells that could not be told apart: in the text, not in the grid
+        out.append(SourceLine(unsplit.text, unsplit.start, unsplit.page, "table"))
+    grid: list[list[int | None]] = []
+
+    def add_row(row: list[SourceLine | None]) -> None:
+        indexes: list[int | None] = []
+        opened = False
+        for line in row:
+            if line is None or not line.text.strip():
+                indexes.append(None)
+                continue
+            out.append(SourceLine(line.text, line.start, line.page, "table_cell" if opened else "table"))
+            opened = True
+            indexes.append(len(out) - 1)
+        if opened:
+            grid.append(indexes + [None] * (fit.columns - len(indexes)))
+
+    for head in header:
+        add_row(head)
+    for k, (start, count) in enumerate(fit.rows):
+        row: list[SourceLine | None] = list(cells[start : start + count])
+        if k == 0 and first_label is not None:
+            row[0] = first_label
+        add_row(row)
+    last = fit.rows[-1][0] + fit.rows[-1][1]
+    notes: list[int] = []
+    for line in cells[last:]:
+        if not _is_note(line.text):
+            break
+        out.append(SourceLine(line.text, line.start, line.page, "table"))
+        notes.append(len(out) - 1)
+        last += 1
+    header_rows = sum(1 for row in header if any(line is not None and line.text.strip() for line in row))
+    return out, TextTable(caption=0, cells=grid, header_rows=header_rows, notes=notes), 1 + last
+
+
+def _kind(text: str) -> str:
+    """E: empty; V: a value; P: prose (a long sentence, never a cell); I: a small integer; T: other text."""
+    if not text.strip():
+        return "E"
+    if len(text.split()) >= _PROSE_WORDS and text.rstrip().endswith("."):
+        return "P"
+    if _SMALL_INTEGER.match(text):
+        return "I"
+    return "V" if is_value(text) else "T"
+
+
+def _best_fit(texts: list[str]) -> _Fit | None:
+    kinds = [_kind(t) for t in texts]
+    best: _Fit | None = None
+    for columns in range(2, _MAX_COLUMNS + 1):
+        fit = _rows(kinds, columns)
+        if fit is not None and (best is None or fit.score > best.score + 1e-9):
+            best = fit
+    return best
+
+
+def _rows(kinds: list[str], columns: int) -> _Fit | None:
+    """The body read as rows of `columns` cells, by dynamic programming over where rows start: the body starts
+    within the first lines (those before it are the header) and ends where the rows score best. A row is full
+    (label and values, or a group label and empty cells), shorter (a cell spanning the last columns: label and
+    values only), or a label alone (spanning the table: "HAMD17 Total Score"). (A label spanning rows, "Age" over
+    "Mean (SD)" and "Range", is not read: in the flattened cells it cannot be told from a label spanning the
+    columns above its rows, and reading it so lost more tables than it won on the even PMCIDs.)"""
+    n = len(kinds)
+    starts = 0
+    while starts < min(_MAX_HEADER_LINES, n) and kinds[starts] != "P":
+        starts += 1
+    best: list[float | None] = [None] * (n + 1)
+    back: list[tuple[int, int] | None] = [None] * (n + 1)  # (row start, cells) of the row ending here
+    for i in range(starts + 1):
+        best[i] = 0.0
+    for i in range(n):
+        here = best[i]
+        if here is None:
+            continue
+        moves: list[tuple[int, float]] = []
+        if i + columns <= n and _fits(kinds[i : i + columns]):
+            moves.append((columns, _row_score(kinds[i : i + columns])))
+        for m in range(2, columns):
+            if i + m <= n and _fits(kinds[i : i + m], partial=True):
+                moves.append((m, _row_score(kinds[i : i + m]) - 0.5))
+        if kinds[i] == "T":
+            moves.append((1, -0.25))
+        for m, score in moves:
+            if best[i + m] is None or here + score > best[i + m]:  # type: ignore[operator]
+                best[i + m], back[i + m] = here + score, (i, m)
+    end = max(range(n + 1), key=lambda k: (best[k] if best[k] is not None else float("-inf"), k))
+    rows: list[tuple[int, int]] = []
+    k = end
+    while back[k] is not None:
+        row = back[k]
+        assert row is not None
+        rows.append(row)
+        k = row[0]
+    rows.reverse()
+    while rows and rows[0][1] == 1:
+        rows.pop(0)  # a label alone first is a header line
+    with_values = sum(1 for start, m in rows if any(k2 in "VI" for k2 in kinds[start + 1 : start + m]))
+    if with_values < _MIN_ROWS or _purity(kinds, rows, columns) < _MIN_PURITY:
+        return None
+    return _Fit(columns, rows[0][0], rows, float(best[end] or 0.0))
+
+
+def _purity(kinds: list[str], rows: list[tuple[int, int]], columns: int) -> float:
+    """How consistently each column right of the labels holds one kind of cell (values, or text) across the rows:
+    a wrong column count puts labels and values in the same column."""
+    shares: list[float] = []
+    for c in range(1, columns):
+        column = [kinds[start + c] for start, n in rows if c < n and kinds[start + c] != "E"]
+        if column:
+            values = sum(1 for k in column if k in "VI")
+            shares.append(max(values, len(column) - values) / len(column))
+    return min(shares, default=0.0)
+
+
+def _fits(row: list[str], partial: bool = False) -> bool:
+    """A body row: a label (or nothing, or a row number) first, then values or empty cells, at least one value
+    (a group label row has none); no prose, and text in at most a third of the value cells."""
+    label, rest = row[0], row[1:]
+    if "P" in row or label == "V":
+        return False
+    values = sum(1 for k in rest if k in "VI")
+    texts = sum(1 for k in rest if k == "T")
+    if partial:
+        return label == "T" and values == len(rest)
+    if values == 0:
+        return label == "T" and all(k == "E" for k in rest)
+    return texts * 3 <= len(rest)
+
+
+def _row_score(row: list[str]) -> float:
+    label = {"T": 1.0, "E": 0.0, "I": 0.5}.get(row[0], -1.5)
+    return label + sum({"V": 0.3, "I": 0.3, "E": 0.0}.get(k, -0.3) for k in row[1:])
+
+
+_Header = tuple[list[list[SourceLine | None]], SourceLine | None, SourceLine | None]
+
+
+def _header(cells: list[SourceLine], fit: _Fit) -> _Header:
+    """The header rows; the first body row's label where the header ran into it (header cells written without
+    breaks); and the header text left unsplit, if any."""
+    columns = fit.columns
+    if fit.body == 0:
+        return _joined_header(cells[0], columns)
+    rest: list[SourceLine | None] = list(cells[: fit.body])
+    rows: list[list[SourceLine | None]] = []
+    while rest:  # rows of `columns` cells from the bottom up; a shorter top row had cells spanning columns
+        if len(rest) % columns == 0:
+            rows = [rest[k : k + columns] for k in range(0, len(rest), columns)] + rows
+            break
+        if len(rest) < columns:
+            rows.insert(0, rest + [None] * (columns - len(rest)))
+            break
+        rows.insert(0, rest[-columns:])
+        rest = rest[:-columns]
+        while rest and (rest[-1] is None or not rest[-1].text.strip()):
+            rest.pop()  # the empty cells a spanning cell left: its row is shorter
+    return rows, None, None
+
+
+def _joined_header(line: SourceLine, columns: int) -> _Header:
+    """Header cells run together with the first row label: split where cells meet; kept when the split gives
+    one cell per column (or per column but the first, whose header is empty), else left as one piece of text.
+    The surer cuts are tried first, then the weaker ones too."""
+    text = line.text
+    strong = [m.start() for m in _HEADER_JOIN.finditer(text)]
+    pieces: list[SourceLine] = []
+    for cuts in (strong, sorted(set(strong) | {m.start() for m in _HEADER_JOIN_WEAK.finditer(text)})):
+        pieces = _pieces(line, cuts)
+        if len(pieces) - 1 in (columns, columns - 1):
+            break
+    if len(pieces) < 2:
+        return [], None, None
+    label, heads = pieces[-1], pieces[:-1]
+    if len(heads) == columns:
+        return [list(heads)], label, None
+    if len(heads) == columns - 1:
+        return [[None, *heads]], label, None
+    return [], label, SourceLine(text[: label.start - line.start], line.start, line.page)
+
+
+def _pieces(line: SourceLine, cuts: list[int]) -> list[SourceLine]:
+    """The line cut at `cuts`; a footnote marker cut off its cell stays with it."""
+    text = line.text
+    pieces: list[SourceLine] = []
+    for a, b in itertools.pairwise([0, *cuts, len(text)]):
+        if not text[a:b].strip():
+            continue
+        if pieces and _MARKER_PIECE.match(text[a:b].strip()):
+            last = pieces[-1]
+            pieces[-1] = SourceLine(text[last.start - line.start : b], last.start, line.page)
+        else:
+            pieces.append(SourceLine(text[a:b], line.start + a, line.page))
+    return pieces
+
+
+def _is_note(text: str) -> bool:
+    if not text.strip() or export_heading(text) is not None:
+        return False
+    if _NOTE_MARKER.match(text) or _NOTE_OPENER.match(text) or _ABBREVIATION.match(text):
+        return True
+    if len(_DEFINITIONS.findall(text)) >= 2:
+        return True
+    sentence = len(text.split()) >= 6 and text.rstrip().endswith(".")
+    return len(text) < 150 and not sentence

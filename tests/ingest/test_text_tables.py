@@ -1,0 +1,133 @@
+"""Tables recovered from plain text: the Evidence Inference export (one cell per line), lines joined by " | " (the
+flattened form this project writes) and Markdown pipe tables; cells, header rows, notes and offsets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor.ingest import load_document
+from extractor.ingest.document import Document, Table
+from extractor.ingest.jats import read_jats
+from extractor.ingest.text import document_from_text
+from extractor.ingest.text_tables import is_value, layout_header_rows, pipe_cells
+
+EXPORT = Path(__file__).resolve().parents[1] / "fixtures" / "evidence_inference" / "PMC546184.txt"
+BMC = Path(__file__).resolve().parents[1] / "fixtures" / "PMC1810515.nxml"
+
+
+def _spans_hold_cells(doc: Document, table: Table) -> None:
+    assert table.spans is not None
+    for row, spans in zip(table.rows, table.spans, strict=True):
+        for cell, span in zip(row, spans, strict=True):
+            assert cell == "" or doc.text[span[0] : span[1]] == cell
+
+
+@pytest.fixture(scope="module")
+def export() -> Document:
+    return load_document(EXPORT)
+
+
+def test_export_table_with_a_header_of_body_cells(export: Document) -> None:
+    table = export.tables[1]
+    assert (table.label, table.caption) == ("Table 2", "Baseline demographics and illness severity (all studies)†")
+    assert table.header_rows == 1
+    assert table.rows[0] == ["", "Melancholic (N = 1572)", "Non-melancholic (N = 770)", "p-value"]
+    assert table.rows[1] == ["Gender, n (%)", "", "", ""]
+    assert table.rows[2] == ["Female", "1092 (69.5)", "468 (60.8)", "<.001"]
+    assert table.rows[-1] == ["Mean (SD)", "31.7 (25.3)", "31.0 (26.0)", ".053"]
+    assert table.footnotes == ["† Includes patients from paroxetine and fluoxetine treatment arms (N = 429)."]
+    _spans_hold_cells(export, table)
+    assert "\nFemale | 1092 (69.5) | 468 (60.8) | <.001\n" in export.text  # one line per row, as JATS is written
+    raw = EXPORT.read_text(encoding="utf-8")
+    src = export.offset_map.to_source(export.text.index("1092 (69.5)"))
+    assert raw[src : src + 11] == "1092 (69.5)"
+    assert export.section_at(table.start) == "table"
+    assert export.section_at(export.text.index("BODY.DISCUSSION:")) == "discussion"
+
+
+def test_export_table_with_spanning_header_and_short_last_row(export: Document) -> None:
+    table = export.tables[0]
+    assert table.header_rows == 2
+    assert table.rows[0][:4] == ["Study", "Placebo", "SSRIa", "Duloxetine"]
+    assert table.rows[1] == ["", "", "", "40 mg/db", "60 mg QD", "80 mg/dc", "120 mg/dd"]
+    assert table.rows[2] == ["1", "70 (80.0)", "33 (72.7)", "-", "-", "-", "70 (77.1)"]
+    assert table.rows[-1][:4] == ["TOTAL", "775 (67.0)", "429 (68.5)", "1138 (66.7)"]  # a cell spans the rest
+    assert len(table.footnotes) == 5 and table.footnotes[1].startswith("a. SSRI in Studies 1 and 2")
+
+
+def test_export_header_cells_run_together() -> None:
+    # The export writes <th> cells with no break, into the first body cell (PMC3580671, Critical Care, CC-BY).
+    text = (
+        "TITLE: \nContinuous versus bolus meropenem\n\n\n\nABSTRACT.RESULTS:\nSee below.\n\nBODY.RESULTS:\n"
+        "Table 1Demographics and baseline characteristics of randomized patients\n"
+        "CharacteristicsInfusion group(n = 120)Bolus group(n = 120)P-valueAge (years)\n44.9 ± 17.8\n47.2 ± 16.3\n"
+        "0.503\nMale\n78 (65.0%)\n83 (69.2%)\n0.583\nWeight (kg)\n78 (70.0 to 90.0)\n80 (72.0 to 95.5)\n0.079\n"
+        "Using ITT analysis both groups were well matched for demographics and baseline characteristics, with no "
+        "significant differences in severity of illness or in the type of infection between the two groups.\n"
+    )
+    doc = document_from_text(text, path="PMC3580671.txt")
+    (table,) = doc.tables
+    assert table.header_rows == 1
+    assert table.rows == [
+        ["Characteristics", "Infusion group(n = 120)", "Bolus group(n = 120)", "P-value"],
+        ["Age (years)", "44.9 ± 17.8", "47.2 ± 16.3", "0.503"],
+        ["Male", "78 (65.0%)", "83 (69.2%)", "0.583"],
+        ["Weight (kg)", "78 (70.0 to 90.0)", "80 (72.0 to 95.5)", "0.079"],
+    ]
+    _spans_hold_cells(doc, table)
+    assert doc.section_at(doc.text.index("Using ITT analysis")) == "results"  # prose after the table is not a note
+
+
+def test_flattened_jats_text_keeps_its_tables() -> None:
+    jats = read_jats(BMC, BMC.read_bytes())
+    again = document_from_text(jats.text, path="flattened.txt")
+    assert [t.label for t in again.tables] == ["Table 1", "Table 2", "Table 3"]
+    written, read = jats.tables[2], again.tables[2]
+    assert read.rows == written.rows and read.header_rows == 1
+    assert read.caption == written.caption
+    _spans_hold_cells(again, read)
+    assert again.text[read.start : read.end] == jats.text[written.start : written.end]
+
+
+def test_markdown_pipe_table_in_a_text_file() -> None:
+    text = (
+        "Introduction\n\nInsulin analogues were compared.\n\nResults\n\nHypoglycaemia was rare.\n\n"
+        "Table 2. Hypoglycaemia\n\n"
+        "| Event | Glargine (n = 40) | NPH (n = 41) |\n|-------|------:|-----:|\n| Any | 14 (35%) | 21 (51%) |\n"
+        "| Severe | 1 (2.5%) | 3 (7.3%) |\n\nBoth were well tolerated.\n"
+    )
+    doc = document_from_text(text, path="pipes.txt")
+    (table,) = doc.tables
+    assert (table.label, table.caption, table.header_rows) == ("Table 2", "Hypoglycaemia", 1)
+    assert table.rows == [
+        ["Event", "Glargine (n = 40)", "NPH (n = 41)"],
+        ["Any", "14 (35%)", "21 (51%)"],
+        ["Severe", "1 (2.5%)", "3 (7.3%)"],
+    ]
+    _spans_hold_cells(doc, table)
+    assert "---" not in doc.text and doc.section_at(doc.text.index("Both were")) == "results"
+
+
+def test_joined_lines_without_a_caption_are_not_a_table() -> None:
+    doc = document_from_text("Signalling\n\nmTORC1 | mTORC2\nmTOR | PI3K\n\nThe pathway is shown.\n", path="f.txt")
+    assert doc.tables == []
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [
+        *[("12.3 ± 4.5", True), ("14 (35%)", True), ("<.001", True), ("-", True), ("3.3 ± 7.7b", True)],
+        *[("40 mg/d", False), ("(N = 357)", False), ("Week 12", False), ("6-month follow-up", False)],
+    ],
+)
+def test_values_and_labels(cell: str, value: bool) -> None:
+    assert is_value(cell) is value
+
+
+def test_header_rows_from_the_layout() -> None:
+    rows = [["", "Placebo", "Drug"], ["", "(n = 40)", "(n = 41)"], ["Age", "52 (12)", "53 (11)"], ["Sex", "", ""]]
+    assert layout_header_rows(rows) == 2
+    assert layout_header_rows([["Age", "52 (12)"], ["Sex", "20 (50%)"]]) == 0  # no header row
+    assert pipe_cells("| a |  | 12 (3) |") == [("a", 2), ("", 6), ("12 (3)", 9)]
