@@ -54,6 +54,7 @@ class TrialRules:
     cue_before: re.Pattern[str]
     long_form_cues: re.Pattern[str]
     defined_after: re.Pattern[str]
+    arms_after: re.Pattern[str]
     long_form_not_head: re.Pattern[str]
     registry_between: re.Pattern[str]
     reported_after: re.Pattern[str]
@@ -72,6 +73,7 @@ class TrialRules:
             ),
             long_form_cues=re.compile(r"\b(?:" + "|".join(data["long_form_cues"]) + ")", re.I),
             defined_after=re.compile(data["defined_after"]),
+            arms_after=re.compile(data["arms_after"], re.I),
             long_form_not_head=re.compile(r"\b(?:" + "|".join(data["long_form_not_heads"]) + r")\W*$", re.I),
             registry_between=re.compile(data["registry_between"], re.I),
             reported_after=re.compile(data["reported_after"]),
@@ -195,8 +197,8 @@ class _Reader:
             defined_here = True  # "Development of Antiretroviral Therapy (DART) trial": a cue after may follow
         if rules.defined_after.match(text, end):
             return "defined"  # "ETC = epirubicin, paclitaxel, and cyclophosphamide"
-        if rules.cue_after.match(text, end):
-            return "cue"  # "the HOPE trial", "(SPRUCE) study"
+        if rules.cue_after.match(text, end) or rules.arms_after.match(text, end):
+            return "cue"  # "the HOPE trial", "(SPRUCE) study", "BOLERO-2 (exemestane + everolimus versus ...)"
         if not defined_here and rules.cue_before.search(text, max(0, start - 60), start):
             return "cue"  # "A randomized placebo-controlled Phase III study (HORIZON)"
         for id_start, id_end, *_ in self.ids:
