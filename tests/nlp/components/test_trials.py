@@ -40,6 +40,10 @@ CASES = [
     ("a Phase IIa study in patients with asthma and a multiple ascending dose (MAD) study in healthy volunteers", []),
     ("4.5 and 8.5% for sVCAM-1, soluble intercellular adhesion molecule-1 (ICAM-1) and VCAM-1 levels", []),
     ("BODY.CONSOLIDATED STANDARDS OF REPORTING TRIALS (CONSORT) FLOW DIAGRAM OF PARTICIPANTS IN THE STUDY.", []),
+    # a plural trial word names the trials of a list, not a lone class; a p value 'vs. placebo' names no arms
+    ("Previously the ECOG and AVAiL trials [14–16] evaluated clinical outcomes", ["AVAiL"]),
+    ("In the TZD trials [54–56], treatment duration ranged from ten weeks", []),
+    ("43 (49.4%) 20 mg BID (P=0.001 vs. placebo) reported improvement", []),
 ]
 
 

@@ -55,6 +55,7 @@ class TrialRules:
     long_form_cues: re.Pattern[str]
     defined_after: re.Pattern[str]
     arms_after: re.Pattern[str]
+    listed_trials: re.Pattern[str]
     long_form_not_head: re.Pattern[str]
     registry_between: re.Pattern[str]
     reported_after: re.Pattern[str]
@@ -74,6 +75,7 @@ class TrialRules:
             long_form_cues=re.compile(r"\b(?:" + "|".join(data["long_form_cues"]) + ")", re.I),
             defined_after=re.compile(data["defined_after"]),
             arms_after=re.compile(data["arms_after"], re.I),
+            listed_trials=re.compile(data["listed_trials"], re.I),
             long_form_not_head=re.compile(r"\b(?:" + "|".join(data["long_form_not_heads"]) + r")\W*$", re.I),
             registry_between=re.compile(data["registry_between"], re.I),
             reported_after=re.compile(data["reported_after"]),
@@ -162,6 +164,7 @@ def _expansion_after(text: str, start: int, end: int) -> str | None:
 
 def _proper_name(phrase: str) -> bool:
     """Most content words capitalised: 'Losartan Intervention For Endpoint reduction in hypertension'."""
+    phrase = re.sub(r"(?:https?://|www\.)\S+", " ", phrase)
     words = [w for w in re.findall(r"[A-Za-z][\w'-]*", phrase) if w.lower() not in _FUNCTION_WORDS]
     capital = sum(1 for w in words if w[0].isupper())
     return len(words) >= 2 and capital * 5 >= len(words) * 3
@@ -197,7 +200,10 @@ class _Reader:
             defined_here = True  # "Development of Antiretroviral Therapy (DART) trial": a cue after may follow
         if rules.defined_after.match(text, end):
             return "defined"  # "ETC = epirubicin, paclitaxel, and cyclophosphamide"
-        if rules.cue_after.match(text, end) or rules.arms_after.match(text, end):
+        listed = rules.listed_trials.match(text, end) and re.search(
+            r"(?:\band|\bor|,)\s*$", text[max(0, start - 8) : start]
+        )
+        if rules.cue_after.match(text, end) or rules.arms_after.match(text, end) or listed:
             return "cue"  # "the HOPE trial", "(SPRUCE) study", "BOLERO-2 (exemestane + everolimus versus ...)"
         if not defined_here and rules.cue_before.search(text, max(0, start - 60), start):
             return "cue"  # "A randomized placebo-controlled Phase III study (HORIZON)"
