@@ -39,6 +39,12 @@ Surfaces (rows of drug_synonyms.tsv)
   entry terms with ", " ("hydrochloride, ciprofloxacin"), wiki/HTML markup, punctuation at either end
   ("alcohol,"), no letter at all. Surfaces from drug_additions.tsv are taken as curated (no rule applies).
 
+British spellings (rows of drug_synonyms.tsv)
+  Every surface spelled the American way gets its British twin, resolving to the same canonical, unless that
+  twin is stoplisted or already a surface of another drug: "sulf" -> "sulph" ("magnesium sulphate",
+  "sulphasalazine", "ferrous sulphate"), "estr" at a word start -> "oestr" ("oestradiol", "ethinyl oestradiol"),
+  "aluminum" -> "aluminium". UK and Commonwealth trial reports print these (BAN spellings before 2003).
+
 drug_class comes from MeSH tree numbers: the names of the allow-listed structural MeSH descriptors in
 DRUG_CLASS_DESCRIPTORS (classes that are also pharmacological classes, e.g. "antibodies, monoclonal",
 "anthracyclines") above any of the drug's tree numbers. The source does not carry MeSH pharmacological actions.
@@ -418,6 +424,22 @@ def apply_surface_rules(lexicon: Lexicon, curated: set[str], source_variants: se
             lexicon.stop(canonical, reason)
 
 
+BRITISH_SPELLINGS = (
+    (re.compile(r"sulf"), "sulph"),
+    (re.compile(r"\bestr"), "oestr"),
+    (re.compile(r"aluminum"), "aluminium"),
+)
+
+
+def add_british_spellings(lexicon: Lexicon) -> None:
+    for surface, canonical in sorted(lexicon.surfaces.items()):
+        british = surface
+        for pattern, replacement in BRITISH_SPELLINGS:
+            british = pattern.sub(replacement, british)
+        if british != surface and british not in lexicon.surfaces and british not in lexicon.stoplist:
+            lexicon.set_surface(british, canonical)
+
+
 def apply_stops(lexicon: Lexicon, additions: list[Addition]) -> None:
     for addition in of_kind(additions, "stop"):
         lexicon.stoplist[addition.surface] = addition.note or "hand-curated"
@@ -457,6 +479,7 @@ def build(source: dict[str, Any], additions: list[Addition]) -> tuple[Lexicon, d
     curated = apply_drugs_and_synonyms(lexicon, additions)
     apply_stops(lexicon, additions)
     apply_surface_rules(lexicon, curated, source_variants)
+    add_british_spellings(lexicon)
     return lexicon, drug_classes(lexicon, source)
 
 

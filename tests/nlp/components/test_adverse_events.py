@@ -142,7 +142,9 @@ def test_inner_grades(extract: Callable[[str], ArticleRecord]) -> None:
 def test_table_rows(extract: Callable[[str], ArticleRecord]) -> None:
     from tests.test_tables import TABLE_2
 
-    items = extract(TABLE_2).adverse_events
+    # the table names its trials; the text around it says they are trials (a header alone is no evidence)
+    evidence = "Everolimus was approved based on the results of BOLERO-2 (Breast cancer trials of OraL EveROlimus).\n\n"
+    items = extract(evidence + TABLE_2).adverse_events
     bolero_2 = [(a.event, a.grade, a.percent, a.arm) for a in items if a.study == "BOLERO-2" and a.event == "cough"]
     assert bolero_2 == [
         ("cough", "all", 26.0, "exemestane + everolimus"),

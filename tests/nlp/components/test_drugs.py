@@ -35,6 +35,40 @@ CASES = [
     ),
     # classes, genes and receptors only
     ("HER2-negative, estrogen receptor-positive disease after CDK4/6 inhibitors and taxanes.", set()),
+    # fixed combinations written with a slash or hyphen: each component (evidence-inference HIV and PPH trials)
+    (
+        "then lopinavir-ritonavir or abacavir/lamivudine once daily",
+        {"lopinavir", "ritonavir", "abacavir", "lamivudine"},
+    ),
+    # an abbreviated combination defined by its long form: each part is its component
+    (
+        "plus tenofovir/emtricitabine (TDF/FTC) 300 mg/200 mg QD. Patients stayed on TDF/FTC for 48 weeks.",
+        {"tenofovir", "emtricitabine"},
+    ),
+    # standard abbreviations used undefined (PHEE case reports); 'ABC' and 'TMP' only inside a combination
+    ("Antithyroid treatment with PTU resulted in hepatitis; MTX was stopped.", {"propylthiouracil", "methotrexate"}),
+    (
+        "ABC in 40% of patients; TMP-SMX prophylaxis and ASA/clopidogrel were given.",
+        {"trimethoprim", "sulfamethoxazole", "acetylsalicylic acid", "clopidogrel"},
+    ),
+    # insulin preparations
+    (
+        "Insulin glargine (Lantus) replaced NPH insulin at bedtime; insulin aspart replaced regular insulin.",
+        {"insulin isophane", "insulin human", "insulin glargine", "insulin aspart"},
+    ),
+    # insulin as a measured hormone is no treatment
+    ("Fasting insulin and plasma insulin levels fell; insulin secretion was unchanged.", set()),
+    # British spellings of salts and hormones
+    ("Magnesium sulphate 3 g was infused; sulphasalazine was continued.", {"magnesium sulfate", "sulfasalazine"}),
+    # laboratory materials: tube additives, buffers, internal standards (evidence-inference methods sections)
+    (
+        "The CD4+ cell count was detected from Ethylenediaminetetraacetic acid (EDTA)-anticoagulated whole blood.",
+        set(),
+    ),
+    ("Blood samples (EDTA treated) were collected pre-dose; plasma was stored at -80 °C.", set()),
+    ("Samples were suspended in 100 mM Tris–HCl (pH 9.0) and 40 mM EDTA after washing.", set()),
+    ("analyzed by LC/MS/MS, using tetramethoxycurcumin as an internal standard", set()),
+    ("Blood was drawn into EDTA tubes; heparin was given as a 5000 IU bolus.", {"heparin"}),
 ]
 
 

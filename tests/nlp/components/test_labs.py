@@ -139,6 +139,42 @@ LABS: list[tuple[str, list[Any]]] = [
     ("her platelet count was 1000000000000/μl", []),
     # doses are not lab values (004_21708132cfbc400b.txt)
     ("initiation of everolimus at 10 mg/day and exemestane at 25 mg/day", []),
+    # case-report prose beyond oncology (the kinds issue 16 lists): a normal value, thousands per microlitre,
+    # a coagulation time in seconds, eye and heart measurements, spirometry
+    ("Her hemoglobin was normal with a value of 13.5 g/dL.", [_v("hemoglobin", 13.5, "g/dL", 135.0, "g/L")]),
+    (
+        "Laboratory tests showed white cells of 11.2 × 1000/μL and platelets of 250 × 1000/μL.",
+        [
+            _v("white blood cell count", 11.2, "10^3/uL", 11.2, "10^9/L"),
+            _v("platelet count", 250, "10^3/uL", 250.0, "10^9/L"),
+        ],
+    ),
+    (
+        "The prothrombin time was slightly elevated at 15.2 sec and the aPTT was 38 s.",
+        [
+            _v("prothrombin time", 15.2, "s", 15.2, "s"),
+            _v("activated partial thromboplastin time", 38, "s", 38.0, "s"),
+        ],
+    ),
+    (
+        "Intraocular pressure was 28 mmHg in the right eye; central macular thickness decreased to 310 microns.",
+        [
+            _v("intraocular pressure", 28, "mmHg", 3.733, "kPa"),
+            _v("central macular thickness", 310, "um", 310.0, "um"),
+        ],
+    ),
+    (
+        "LVEF was 35% and FEV1 1.25 L, FVC 2.1 L; CD4+ count was 171 cells/mm3.",
+        [
+            _v("left ventricular ejection fraction", 35, "%", 35.0, "%"),
+            _v("fev1", 1.25, "L", 1.25, "L"),
+            _v("fvc", 2.1, "L", 2.1, "L"),
+            _v("cd4+ cell count", 171, "/mm3", 0.171, "10^9/L"),
+        ],
+    ),
+    # a difference or an effect is not a level: weight loss, an improvement, a confidence interval, an effect size
+    ("Mean body weight was 85.2 kg; a weight loss of 3.2 kg followed.", [_v("body weight", 85.2, "kg", 85.2, "kg")]),
+    ("an improvement in FEV1 of 0.06 L (95% CI: 0.01 L, 0.10 L) and an effect size of 130 ml", []),
 ]
 
 
@@ -180,6 +216,15 @@ def test_raw_is_the_printed_value(labs_of: Callable[[str], list[LabValue]]) -> N
         ("ALT", "alanine aminotransferase"),
         ("SpO2", "oxygen saturation"),
         ("HbA1c", "hba1c"),
+        ("IOP", "intraocular pressure"),
+        ("LVEF", "left ventricular ejection fraction"),
+        ("FEV1", "fev1"),
+        ("CK-MB", "ck-mb"),
+        ("eGFR", "glomerular filtration rate"),
+        ("CD4+ count", "cd4+ cell count"),
+        ("aPTT", "activated partial thromboplastin time"),
+        ("white cells", "white blood cell count"),
+        ("BMI", "body mass index"),
     ],
 )
 def test_analyte_synonyms(text: str, analyte: str) -> None:

@@ -32,6 +32,7 @@ from extractor.nlp.components.outcomes import EndpointLexicon, EndpointMention, 
 from extractor.nlp.extensions import set_extensions
 from extractor.nlp.result_doc import DocFacts, Draft, write_spans
 from extractor.nlp.result_values import WORD_NUM, PhraseIndex, Value, find_values, group_values, parse_number
+from extractor.nlp.spelling import american, spellings
 from extractor.nlp.study_context import PLACEBO, ArmMention, Regimen, assign_arms, regimen_lists
 from extractor.tables import Grid, cells, footnote_abbreviations, parse_cell, parse_table
 
@@ -59,7 +60,14 @@ class TermMatcher:
 
 @lru_cache(maxsize=1)
 def default_terms() -> tuple[tuple[str, str, str], ...]:
-    return tuple((r["term"], r["preferred"], r["kind"]) for r in iter_tsv("ae_terms.tsv"))
+    """Rows of `lexicons/ae_terms.tsv`, preferred names in American spelling, each surface also in its British
+    and American spelling ('hypoglycaemia' and 'hypoglycemia' both give 'hypoglycemia')."""
+    rows: dict[str, tuple[str, str, str]] = {}
+    for r in iter_tsv("ae_terms.tsv"):
+        preferred = american(r["preferred"])
+        for surface in spellings([r["term"]]):
+            rows.setdefault(surface, (surface, preferred, r["kind"]))
+    return tuple(rows.values())
 
 
 @lru_cache(maxsize=1)

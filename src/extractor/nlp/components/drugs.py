@@ -5,11 +5,16 @@ The lexicon is data (`lexicons/drugs.tsv`, `drug_synonyms.tsv`, `drug_stoplist.t
 then four guards: the longest match wins, stoplisted surfaces (classes, genes, analytes) are dropped, a drug
 inside a longer stoplisted phrase ("target of rapamycin", "insulin-like growth factor") is dropped, and
 abbreviations defined in the text are resolved both ways ("zoledronic acid (ZA)" makes "ZA" a drug; an
-abbreviation whose long form is not a drug is not one either).
+abbreviation whose long form is not a drug is not one either; "tenofovir/emtricitabine (TDF/FTC)" makes each
+part a drug). Standard abbreviations used undefined ('MTX', 'PTU', 'LPV') are matched case-sensitively from
+`lexicons/drug_abbreviations.tsv`, some only as a part of a combination ('ABC/3TC'). A mention that the context
+makes a laboratory material ('EDTA tubes', '40 mM EDTA', 'as an internal standard') is no drug mention
+(`lexicons/drug_context.json`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,19 +27,23 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, filter_spans, from_disk, to_disk
 
-from extractor.lexicons import iter_tsv
+from extractor.lexicons import iter_tsv, load_json
 from extractor.nlp.extensions import abbreviations, set_extensions
 
 LABEL = "DRUG"
+COMBINATION_MARKS = frozenset({"/", "-", "–", "+"})
 
 
 @dataclass
 class DrugLexicon:
-    """surface (lowercase) -> canonical; canonical -> ids and class; surfaces that are never drugs."""
+    """surface (lowercase) -> canonical; canonical -> ids and class; surfaces that are never drugs;
+    case-sensitive abbreviations -> (canonical, whether it is a drug standing alone); reagent context patterns."""
 
     synonyms: dict[str, str] = field(default_factory=dict)
     info: dict[str, dict[str, str]] = field(default_factory=dict)
     stoplist: set[str] = field(default_factory=set)
+    abbreviations: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    context: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def packaged(cls) -> DrugLexicon:
@@ -47,6 +56,9 @@ class DrugLexicon:
             lex.stoplist.add(row["surface"].lower())
         for canonical in lex.info:
             lex.synonyms.setdefault(canonical, canonical)
+        for row in iter_tsv("drug_abbreviations.tsv"):
+            lex.abbreviations[row["abbreviation"]] = (row["canonical"], row["alone"] == "yes")
+        lex.context = {k: v for k, v in load_json("drug_context.json").items() if k != "meta"}
         return lex
 
     def to_dict(self) -> dict[str, Any]:
@@ -54,11 +66,16 @@ class DrugLexicon:
             "synonyms": self.synonyms,
             "info": self.info,
             "stoplist": sorted(self.stoplist),
+            "abbreviations": {k: list(v) for k, v in self.abbreviations.items()},
+            "context": self.context,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DrugLexicon:
-        return cls(dict(data["synonyms"]), dict(data["info"]), set(data["stoplist"]))
+        abbreviations = {k: (str(v[0]), bool(v[1])) for k, v in data.get("abbreviations", {}).items()}
+        return cls(
+            dict(data["synonyms"]), dict(data["info"]), set(data["stoplist"]), abbreviations, data.get("context", {})
+        )
 
 
 @lru_cache(maxsize=1)
@@ -95,6 +112,9 @@ class DrugMatcher:
         # Stoplisted phrases are matched too: a drug name inside one ("target of rapamycin") is no mention.
         self.blocker = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.blocker.add("STOP", [self.nlp.make_doc(s) for s in sorted(self.lexicon.stoplist) if " " in s or "-" in s])
+        context = self.lexicon.context
+        self.reagent_before = re.compile(context["reagent_before"], re.I) if "reagent_before" in context else None
+        self.reagent_after = re.compile(context["reagent_after"], re.I) if "reagent_after" in context else None
 
     def info(self, canonical: str) -> dict[str, str]:
         return self.lexicon.info.get(canonical, {})
@@ -117,9 +137,38 @@ class DrugMatcher:
             for s in filter_spans(spans)
             if not any(lo <= s.start and s.end <= hi and hi - lo > len(s) for lo, hi in blockers)
         ]
+        spans = self._add_abbreviations(doc, spans)
         if self.resolve_abbreviations:
             spans = self._resolve_abbreviations(doc, spans)
-        return spans
+        return [s for s in spans if not self._is_reagent(s)]
+
+    def _add_abbreviations(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """'MTX', 'PTU': standard abbreviations, case-sensitive; 'ABC', 'TMP' only beside another drug across
+        '/', '-' or '+' ('ABC/3TC', 'TMP-SMX')."""
+        known = self.lexicon.abbreviations
+        if not known:
+            return spans
+        taken = {i for s in spans for i in range(s.start, s.end)}
+        found = {t.i: known[t.text] for t in doc if t.text in known and t.i not in taken}
+        drug_at = taken | {i for i, (_, alone) in found.items() if alone}
+        added = []
+        for i, (canonical, alone) in found.items():
+            beside = any(
+                0 <= i + 2 * step < len(doc) and doc[i + step].text in COMBINATION_MARKS and i + 2 * step in drug_at
+                for step in (-1, 1)
+            )
+            if alone or beside:
+                added.append(Span(doc, i, i + 1, label=LABEL, kb_id=canonical))
+        return sorted([*spans, *added], key=lambda s: s.start)
+
+    def _is_reagent(self, span: Span) -> bool:
+        """'EDTA tubes', 'tubes containing 400 kIU of aprotinin', '40 mM EDTA', 'as an internal standard'."""
+        text = span.doc.text
+        start, end = span.start_char, span.end_char
+        return bool(
+            (self.reagent_before and self.reagent_before.search(text, max(0, start - 120), start))
+            or (self.reagent_after and self.reagent_after.match(text, end))
+        )
 
     def _resolve_abbreviations(self, doc: Doc, spans: list[Span]) -> list[Span]:
         by_start = {s.start: s for s in spans}
@@ -131,6 +180,10 @@ class DrugMatcher:
                 # "zoledronic acid (ZA)": the long form is exactly one drug
                 if len(inside) == 1 and inside[0].end - inside[0].start >= len(long_form) - 1:
                     short_to_drug[short.text] = inside[0].kb_id_
+                # "tenofovir/emtricitabine (TDF/FTC)": one drug per part, in order
+                parts = [t.text for t in short if t.text not in COMBINATION_MARKS]
+                if len(parts) == len(inside) > 1 and len(short) == 2 * len(parts) - 1:
+                    short_to_drug.update((part, s.kb_id_) for part, s in zip(parts, inside, strict=True))
             else:
                 not_drugs.add(short.text)
         kept = [s for s in spans if s.text not in not_drugs]

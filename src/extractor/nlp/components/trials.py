@@ -1,15 +1,24 @@
-"""Clinical trials named in the text: registry ids (NCT01783444) and trial acronyms (BOLERO-2, TAMRAD).
+"""Clinical trials named in the text: registry ids (NCT01783444, ISRCTN75784880, EudraCT 2004-001234-12) and
+trial names (BOLERO-2, TAMRAD, HOPE, TELEX II).
 
-An acronym counts as a trial name when it is shaped like one (capitals, optionally '-N' or a digit run)
-and the text says it is a trial: next to 'trial', 'study' or 'phase', in parentheses after such a phrase,
-or as an ACRONYM-N form, which trials use and genes, endpoints and units rarely do. Words that are
-acronyms of something else (endpoints, receptors, units) are data in `lexicons/trial_rules.json`.
+A name needs evidence of being a trial, because most capitalised words of an article are not: a trial word
+next to it ('the HOPE trial', 'SPRUCE study'), a long form that says so ('Heart Protection Study (HPS)',
+'BOLERO-2 (Breast cancer trials of OraL EveROlimus)', 'a randomized Phase III study (HORIZON)'), a registry
+id in its sentence, or a sentence that reports it like a study ('48-week results of ALERT', 'TELEX II
+reported that', 'in LIFE [15]'). The last kind of evidence is weak, and counts only for names that look like
+trial acronyms and are not defined as the abbreviation of something else. A numbered form ('BOLERO-6')
+counts when another member of its series has evidence. What never counts: section labels and headings
+('ABSTRACT.TRIAL REGISTRATION:', 'BODY.METHODS', an all-capitals heading line), words listed in
+`lexicons/trial_rules.json` (endpoints, genes, registries, committees, software, regimens), and
+abbreviations whose long form is a common noun phrase ('chronic obstructive pulmonary disease (COPD)',
+'diary cards (DIARY)').
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,13 +31,60 @@ from spacy.util import ensure_path, from_disk, to_disk
 from extractor.lexicons import load_json
 from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import set_extensions
+from extractor.nlp.prose import sentence_at
 
 NCT = re.compile(r"\bNCT\s?0?\d{7,8}\b")
-# BOLERO-2, SOLAR-1, TRINITI-1, 305/EMBRACE, S1207, BYLieve, SoFEA, HORIZON, monarchE
+# BOLERO-2, SOLAR-1, TRINITI-1, 305/EMBRACE, S1207, BYLieve, SoFEA, HORIZON, monarchE, TELEX II
 ACRONYM = re.compile(
     r"(?<![\w-])(?:\d{3}/)?(?:[A-Z][A-Za-z]*[A-Z][A-Za-z]*|[a-z]+[A-Z]{2,}[A-Za-z]*|[A-Z]\d{3,5})"
-    r"(?:-\d{1,3}[A-Za-z]?)?(?![\w-])"
+    r"(?:-\d{1,3}[A-Za-z]?)?(?:\s(?:II|III|IV)(?![\w-]))?(?![\w-])"
 )
+# 'ABSTRACT.TRIAL REGISTRATION:', 'BODY.METHODS:', '## TRIAL REGISTRATION', 'ELECTRONIC SUPPLEMENTARY MATERIAL'
+_LINE = re.compile(r"[^\n]+")
+_SECTION_LABEL = re.compile(r"(?<![A-Z])(?:TITLE|ABSTRACT|BODY)\.[A-Z][^a-z\n:]*:?")
+_GLUED = re.compile(r"[a-z]{4,}[A-Z][a-z]{3,}")  # 'AdultsClinical': two words glued by a lost line break
+_FUNCTION_WORDS = frozenset({"a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"})
+
+
+@dataclass(frozen=True)
+class TrialRules:
+    """`lexicons/trial_rules.json`, compiled."""
+
+    cue_after: re.Pattern[str]
+    cue_before: re.Pattern[str]
+    long_form_cues: re.Pattern[str]
+    defined_after: re.Pattern[str]
+    arms_after: re.Pattern[str]
+    listed_trials: re.Pattern[str]
+    long_form_not_head: re.Pattern[str]
+    registry_between: re.Pattern[str]
+    reported_after: re.Pattern[str]
+    reported_before: re.Pattern[str]
+    cited_before: re.Pattern[str]
+    cited_after: re.Pattern[str]
+    registries: tuple[tuple[re.Pattern[str], str], ...]
+    stop: frozenset[str]
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> TrialRules:
+        return cls(
+            cue_after=re.compile(r"\s*(?:[)\]]\s*)?(?:" + "|".join(data["cues_after"]) + ")", re.I),
+            cue_before=re.compile(
+                r"(?:" + "|".join(data["cues_before"]) + r")(?:[ \t]+[\w-]+){0,2}[ \t]+[(\[]\s*$", re.I
+            ),
+            long_form_cues=re.compile(r"\b(?:" + "|".join(data["long_form_cues"]) + ")", re.I),
+            defined_after=re.compile(data["defined_after"]),
+            arms_after=re.compile(data["arms_after"], re.I),
+            listed_trials=re.compile(data["listed_trials"], re.I),
+            long_form_not_head=re.compile(r"\b(?:" + "|".join(data["long_form_not_heads"]) + r")\W*$", re.I),
+            registry_between=re.compile(data["registry_between"], re.I),
+            reported_after=re.compile(data["reported_after"]),
+            reported_before=re.compile(data["reported_before"]),
+            cited_before=re.compile(data["cited_before"]),
+            cited_after=re.compile(data["cited_after"]),
+            registries=tuple((re.compile(r["pattern"]), r["format"]) for r in data["registries"].values()),
+            stop=frozenset(w.lower() for w in data["not_trials"]),
+        )
 
 
 @lru_cache(maxsize=1)
@@ -36,48 +92,196 @@ def _default_rules() -> dict[str, Any]:
     return load_json("trial_rules.json")
 
 
-def _context_says_trial(text: str, start: int, end: int, cues: re.Pattern[str]) -> bool:
-    before = text[max(0, start - 60) : start]
-    after = text[end : end + 40]
-    expansion = re.match(r"\s*\(([^()]{8,200})\)", text[end : end + 210])
-    if expansion and cues.search(expansion.group(1)):
-        return True  # "SoFEA (Study Of Faslodex with or without Arimidex)"
-    if re.match(r"\s*(?:\)\s*)?(?:" + cues.pattern + r")", after, re.I):
-        return True
-    if re.search(r"(?:" + cues.pattern + r")[^.;]{0,40}\(\s*$", before, re.I):
-        return True  # "A randomized placebo-controlled Phase III study (HORIZON)"
-    return bool(re.search(r"(?:the|in|of|from)\s+$", before, re.I) and re.match(r"\s+(?:trial|study)", after, re.I))
+@lru_cache(maxsize=1)
+def _default_compiled() -> TrialRules:
+    return TrialRules.of(_default_rules())
 
 
-def find_trials(text: str, rules: dict[str, Any]) -> list[tuple[int, int, str, str]]:
-    """(start, end, kind, normalized) for NCT ids and trial names in `text`."""
-    stop = {w.lower() for w in rules["not_trials"]}
-    cues = re.compile("|".join(rules["cues"]), re.I)
-    found: list[tuple[int, int, str, str]] = []
-    for m in NCT.finditer(text):
-        found.append((m.start(), m.end(), "nct", re.sub(r"\s", "", m.group()).upper()))
-    near_registry = [(m.start() - 60, m.end() + 60) for m in NCT.finditer(text)]
-    named: dict[str, bool] = {}
-    candidates = [m for m in ACRONYM.finditer(text) if not NCT.match(m.group())]
+def registry_ids(text: str, rules: TrialRules) -> list[tuple[int, int, str, str]]:
+    """(start, end, kind, normalized id): 'nct' for ClinicalTrials.gov, 'registry' for the others
+    ('ISRCTN 75784880' -> 'ISRCTN75784880', 'EudraCT No. 2004-001234-12' -> 'EudraCT 2004-001234-12')."""
+    found = [(m.start(), m.end(), "nct", re.sub(r"\s", "", m.group()).upper()) for m in NCT.finditer(text)]
+    for pattern, form in rules.registries:
+        for m in pattern.finditer(text):
+            found.append((m.start(), m.end(), "registry", form.format(id=m.group("id"))))
+    return sorted(found)
+
+
+def heading_spans(text: str) -> list[tuple[int, int]]:
+    """Headings and section labels, not prose: 'ABSTRACT.TRIAL REGISTRATION:' and 'BODY.CRITERIA FOR THE
+    INITIATION OF ...' wherever they stand (the evidence-inference export glues some onto the line before),
+    '# Methods', and lines in capitals with two or more words or a closing colon. A line holding a single
+    capitalised word ('HORIZON', a flattened table cell) is not a heading."""
+    spans = [(m.start(), m.end()) for m in _SECTION_LABEL.finditer(text)]
+    for m in _LINE.finditer(text):
+        line = m.group().strip()
+        if not line.startswith("#") and any(c.islower() for c in line):
+            continue
+        words = re.findall(r"[A-Za-z]{3,}", line)
+        if line.startswith("#") or line.endswith(":") or len(words) >= 2:
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def spells(short: str, long: str) -> bool:
+    """Whether `long` can be the long form of `short`: each letter and digit of `short` in order, the first at
+    the start of a word (Schwartz & Hearst 2003)."""
+    chars = [c.lower() for c in short if c.isalnum()]
+    text = long.lower()
+    i = len(text) - 1
+    for k in range(len(chars) - 1, -1, -1):
+        while i >= 0 and (text[i] != chars[k] or (k == 0 and i > 0 and text[i - 1].isalnum())):
+            i -= 1
+        if i < 0:
+            return False
+        i -= 1
+    return True
+
+
+def _long_form_before(text: str, start: int, end: int) -> str | None:
+    """'Heart Protection Study (HPS)' -> 'Heart Protection Study': the shortest run of words before
+    '(ACRONYM)' that starts with the acronym's first letter and spells it."""
+    if not (re.search(r"[(\[]\s*$", text[max(0, start - 3) : start]) and re.match(r"\s*[)\];,]", text[end : end + 3])):
+        return None
+    sentence_start = sentence_at(text, start)[0]
+    words = list(re.finditer(r"[\w'’-]+", text[max(sentence_start, start - 200) : start]))
+    short = re.sub(r"-\d.*$", "", text[start:end])
+    letters = len(re.sub(r"[^A-Za-z]", "", short))
+    for i in range(len(words) - 1, max(-1, len(words) - 1 - (letters + 5)), -1):
+        if short in words[i].group():
+            return None  # "placebo (SMILE-1 and 3) [19], lisinopril (SMILE-2)": a list, not a long form
+        phrase = " ".join(w.group() for w in words[i:])
+        if words[i].group()[0].lower() == short[0].lower() and spells(short, phrase):
+            return phrase
+    return None
+
+
+def _expansion_after(text: str, start: int, end: int) -> str | None:
+    """'SoFEA (Study Of Faslodex with or without Arimidex)' -> the parenthetical, when it spells the name."""
+    m = re.match(r"\s*\(([^()]{8,200})\)", text[end : end + 210])
+    return m.group(1) if m and spells(re.sub(r"-\d.*$", "", text[start:end]), m.group(1)) else None
+
+
+def _proper_name(phrase: str) -> bool:
+    """Most content words capitalised: 'Losartan Intervention For Endpoint reduction in hypertension'."""
+    phrase = re.sub(r"(?:https?://|www\.)\S+", " ", phrase)
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", phrase) if w.lower() not in _FUNCTION_WORDS]
+    capital = sum(1 for w in words if w[0].isupper())
+    return len(words) >= 2 and capital * 5 >= len(words) * 3
+
+
+class _Reader:
+    """The evidence for each candidate name of one text."""
+
+    def __init__(self, text: str, rules: TrialRules) -> None:
+        self.text, self.rules = text, rules
+        self.headings = heading_spans(text)
+        self.ids = registry_ids(text, rules)
+
+    def in_heading(self, start: int) -> bool:
+        return any(lo <= start < hi for lo, hi in self.headings)
+
+    def says(self, start: int, end: int) -> str | None:
+        """What this mention says of its name: 'named' (its long form names a trial), 'defined' (it abbreviates
+        something else), 'cue' (a trial word or registry id beside it), or None."""
+        text, rules = self.text, self.rules
+        defined_here = False
+        for phrase in (_long_form_before(text, start, end), _expansion_after(text, start, end)):
+            if phrase is None:
+                continue
+            if rules.long_form_not_head.search(phrase):
+                return "defined"  # "Clinical Trials Review Committee (CTRC)", "... Neuropsychiatric Interview (MINI)"
+            if self._names_trial(phrase):
+                return "named"  # "SoFEA (Study Of Faslodex ...)", "Heart Protection Study (HPS)"
+            if not _proper_name(phrase):
+                if len(phrase.split()) >= 4 and rules.cue_after.match(text, end):
+                    return "named"  # "Tranexamic acid for hyperacute primary IntraCerebral Haemorrhage (TICH-2) trial"
+                return "defined"  # "chronic obstructive pulmonary disease (COPD)", "multiple ascending dose (MAD)"
+            defined_here = True  # "Development of Antiretroviral Therapy (DART) trial": a cue after may follow
+        if rules.defined_after.match(text, end):
+            return "defined"  # "ETC = epirubicin, paclitaxel, and cyclophosphamide"
+        listed = rules.listed_trials.match(text, end) and re.search(
+            r"(?:\band|\bor|,)\s*$", text[max(0, start - 8) : start]
+        )
+        if rules.cue_after.match(text, end) or rules.arms_after.match(text, end) or listed:
+            return "cue"  # "the HOPE trial", "(SPRUCE) study", "BOLERO-2 (exemestane + everolimus versus ...)"
+        if not defined_here and rules.cue_before.search(text, max(0, start - 60), start):
+            return "cue"  # "A randomized placebo-controlled Phase III study (HORIZON)"
+        for id_start, id_end, *_ in self.ids:
+            between = text[end:id_start] if id_start >= end else text[id_end:start] if id_end <= start else "x"
+            if len(between) < 40 and rules.registry_between.match(between):
+                return "cue"  # "(NeoRes; EudraCTnr 2006-001785-16)"
+        return None
+
+    def _names_trial(self, phrase: str) -> bool:
+        """A trial word in a long form, capitalised or past its first word: 'Heart Protection Study', 'British
+        study of risedronate ...'; not 'trial comparing docetaxel, cisplatin, 5-FU (TCF)'."""
+        return any(m.start() > 0 or m.group()[0].isupper() for m in self.rules.long_form_cues.finditer(phrase))
+
+    def reported(self, start: int, end: int) -> bool:
+        """'48-week results of ALERT', 'TELEX II reported that', 'in LIFE [15]', 'in SHARE, which evaluated'."""
+        rules, before = self.rules, self.text[max(0, start - 60) : start]
+        return bool(
+            rules.reported_after.match(self.text, end)
+            or rules.reported_before.search(before)
+            or (rules.cited_before.search(before) and rules.cited_after.match(self.text, end))
+        )
+
+
+def find_trials(
+    text: str, rules: dict[str, Any], not_names: Iterable[tuple[int, int]] = ()
+) -> list[tuple[int, int, str, str]]:
+    """(start, end, kind, normalized) for registry ids and trial names in `text`; kind 'nct', 'registry' or
+    'name'. `not_names`: spans that are something else (drug mentions: 'effects of MDMA compared to ...')."""
+    compiled = _default_compiled() if rules is _default_rules() else TrialRules.of(rules)
+    reader = _Reader(text, compiled)
+    found = list(reader.ids)
+    taken = [(s, e) for s, e, *_ in found] + list(not_names)
+    says: dict[str, set[str]] = {}
+    candidates = []
+    for m in ACRONYM.finditer(text):
+        word = m.group()
+        base = re.sub(r"(?:-\d.*|\s\w+)$", "", word)
+        if any(s <= m.start() < e for s, e in taken) or reader.in_heading(m.start()):
+            continue
+        if word.lower() in compiled.stop or base.lower() in compiled.stop:
+            continue
+        if (len(base) < 3 and not re.search(r"\d", word)) or _GLUED.search(word):
+            continue
+        candidates.append(m)
+        says.setdefault(word, set()).add(reader.says(m.start(), m.end()) or "")
+    named = {w for w, kinds in says.items() if "named" in kinds or ("cue" in kinds and "defined" not in kinds)}
+    strongly = set(named)
     for m in candidates:
         word = m.group()
-        base = re.sub(r"-\d.*$", "", word)
-        if word.lower() in stop or base.lower() in stop or (len(base) < 3 and not re.search(r"\d", word)):
-            continue
-        numbered = bool(re.search(r"-\d", word)) and base.isupper() and len(base) >= 4
-        listed = any(lo <= m.start() and m.end() <= hi for lo, hi in near_registry)
-        if numbered or listed or _context_says_trial(text, m.start(), m.end(), cues):
-            named[word] = True
+        weak = _trial_shaped(word) and "defined" not in says[word]
+        if word not in named and weak and reader.reported(m.start(), m.end()):
+            named.add(word)  # "48-week results of ALERT", "TELEX II reported that"
+    series = {re.sub(r"-\d.*$", "", w) for w in named}
+    for m in candidates:
+        word = m.group()
+        numbered = re.fullmatch(r"([A-Z]{4,})-\d{1,2}", word)
+        if numbered and numbered.group(1) in series and "defined" not in says[word]:
+            named.add(word)  # "BOLERO-6" beside "the BOLERO-2 trial"
     for m in candidates:
         word, end = m.group(), m.end()
-        if not named.get(word):
-            continue
-        # "BOLERO-217": a citation number glued to "BOLERO-2" named elsewhere
-        glued = re.match(r"(.*-\d)\d+$", word)
-        if glued and named.get(glued.group(1)):
+        glued = re.match(r"(.*-\d)\d+$", word)  # "BOLERO-217": a citation number glued to "BOLERO-2"
+        spaced = re.match(r"[ \t](\d{1,2})\b", text[end : end + 4])  # "BOLERO 2" of the BOLERO-2 trial
+        if glued and glued.group(1) in named:
             word, end = glued.group(1), m.start() + len(glued.group(1))
+        elif spaced and f"{word}-{spaced.group(1)}" in named:
+            word, end = f"{word}-{spaced.group(1)}", end + spaced.end()
+        elif word not in named or (word not in strongly and any(n.startswith(word + "-") for n in named)):
+            continue  # no evidence; or "BOLERO" alone in a text naming BOLERO-2: the series, not a trial
         found.append((m.start(), end, "name", word))
-    return found
+    return sorted(found)
+
+
+def _trial_shaped(word: str) -> bool:
+    """Weak evidence only for names shaped like trial acronyms: four or more capitals and no small letter
+    ('ALERT', 'LIFE', 'TELEX II'); not three-letter abbreviations ('ALI', 'OMT') nor 'ApoCIII', 'ELISpot'."""
+    head = word.split()[0]
+    return len(re.sub(r"[^A-Z]", "", head)) >= 4 and not any(c.islower() for c in head)
 
 
 @Language.factory(
@@ -86,7 +290,8 @@ def find_trials(text: str, rules: dict[str, Any]) -> list[tuple[int, int, str, s
     default_config={"spans_key": "trials", "rules": "default"},
 )
 class TrialMatcher:
-    """Sets doc.spans[spans_key]: label 'NCT' or 'TRIAL', kb_id_ the normalized id or name."""
+    """Sets doc.spans[spans_key]: label 'NCT' (kb_id_ the NCT id) or 'TRIAL' (kb_id_ the name, or another
+    registry's id)."""
 
     def __init__(self, nlp: Language, name: str, *, spans_key: str, rules: str | None) -> None:
         set_extensions()
@@ -95,7 +300,8 @@ class TrialMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
-        for start, end, kind, norm in find_trials(doc_text(doc), self.rules):
+        drugs = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "DRUG"]
+        for start, end, kind, norm in find_trials(doc_text(doc), self.rules, drugs):
             span = doc.char_span(
                 start, end, label="NCT" if kind == "nct" else "TRIAL", kb_id=norm, alignment_mode="expand"
             )
