@@ -134,6 +134,7 @@ class _TableItems:
         label, unit = clean_label(row.label)
         parent, parent_unit = clean_label(row.parent) if row.parent else ("", None)
         if parent and (p.qualifier_row.search(row.label) or not label):
+            # 'Baseline (SD)', 'Change at week 24 (95% CI)': what its section measures
             return parent, unit or parent_unit, row.label
         if parent and _category_row(label):
             return f"{parent}: {label}", unit or parent_unit, None
