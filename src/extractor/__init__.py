@@ -11,6 +11,7 @@ from extractor.render import render
 if TYPE_CHECKING:
     from extractor.api import ExtractOptions, Extractor, Failure
     from extractor.frames import read_records, to_frames
+    from extractor.query import query
 
 __version__ = "0.1.0"
 
@@ -20,6 +21,7 @@ _LAZY = {
     "ExtractOptions": "extractor.api",
     "Extractor": "extractor.api",
     "Failure": "extractor.api",
+    "query": "extractor.query",
     "read_records": "extractor.frames",
     "to_frames": "extractor.frames",
 }
@@ -40,6 +42,7 @@ __all__ = [
     "Extractor",
     "Failure",
     "__version__",
+    "query",
     "read_records",
     "render",
     "to_frames",

@@ -198,6 +198,35 @@ def eval_external_cli(
         typer.echo(json.dumps({"evaluation": name, **result}, ensure_ascii=False))
 
 
+@app.command("query")
+def query_cli(
+    records: Annotated[Path, typer.Argument(exists=True, help="records.jsonl from `extractor run` (or its folder)")],
+    questions: Annotated[
+        Path,
+        typer.Option(
+            "--questions", "-q", exists=True, dir_okay=False, help="CSV: id, doc (file stem), outcome, intervention, comparator"
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="answers file (one line per question)")],
+    fmt: Annotated[str, typer.Option("--format", help="jsonl (default) or csv: a data-extraction sheet")] = "jsonl",
+) -> None:
+    """Each question's outcome type and both arms' numbers (events and group size, or mean, SD and group size),
+    with their evidence; unknown where the record does not say."""
+    from extractor.frames import read_records
+    from extractor.query import QuestionError, answer_file, read_questions, write_answers
+
+    if fmt not in ("jsonl", "csv"):
+        raise typer.BadParameter("jsonl or csv", param_hint="--format")
+    try:
+        asked = read_questions(questions)
+    except QuestionError as err:
+        raise typer.BadParameter(str(err), param_hint="--questions") from None
+    answers = answer_file(read_records(records), asked)
+    write_answers(answers, out, "csv" if fmt == "csv" else "jsonl")
+    known = sum(1 for a in answers if a.get("endpoint"))
+    _err(f"{len(answers)} questions, {known} answered from an outcome of the records; answers: {out}")
+
+
 @app.command("eval-pdf")
 def eval_pdf_cli(
     data_dir: Annotated[

@@ -189,10 +189,23 @@ def _joined_table(lines: list[SourceLine], at: int) -> tuple[list[SourceLine], T
         return None
     last = joined[-1]
     rows = [_row_lines(line, pipe_cells(line.text)) for line in block[: last + 1]]
+    _align_headers(rows)
     taken, table = _marked(rows, lines[at], block[last + 1 :])
     texts = [[line.text if line else "" for line in row] for row in rows]
     table.header_rows = layout_header_rows(texts)
     return taken, table, 1 + len(block)
+
+
+def _align_headers(rows: list[list[SourceLine | None]]) -> None:
+    """Header rows one cell short of the body: the empty top-left cell was left out (the flattened form writes
+    only non-empty cells), so they start at the second column."""
+    width = max((len(row) for row in rows), default=0)
+    for row in rows:
+        cells = [c.text for c in row if c is not None]
+        if any(is_value(c) for c in cells[1:]):
+            break  # the body starts
+        if len(row) == width - 1:
+            row.insert(0, None)
 
 
 def _pipe_table(

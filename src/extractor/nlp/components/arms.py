@@ -76,6 +76,7 @@ class ArmExtractor:
         _add_group_names(text[:limit], registry, mentions, create=True)
         _add_abbreviations(doc, registry)
         _add_sized_groups(text[:limit], registry, mentions, create=len(registry.arms) < 2)
+        _add_drug_sizes(text[:limit], registry, mentions)
         _add_named_groups(text[:limit], registry, mentions)
         _add_each_group_size(text[:limit], registry)
         registry.name_arms()
@@ -292,6 +293,20 @@ def _add_sized_groups(text: str, registry: ArmRegistry, mentions: list[DrugMenti
                 arm.n = n
         elif create:
             registry.add(draft)
+
+
+_SIZE_IN_PARENS = re.compile(r"\s*\((?:[^()]{0,40}[,;]\s*)?[nN]\s*=\s*(?P<n>\d[\d,]*)\s*[,;)]")
+
+
+def _add_drug_sizes(text: str, registry: ArmRegistry, mentions: list[DrugMention]) -> None:
+    """'telmisartan (80 mg, n = 20) or losartan (50 mg, n = 20)': the size of the arm only that drug names."""
+    for mention in mentions:
+        m = _SIZE_IN_PARENS.match(text, mention.end)
+        if not m:
+            continue
+        arm = _arm_with(registry.arms, mention.name)
+        if arm is not None and arm.n is None:
+            arm.n = as_count(parse_number(m.group("n")))
 
 
 def _add_named_groups(text: str, registry: ArmRegistry, mentions: list[DrugMention]) -> None:

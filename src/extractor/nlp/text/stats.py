@@ -186,8 +186,11 @@ def interpret(stat: Stat, hint: StatHint = StatHint(), n: int | None = None) -> 
     if stat.value_is_percent:
         return Reading("rate", stat.value, percent=stat.value, qualifier=stat.qualifier)
     if stat.total is not None and whole and stat.value <= stat.total:
-        if stat.percent is not None:
-            return Reading("rate", stat.percent, events=int(stat.value), percent=stat.percent, n=stat.total)
+        pct = stat.percent
+        if pct is None and stat.second is not None and consistent_percent(stat.value, stat.second, stat.total):
+            pct = stat.second  # '6/88 (6.8)'
+        if pct is not None:
+            return Reading("rate", pct, events=int(stat.value), percent=pct, n=stat.total)
         return Reading("count", stat.value, events=int(stat.value), n=stat.total)
     if stat.percent is not None and whole and not stat.pm:
         return Reading("rate", stat.percent, events=int(stat.value), percent=stat.percent)

@@ -1,0 +1,86 @@
+"""Results in prose, any endpoint: real sentences from the Yun et al. 2024 articles of even PMCID (CC BY)."""
+
+from __future__ import annotations
+
+from extractor.nlp.text.results import ArmSpan, find_stats, read_statements
+
+
+def _arms(text: str, *names: tuple[str, str]) -> list[ArmSpan]:
+    found = []
+    for surface, arm in names:
+        at = text.index(surface)
+        found.append(ArmSpan(at, at + len(surface), arm))
+    return found
+
+
+def test_a_comparison_named_before_its_values_and_the_endpoint_after_no_difference() -> None:
+    # PMC3321528
+    text = (
+        "No difference was observed between the EMS and the control group in handgrip strength either in absolute "
+        "(21.4 ± 10.8 versus 14.8 ± 10.7 kg, resp., P = 0.18) or relative values."
+    )
+    got = read_statements(text, 0, len(text), _arms(text, ("EMS", "ems"), ("control group", "control")))
+    assert [(s.endpoint, s.arm, s.mention.reading.value, s.mention.reading.sd) for s in got] == [
+        ("handgrip strength", "ems", 21.4, 10.8),
+        ("handgrip strength", "control", 14.8, 10.7),
+    ]
+
+
+def test_values_listed_with_respectively() -> None:
+    # PMC1216327
+    text = (
+        "The mean ± SD fecal excretion in g/kg/h was 3.94 ± 2.35, 3.59 ± 2.35, and 2.19 ± 1.63 in AJ, WGJ and WA "
+        "respectively."
+    )
+    arms = _arms(text, ("AJ,", "aj"), ("WGJ and", "wgj"), ("WA r", "wa"))
+    got = read_statements(text, 0, len(text), arms)
+    assert [(s.endpoint, s.arm, s.mention.reading.value) for s in got] == [
+        ("fecal excretion", "aj", 3.94),
+        ("fecal excretion", "wgj", 3.59),
+        ("fecal excretion", "wa", 2.19),
+    ]
+
+
+def test_counts_of_people_per_arm_and_what_they_had() -> None:
+    # PMC5062234
+    text = (
+        "At 12 h, six patients (28.5%) in the TAP group and 18 patients (85.7%) in the control group had moderate "
+        "to severe pain on coughing (P < 0.001*)."
+    )
+    got = read_statements(text, 0, len(text), _arms(text, ("the TAP group", "tap"), ("the control group", "control")))
+    assert [(s.endpoint, s.arm, s.mention.reading.events, s.mention.reading.percent) for s in got] == [
+        ("moderate to severe pain on coughing", "tap", 6, 28.5),
+        ("moderate to severe pain on coughing", "control", 18, 85.7),
+    ]
+    # the same article: 'the number of patients ... was N'
+    text = (
+        "The number of patients requiring intraoperative supplemental fentanyl in TAP group was 8 and in local "
+        "infiltration group was 16 (P = 0.028)."
+    )
+    got = read_statements(
+        text, 0, len(text), _arms(text, ("TAP group", "tap"), ("local infiltration group", "local"))
+    )
+    assert [(s.arm, s.mention.reading.events) for s in got] == [("tap", 8), ("local", 16)]
+
+
+def test_effect_estimates_in_their_common_forms() -> None:
+    for text, effect, value, low, high in [
+        ("HR 0.93 (95% CI 0.71-1.21)", "HR", 0.93, 0.71, 1.21),
+        ("odds ratio (OR), 4.342, 95% CI 1.764–10.687", "OR", 4.342, 1.764, 10.687),
+        ("HR 0.390; 95% CI 0.130–1.173; P = 0.0401", "HR", 0.39, 0.13, 1.173),
+        ("mean difference −0.42 (95% CI −0.62 to −0.23; p<0.001)", "difference", -0.42, -0.62, -0.23),
+    ]:
+        (stat,) = find_stats(text, 0, len(text))
+        assert (stat.effect, stat.reading.value, stat.reading.low, stat.reading.high) == (effect, value, low, high)
+
+
+def test_a_ci_bound_and_a_threshold_are_no_results_and_sd_is_no_endpoint() -> None:
+    text = "The HbA1c was reduced in 45% of patients with HbA1c ≥ 7% (SD = 2.5)."
+    values = [s.reading.value for s in find_stats(text, 0, len(text))]
+    assert 7.0 not in values
+    assert all(s.endpoint.lower() != "sd" for s in read_statements(text, 0, len(text), []))
+
+
+def test_sample_size_assumptions_are_no_results() -> None:
+    text = "Assuming an SD of 235 ml, 174 patients per group were needed to detect a difference of 100 ml."
+    assert read_statements(text, 0, len(text), []) == []

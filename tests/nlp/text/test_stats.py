@@ -1,0 +1,63 @@
+"""Printed statistics read with what the labels say they are (cells of real trial tables and results prose)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.nlp.text.numbers import parse_number
+from extractor.nlp.text.stats import StatHint, interpret, read_stat
+
+# (cell as printed, label hint, group size) -> (measure, value, sd, events, low, high)
+CASES = [
+    # PMC1174877 Table 1 'Mean ± SD age (years)'
+    ("56.2 ± 11.0", "Mean ± SD age (years)", 20, ("mean", 56.2, 11.0, None, None, None)),
+    # PMC3606470 Table 1 'Baseline (SD)'
+    ("8.12 (0.96)", "Baseline (SD)", 137, ("mean", 8.12, 0.96, None, None, None)),
+    # PMC3606470 Table 1 'Change at week 24 (95% CI)'
+    ("-0.31 (-0.45 to -0.16)", "Change at week 24 (95% CI)", 137, ("mean", -0.31, None, None, -0.45, -0.16)),
+    # PMC2365957 Table 2, adverse events 'n (%)' in the header
+    ("28 (53%)", "", 53, ("rate", 53.0, None, 28, None, None)),
+    # PMC2529259 Table 1 'Episiotomy %(n)': the percent first
+    ("75.9 (22)", "Episiotomy %(n)", 29, ("rate", 75.9, None, 22, None, None)),
+    # PMC1913915 Table 1 'Male, n (%)'
+    ("96 (50.3)", "Male, n (%)", 191, ("rate", 50.3, None, 96, None, None)),
+    # PMC1913915 Table 5: events of a group printed with their denominator
+    ("6/88 (6.8)", "Mild (FEV1 ≥50% predicted)", None, ("rate", 6.8, None, 6, None, None)),
+    # PMC1891439 Table 2 'Age (yrs)': a median with its range
+    ("18 (2.75–45)", "median (range)", 92, ("median", 18.0, None, None, 2.75, 45.0)),
+    # a count consistent with the group size and no label: n (%), not mean (SD)
+    ("14 (35.0)", "", 40, ("rate", 35.0, None, 14, None, None)),
+    # footnote marks after the value are not part of it
+    ("2.19*", "", None, ("value", 2.19, None, None, None, None)),
+    ("17.32^x^", "", None, ("value", 17.32, None, None, None, None)),
+]
+
+
+@pytest.mark.parametrize(("cell", "label", "n", "expected"), CASES)
+def test_cells_read_as_the_statistic_the_labels_name(
+    cell: str, label: str, n: int | None, expected: tuple[object, ...]
+) -> None:
+    stat = read_stat(cell)
+    assert stat is not None
+    r = interpret(stat, StatHint.of(label), n)
+    assert (r.measure, r.value, r.sd, r.events, r.low, r.high) == expected
+
+
+@pytest.mark.parametrize("cell", ["NS", "-", "n = 20", "Losartan (n = 20)", "Grade 3–4", ""])
+def test_labels_and_markers_are_no_values(cell: str) -> None:
+    assert read_stat(cell) is None
+
+
+def test_one_number_parser() -> None:
+    assert parse_number("1,112") == 1112
+    assert parse_number("0·5") == 0.5
+    assert parse_number("−0.42") == -0.42
+    assert parse_number("fifteen") == 15
+    assert parse_number("one and a half") == 1.5
+    assert parse_number("1..5") is None
+
+
+def test_hints_read_from_labels() -> None:
+    assert StatHint.of("median (IQR)") == StatHint("median", "iqr")
+    assert StatHint.of("Data are means +/- SD") == StatHint("mean", "sd")
+    assert StatHint.of("Hypertension, %").center == "percent"

@@ -1,0 +1,56 @@
+"""Tables read as tables: arm columns with their n, p columns, spanning headers, section rows.
+
+The tables are real (cells as printed) from PMC1174877 (Derosa et al., CC BY) and PMC2972614 (CC BY), as
+JATS, read by the JATS reader so that cell offsets, header rows and column spans are the reader's own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from extractor.ingest.jats import read_jats
+from extractor.nlp.text.table_reader import read_table
+
+ARTICLE = """<?xml version="1.0"?>
+<article><front><article-meta><title-group><article-title>T</article-title></title-group></article-meta></front>
+<body><sec><title>Results</title><p>Metabolic results are given in Table 2.</p>
+<table-wrap id="T2"><label>Table 2</label><caption><p>Mean &#x000b1; SD metabolic parameters at baseline and end of
+treatment</p></caption><table><thead>
+<tr><td/><td colspan="2">Baseline</td><td>p value</td><td colspan="2">End of treatment</td><td>p value</td></tr>
+<tr><td/><td>Losartan</td><td>Telmisartan</td><td/><td>Losartan</td><td>Telmisartan</td><td/></tr></thead><tbody>
+<tr><td>HOMA-IR</td><td>5.78 &#x000b1; 3.53</td><td>5.74 &#x000b1; 3.35</td><td>NS</td><td>5.82 &#x000b1; 2.66</td>
+<td>4.24 &#x000b1; 2.36</td><td>&lt; 0.05</td></tr>
+<tr><td>FPG</td><td>110.05 &#x000b1; 14.56</td><td>109.08 &#x000b1; 16.67</td><td>NS</td><td>113.20 &#x000b1; 12.68</td>
+<td>100.00 &#x000b1; 11.99</td><td>&lt; 0.05</td></tr></tbody></table></table-wrap>
+<table-wrap id="T3"><label>Table 3</label><caption><p>Comparison of mean values of pain severity</p></caption>
+<table><thead><tr><td/><td>Group I</td><td>Group II</td><td>p</td></tr></thead><tbody>
+<tr><td colspan="4">VAS</td></tr>
+<tr><td>Baseline (mean&#x000b1;SD)</td><td>7.16&#x000b1;1.64</td><td>7.59&#x000b1;1.76</td><td>0.343</td></tr>
+<tr><td>Posttreatment (mean&#x000b1;SD)</td><td>3.76&#x000b1;1.45</td><td>4.63&#x000b1;2.10</td><td>0.216</td></tr>
+<tr><td>p</td><td>0.000**</td><td>0.000**</td><td/></tr>
+</tbody></table></table-wrap></sec></body></article>"""
+
+
+def _tables() -> tuple[str, list]:  # type: ignore[type-arg]
+    document = read_jats(Path("t.nxml"), ARTICLE.encode())
+    return document.text, [read_table(t, document.text) for t in document.tables]
+
+
+def test_spanning_headers_give_each_arm_column_its_time_point_and_p_column() -> None:
+    text, (table, _) = _tables()
+    assert table is not None
+    by_cell = {(e.row.label, e.column.group, e.column.timepoint): e for e in table.entries}
+    homa = by_cell[("HOMA-IR", "Telmisartan", "End of treatment")]
+    assert (homa.reading.measure, homa.reading.value, homa.reading.sd) == ("mean", 4.24, 2.36)
+    assert homa.p_value == "<0.05"
+    assert by_cell[("HOMA-IR", "Losartan", "Baseline")].column.baseline
+    assert text[homa.span[0] : homa.span[1]] == "4.24 ± 2.36"  # type: ignore[index]
+    assert {c.group for c in table.groups} == {"Losartan", "Telmisartan"}
+
+
+def test_a_row_spanning_the_table_is_a_section_and_within_group_p_rows_are_no_values() -> None:
+    _, (_, table) = _tables()
+    assert table is not None
+    labels = {(e.row.parent, e.row.label) for e in table.entries}
+    assert labels == {("VAS", "Baseline (mean±SD)"), ("VAS", "Posttreatment (mean±SD)")}
+    assert {e.reading.value for e in table.entries if e.column.group == "Group I"} == {7.16, 3.76}

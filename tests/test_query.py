@@ -1,0 +1,80 @@
+"""The meta-analyst's question answered from a record: `query`, and `extractor query` over a folder's records."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from extractor import ArticleRecord
+from extractor.cli import app
+from extractor.query import query
+
+# Sentences of PMC4928400 (Yun et al. 2024 set, even PMCID; CC BY), with its results table as the JATS reader
+# writes a table (cells joined by " | ", empty cells left out).
+ARTICLE = """Abstract
+To compare the safety and effectiveness of flexible ureteroscopy (F-URS) with transperitoneal laparoscopic
+ureterolithotomy (TPLU) in cases of obstructive pyelonephritis secondary to large proximal ureteral stones. After
+drainage of pyonephrosis and resolution of sepsis, 22 patients treated with TPLU (Group I), and 20 patients were
+treated with F-URS (Group II).
+
+Results
+Table 2 Operative and postoperative data
+TPLU Group (Group I) | F-URS Group (Group II) | p value
+Mean operation time, min | 74.1±12.2 | 78±6.4 | 0.2
+Stone-free rate | 100% | 80% | 0.04
+Complications | 5 (22.7%) | 7 (35%) | 0.3
+"""
+
+
+def test_binary_and_continuous_answers_with_their_evidence(extract: Callable[[str], ArticleRecord]) -> None:
+    record = extract(ARTICLE)
+    binary = query(record, "Stone-free rate", "Transperitoneal laparoscopic ureterolithotomy", "Flexible ureteroscopy")
+    assert binary.outcome_type == "binary"
+    fields = binary.fields()
+    assert (fields["intervention_events"], fields["intervention_group_size"]) == (22, 22)
+    assert (fields["comparator_events"], fields["comparator_group_size"]) == (16, 20)
+    assert binary.intervention.derived  # 100% of 22: derived, and said so
+    assert all(record.text and record.text[s.start : s.end] == s.text for s in binary.intervention.evidence)
+    continuous = query(record, "Operative time", "TPLU", "F-URS")
+    assert continuous.outcome_type == "continuous"
+    assert (continuous.intervention.mean, continuous.intervention.sd) == (74.1, 12.2)
+    assert (continuous.comparator.mean, continuous.comparator.sd) == (78.0, 6.4)
+    unknown = query(record, "Quality of life", "TPLU", "F-URS")
+    assert unknown.intervention.mean is None and unknown.intervention.group_size == 22
+
+
+def test_the_query_command_writes_one_answer_per_question(tmp_path: Path, extract: Callable[[str], ArticleRecord]) -> None:
+    record = extract(ARTICLE).model_copy(update={"source": extract(ARTICLE).source.model_copy(update={"path": "a/PMC1.txt"})})
+    records = tmp_path / "records.jsonl"
+    records.write_text(record.model_dump_json() + "\n", encoding="utf-8")
+    questions = tmp_path / "q.csv"
+    questions.write_text(
+        "id,doc,outcome,intervention,comparator\n1,PMC1,Complications,TPLU,F-URS\n2,PMC9,Complications,A,B\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["query", str(records), "-q", str(questions), "-o", str(tmp_path / "a.jsonl")])
+    assert result.exit_code == 0, result.output
+    answers = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text().splitlines()]
+    assert [a["id"] for a in answers] == ["1", "2"]
+    assert (answers[0]["intervention_events"], answers[0]["comparator_events"]) == (5, 7)
+    assert answers[1]["intervention_events"] is None
+    result = CliRunner().invoke(
+        app, ["query", str(records), "-q", str(questions), "-o", str(tmp_path / "a.csv"), "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader((tmp_path / "a.csv").open(encoding="utf-8")))
+    assert rows[0]["comparator_group_size"] == "20" and rows[0]["intervention_evidence"]
+
+
+def test_a_questions_file_without_its_columns_is_refused(tmp_path: Path) -> None:
+    records = tmp_path / "records.jsonl"
+    records.write_text("", encoding="utf-8")
+    questions = tmp_path / "q.csv"
+    questions.write_text("id,outcome\n1,x\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["query", str(records), "-q", str(questions), "-o", str(tmp_path / "a.jsonl")])
+    assert result.exit_code == 2
+    assert "missing column(s) doc" in " ".join(result.output.split())
