@@ -77,4 +77,5 @@ def test_a_questions_file_without_its_columns_is_refused(tmp_path: Path) -> None
     questions.write_text("id,outcome\n1,x\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["query", str(records), "-q", str(questions), "-o", str(tmp_path / "a.jsonl")])
     assert result.exit_code == 2
-    assert "missing column(s) doc" in " ".join(result.output.split())
+    said = " ".join(result.output.replace("│", " ").split())
+    assert "missing column(s) doc, intervention, comparator" in said
