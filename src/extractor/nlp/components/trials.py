@@ -62,6 +62,8 @@ class TrialRules:
     reported_before: re.Pattern[str]
     cited_before: re.Pattern[str]
     cited_after: re.Pattern[str]
+    opening_before: re.Pattern[str]
+    opening_after: re.Pattern[str]
     registries: tuple[tuple[re.Pattern[str], str], ...]
     stop: frozenset[str]
 
@@ -82,6 +84,8 @@ class TrialRules:
             reported_before=re.compile(data["reported_before"]),
             cited_before=re.compile(data["cited_before"]),
             cited_after=re.compile(data["cited_after"]),
+            opening_before=re.compile(data["opening_before"]),
+            opening_after=re.compile(data["opening_after"]),
             registries=tuple((re.compile(r["pattern"]), r["format"]) for r in data["registries"].values()),
             stop=frozenset(w.lower() for w in data["not_trials"]),
         )
@@ -219,12 +223,15 @@ class _Reader:
         return any(m.start() > 0 or m.group()[0].isupper() for m in self.rules.long_form_cues.finditer(phrase))
 
     def reported(self, start: int, end: int) -> bool:
-        """'48-week results of ALERT', 'TELEX II reported that', 'in LIFE [15]', 'in SHARE, which evaluated'."""
+        """'48-week results of ALERT', 'TELEX II reported that', 'in LIFE [15]', 'in SHARE, which evaluated',
+        and for a numbered name 'In BOLERO-2, everolimus plus exemestane achieved ...'."""
         rules, before = self.rules, self.text[max(0, start - 60) : start]
+        numbered = re.search(r"-\d", self.text[start:end]) is not None
         return bool(
             rules.reported_after.match(self.text, end)
             or rules.reported_before.search(before)
             or (rules.cited_before.search(before) and rules.cited_after.match(self.text, end))
+            or (numbered and rules.opening_before.search(before) and rules.opening_after.match(self.text, end))
         )
 
 
