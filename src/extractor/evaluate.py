@@ -22,6 +22,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -117,7 +118,9 @@ def _match_rule(category: str) -> Callable[[Item, Item], bool]:
             and norm_unit(g["unit"], g.get("per")) == norm_unit(p["unit"], p.get("per"))
         ),
         "dose_changes": lambda g, p: g["drug"] == p["drug"] and close(g.get("change_percent"), p.get("change_percent")),
-        "lab_values": lambda g, p: g["analyte"] == p["analyte"] and close(g["value"], p["value"]),
+        "lab_values": lambda g, p: (
+            canonical_analyte(g["analyte"]) == canonical_analyte(p["analyte"]) and close(g["value"], p["value"])
+        ),
         "outcomes": lambda g, p: (
             str(g["endpoint"]).lower() == str(p["endpoint"]).lower() and close(g["value"], p["value"])
         ),
@@ -156,6 +159,23 @@ def _loose_rule(category: str) -> Callable[[Item, Item], bool] | None:
         return None
     value = "value" if category == "outcomes" else "percent"
     return lambda g, p: close(g.get(value), p.get(value)) and loose_names_match(str(g[key]), str(p[key]))
+
+
+@lru_cache(maxsize=1)
+def _analyte_names() -> dict[str, str]:
+    from extractor.nlp.components.labs import packaged_analytes
+
+    names: dict[str, str] = {}
+    for analyte in packaged_analytes():
+        for name in (analyte.canonical, *analyte.synonyms):
+            names.setdefault(name.lower(), analyte.canonical)
+    return names
+
+
+def canonical_analyte(name: str) -> str:
+    """'ALT' and 'alanine aminotransferase' are one analyte: a name the analyte lexicon knows, as its canonical."""
+    key = name.strip().lower()
+    return _analyte_names().get(key, key)
 
 
 def _attribute_ok(attribute: str, gold: Item, pred: Item) -> bool:

@@ -25,7 +25,7 @@ from extractor.nlp.prose import sentence_bounds
 from extractor.nlp.text.arms import Arm as TextArm
 from extractor.nlp.text.arms import ArmRegistry
 from extractor.nlp.text.results import Statement, read_statements
-from extractor.record import Arm, ArticleRecord, Characteristic, Outcome, Span
+from extractor.record import Arm, ArticleRecord, Characteristic, LabValue, Outcome, Span
 
 AnswerType = Literal["binary", "continuous"]
 
@@ -192,7 +192,8 @@ class Answer:
 def query(record: ArticleRecord, outcome: str, intervention: str, comparator: str) -> Answer:
     """Both arms' numbers for one outcome (see the module docstring)."""
     arm_i, arm_c = match_arms(record.arms, intervention, comparator)
-    candidates = _candidates([*record.outcomes, *map(_as_outcome, record.characteristics)], outcome)
+    measured = [*record.outcomes, *map(_as_outcome, record.characteristics), *map(_lab_outcome, record.lab_values)]
+    candidates = _candidates(measured, outcome)
     best = _best_pair(candidates, arm_i, arm_c, record.arms, outcome)
     if (best is None or None in best) and record.text:
         read = _read_for(record, outcome, arm_i, arm_c)
@@ -286,6 +287,22 @@ def _as_outcome(c: Characteristic) -> Outcome:
         arm=c.arm,
         timepoint="baseline",
         span=c.span,
+    )
+
+
+def _lab_outcome(lab: LabValue) -> Outcome:
+    """A group's lab value asked as an outcome ('HbA1c at week 24')."""
+    return Outcome(
+        endpoint=lab.analyte,
+        outcome_type="continuous",
+        measure=lab.measure or "mean",
+        value=lab.value,
+        unit=lab.unit,
+        sd=lab.sd,
+        n=lab.n,
+        arm=lab.arm,
+        timepoint=lab.timepoint,
+        span=lab.span,
     )
 
 

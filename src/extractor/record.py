@@ -174,6 +174,7 @@ class LabValue(_Model):
     value_si: float | None = None
     unit_si: str | None = None
     raw: str | None = None
+    measure: str | None = Field(default=None, description="of a group value: mean | median | mean change ...")
     sd: float | None = Field(default=None, description="standard deviation of a group mean")
     n: int | None = Field(default=None, ge=0, description="size of the group a group value describes")
     arm: str | None = None

@@ -178,6 +178,8 @@ class _TableItems:
             return self._event(entry, name, arm, n, evidence)
         analyte = self._analyte(name)
         if analyte is not None and (kind in ("baseline", "labs") or baseline) and not reading.binary:
+            # an analyte at baseline, or in a table of laboratory values, is a lab value; in a results table
+            # it is the trial's endpoint, an outcome
             item = lab_item(analyte, reading.value, parse_unit(unit) if unit else None, entry.text.strip())
             if item is None:
                 return None
@@ -186,6 +188,7 @@ class _TableItems:
                 n=n,
                 arm=arm.name if arm else None,
                 timepoint="baseline" if baseline or kind == "baseline" else timepoint,
+                measure=_measure(column, qualifier, reading.measure),
             )
             return "lab_values", item, evidence
         if kind == "baseline":
