@@ -47,8 +47,12 @@ def test_binary_and_continuous_answers_with_their_evidence(extract: Callable[[st
     assert unknown.intervention.mean is None and unknown.intervention.group_size == 22
 
 
-def test_the_query_command_writes_one_answer_per_question(tmp_path: Path, extract: Callable[[str], ArticleRecord]) -> None:
-    record = extract(ARTICLE).model_copy(update={"source": extract(ARTICLE).source.model_copy(update={"path": "a/PMC1.txt"})})
+def test_the_query_command_writes_one_answer_per_question(
+    tmp_path: Path, extract: Callable[[str], ArticleRecord]
+) -> None:
+    record = extract(ARTICLE).model_copy(
+        update={"source": extract(ARTICLE).source.model_copy(update={"path": "a/PMC1.txt"})}
+    )
     records = tmp_path / "records.jsonl"
     records.write_text(record.model_dump_json() + "\n", encoding="utf-8")
     questions = tmp_path / "q.csv"

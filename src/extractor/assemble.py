@@ -32,7 +32,9 @@ from extractor.record import (
     Trial,
 )
 
-ITEM_MODELS: dict[str, type[Dose] | type[Outcome] | type[AdverseEvent] | type[LabValue] | type[Arm] | type[Characteristic]] = {
+ITEM_MODELS: dict[
+    str, type[Dose] | type[Outcome] | type[AdverseEvent] | type[LabValue] | type[Arm] | type[Characteristic]
+] = {
     "doses": Dose,
     "outcomes": Outcome,
     "adverse_events": AdverseEvent,

@@ -204,7 +204,11 @@ def query_cli(
     questions: Annotated[
         Path,
         typer.Option(
-            "--questions", "-q", exists=True, dir_okay=False, help="CSV: id, doc (file stem), outcome, intervention, comparator"
+            "--questions",
+            "-q",
+            exists=True,
+            dir_okay=False,
+            help="CSV: id, doc (file stem), outcome, intervention, comparator",
         ),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="answers file (one line per question)")],

@@ -339,9 +339,14 @@ class Report:
             names = [c for c in CATEGORIES if c != "dose_changes"]
             lines.append("")
             lines.append(f"{'article':<24}{'micro':>7}" + "".join(f"{c[:9]:>10}" for c in names))
-            for article, s in self.per_article.items():
-                cells = "".join(f"{s[c].f1:>10.2f}" if s[c].tp + s[c].fp + s[c].fn else f"{'-':>10}" for c in names)
-                lines.append(f"{Path(article).stem:<24}{micro(s).f1:>7.2f}{cells}")
+            for article, by_category in self.per_article.items():
+                cells = "".join(
+                    f"{by_category[c].f1:>10.2f}"
+                    if by_category[c].tp + by_category[c].fp + by_category[c].fn
+                    else f"{'-':>10}"
+                    for c in names
+                )
+                lines.append(f"{Path(article).stem:<24}{micro(by_category).f1:>7.2f}{cells}")
             lines.append("")
         lines.append(f"scored (a gold file each): {', '.join(self.scored) or 'none'}")
         if self.unscored:

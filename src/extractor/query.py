@@ -109,7 +109,9 @@ _BINARY_WORDS = re.compile(
     r"admission|readmission|hospitali[sz]ation|discontinuation|withdrawal|abstinence|positive|negative)\b",
     re.I,
 )
-BASELINE = re.compile(r"\bbaseline\b|\bpre-?(?:test|treatment|operative|op|intervention)?\b|\bbefore\b|\bat\s+entry\b|\bscreening\b", re.I)
+BASELINE = re.compile(
+    r"\bbaseline\b|\bpre-?(?:test|treatment|operative|op|intervention)?\b|\bbefore\b|\bat\s+entry\b|\bscreening\b", re.I
+)
 _CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|usual care|standard care|no treatment|untreated)\b", re.I)
 _SPELLING = ((re.compile(r"haem"), "hem"), (re.compile(r"aem"), "em"), (re.compile(r"oedema"), "edema"))
 
@@ -200,8 +202,7 @@ def query(record: ArticleRecord, outcome: str, intervention: str, comparator: st
         if read is not None and (best is None or (read[0] is not None and read[1] is not None)):
             best = read
     if best is None:
-        kind = guess_type(outcome)
-        return Answer(kind, _arm_only(arm_i), _arm_only(arm_c))
+        return Answer(guess_type(outcome), _arm_only(arm_i), _arm_only(arm_c))
     out_i, out_c = best
     kind: AnswerType = "binary" if _is_binary(out_i) or _is_binary(out_c) else "continuous"
     first = out_i or out_c
@@ -326,7 +327,7 @@ def _best_pair(
     groups: dict[tuple[str, str | None, str | None], dict[str, Outcome]] = {}
     scores: dict[tuple[str, str | None, str | None], float] = {}
     for score, o in candidates:
-        key = (o.endpoint.lower(), o.timepoint, _family(o.measure))
+        key: tuple[str, str | None, str | None] = (o.endpoint.lower(), o.timepoint, _family(o.measure))
         groups.setdefault(key, {}).setdefault(o.arm or "", o)
         scores[key] = max(scores.get(key, 0.0), score)
     names = {a.name for a in (arm_i, arm_c) if a is not None}
@@ -492,7 +493,9 @@ def read_questions(path: Path) -> list[dict[str, str]]:
         reader = csv.DictReader(handle)
         missing = [c for c in QUESTION_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
-            raise QuestionError(f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(QUESTION_COLUMNS)}")
+            raise QuestionError(
+                f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(QUESTION_COLUMNS)}"
+            )
         return [{c: (row.get(c) or "").strip() for c in QUESTION_COLUMNS} for row in reader]
 
 
@@ -503,13 +506,17 @@ def answer(records: dict[str, ArticleRecord], question: dict[str, str]) -> dict[
     if record is None:
         return row | {c: None for c in ANSWER_COLUMNS if c not in row} | {"derived": ["no record for this doc"]}
     result = query(record, question["outcome"], question["intervention"], question["comparator"])
-    return row | result.fields() | {
-        "endpoint": result.endpoint,
-        "timepoint": result.timepoint,
-        "intervention_evidence": [s.model_dump() for s in result.intervention.evidence],
-        "comparator_evidence": [s.model_dump() for s in result.comparator.evidence],
-        "derived": result.intervention.derived + result.comparator.derived,
-    }
+    return (
+        row
+        | result.fields()
+        | {
+            "endpoint": result.endpoint,
+            "timepoint": result.timepoint,
+            "intervention_evidence": [s.model_dump() for s in result.intervention.evidence],
+            "comparator_evidence": [s.model_dump() for s in result.comparator.evidence],
+            "derived": result.intervention.derived + result.comparator.derived,
+        }
+    )
 
 
 def answer_file(records: Iterable[ArticleRecord], questions: list[dict[str, str]]) -> list[dict[str, Any]]:

@@ -57,9 +57,7 @@ def test_counts_of_people_per_arm_and_what_they_had() -> None:
         "The number of patients requiring intraoperative supplemental fentanyl in TAP group was 8 and in local "
         "infiltration group was 16 (P = 0.028)."
     )
-    got = read_statements(
-        text, 0, len(text), _arms(text, ("TAP group", "tap"), ("local infiltration group", "local"))
-    )
+    got = read_statements(text, 0, len(text), _arms(text, ("TAP group", "tap"), ("local infiltration group", "local")))
     assert [(s.arm, s.mention.reading.events) for s in got] == [("tap", 8), ("local", 16)]
 
 

@@ -103,6 +103,7 @@ class ResultReader:
         mention, reading = statement.mention, statement.mention.reading
         arm = next((a for a in registry.arms if a.name == statement.arm), None)
         endpoint = _expand(statement.endpoint, short)
+        measure: str | None
         if mention.effect is not None:
             measure = EFFECT_MEASURES[mention.effect]
             outcome_type = (

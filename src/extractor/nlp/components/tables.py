@@ -82,7 +82,7 @@ class TableItemExtractor:
     def match(self, doc: Doc) -> dict[str, list[tuple[Item, tuple[int, int]]]]:
         text = doc_text(doc)
         registry = arm_registry(doc, self.arms_key)
-        short_forms = {s.text: l.text for s, l in abbreviations(doc)}
+        short_forms = {short.text: long_form.text for short, long_form in abbreviations(doc)}
         found: dict[str, list[tuple[Item, tuple[int, int]]]] = {k: [] for k in self.keys}
         for table in layout(doc).tables:
             read = read_table(table, text)
@@ -127,7 +127,12 @@ class _TableItems:
         is measured ('Trough FEV1 response (L)' over the arms) the row is a subgroup."""
         p = patterns()
         topic = column.topic if column is not None else None
-        if topic and len(self.topics) >= 2 and not p.topic_not_endpoint.search(topic) and self.registry.find(topic) is None:
+        if (
+            topic
+            and len(self.topics) >= 2
+            and not p.topic_not_endpoint.search(topic)
+            and self.registry.find(topic) is None
+        ):
             name, unit = clean_label(topic)
             if name and re.search(r"[A-Za-z]", name):
                 return name, unit, row.label

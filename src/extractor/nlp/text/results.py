@@ -15,6 +15,7 @@ data (`lexicons/result_rules.json`).
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -311,7 +312,7 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
         elif depth == 0 and result_patterns().clause_break.match(text, k, end):
             cuts.append(k + 1)
     cuts.append(end)
-    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
 
 def _owners(
@@ -327,8 +328,8 @@ def _owners(
     # 'V1, V2 and V3 in A, B and C, respectively' / 'V1 and V2 in the A and B groups, respectively'
     tail = text[last.end : end]
     if p.respectively.search(tail):
-        after = [a for a in arms if a.start >= last.end]
-        names = list(dict.fromkeys(a.arm for a in after))
+        following = [a for a in arms if a.start >= last.end]
+        names = list(dict.fromkeys(a.arm for a in following))
         if len(names) >= len(per_arm) >= 2:
             for k, i in enumerate(per_arm):
                 owners[i] = names[k]
@@ -346,11 +347,11 @@ def _owners(
             owners[i] = after.arm
             continue
         prev = stats[i - 1].end if i > 0 else start
-        before = [
+        preceding = [
             a for a in arms if prev <= a.start and a.end <= s.start and p.arm_before.fullmatch(text[a.end : s.start])
         ]
-        if before:
-            owners[i] = before[-1].arm
+        if preceding:
+            owners[i] = preceding[-1].arm
     # a pair of one arm's value and an unowned value, in a two-arm study: the other arm's
     if len(per_arm) == 2 and len({owners[i] for i in per_arm} - {None}) == 1 and len(study_arms) == 2:
         known = next(owners[i] for i in per_arm if owners[i] is not None)

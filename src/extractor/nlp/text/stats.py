@@ -118,11 +118,10 @@ def read_stat(text: str) -> Stat | None:
         second=parse_number(m.group("pm")) if m.group("pm") else None,
         total=as_count(parse_number(m.group("total"))) if m.group("total") else None,
     )
+    read: Stat | None = stat
     for inner in _GROUP.findall(m.group("groups") or ""):
-        stat = _inner(stat, inner.strip())
-        if stat is None:
-            return None
-    return stat
+        read = _inner(read, inner.strip()) if read is not None else None
+    return read
 
 
 def _inner(stat: Stat, inner: str) -> Stat | None:
@@ -209,9 +208,15 @@ def interpret(stat: Stat, hint: StatHint = StatHint(), n: int | None = None) -> 
         and consistent_percent(second, stat.value, n)
     ):
         return Reading("rate", stat.value, events=int(second), percent=stat.value)  # '75.9 (22)' with n = 29
-    if second is not None and not stat.pm and whole and center in (None, "count", "percent") and spread is None:
-        if center in ("count", "percent") or (consistent_percent(stat.value, second, n) and second <= 100):
-            return Reading("rate", second, events=int(stat.value), percent=second)
+    if (
+        second is not None
+        and not stat.pm
+        and whole
+        and center in (None, "count", "percent")
+        and spread is None
+        and (center in ("count", "percent") or (consistent_percent(stat.value, second, n) and second <= 100))
+    ):
+        return Reading("rate", second, events=int(stat.value), percent=second)
     if stat.low is not None and stat.high is not None:
         interval: Spread = spread if spread in ("iqr", "range", "ci") else ("ci" if center == "mean" else "iqr")
         if spread is None and center is None:

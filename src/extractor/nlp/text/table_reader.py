@@ -123,7 +123,7 @@ class ReadTable:
     rows: list[Row]
     entries: list[Entry] = field(default_factory=list)  # group and total columns
     effects: list[Entry] = field(default_factory=list)  # effect columns (differences, ratios)
-    hint: StatHint = StatHint()  # what the caption and footnotes say every cell prints
+    hint: StatHint = field(default_factory=StatHint)  # what the caption and footnotes say every cell prints
 
     @property
     def groups(self) -> list[Column]:
