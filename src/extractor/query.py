@@ -24,7 +24,7 @@ from extractor.nlp.components.results import arm_spans
 from extractor.nlp.prose import sentence_bounds
 from extractor.nlp.text.arms import Arm as TextArm
 from extractor.nlp.text.arms import ArmRegistry
-from extractor.nlp.text.results import Statement, read_statements
+from extractor.nlp.text.results import Statement, read_statements, result_patterns
 from extractor.record import Arm, ArticleRecord, Characteristic, LabValue, Outcome, Span
 
 AnswerType = Literal["binary", "continuous"]
@@ -384,7 +384,24 @@ def _read_for(
             by_arm[statement.arm] = _statement_outcome(record, statement)
         if arm_i.name in by_arm and arm_c.name in by_arm:
             return by_arm[arm_i.name], by_arm[arm_c.name]
+    for share, start, end in scored:
+        # 'There were no cases of diabetic ketoacidosis': none in either arm
+        if share == 1.0 and guess_type(outcome) == "binary" and result_patterns().none_occurred.search(text, start, end):
+            return _none_in(record, start, end, arm_i), _none_in(record, start, end, arm_c)
     return None
+
+
+def _none_in(record: ArticleRecord, start: int, end: int, arm: Arm) -> Outcome:
+    text = record.text or ""
+    return Outcome(
+        endpoint=text[start:end].strip(),
+        outcome_type="binary",
+        measure="count",
+        value=0.0,
+        events=0,
+        arm=arm.name,
+        span=Span(text=text[start:end], start=start, end=end),
+    )
 
 
 def _registry(arms: list[Arm]) -> ArmRegistry:

@@ -24,9 +24,21 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from extractor.record import CATEGORIES, AdverseEvent, ArticleRecord, Dose, Drug, LabValue, Outcome, Span, Trial
+from extractor.record import (
+    CATEGORIES,
+    AdverseEvent,
+    Arm,
+    ArticleRecord,
+    Characteristic,
+    Dose,
+    Drug,
+    LabValue,
+    Outcome,
+    Span,
+    Trial,
+)
 
-Item = Drug | Dose | Outcome | AdverseEvent | LabValue | Trial
+Item = Drug | Dose | Outcome | AdverseEvent | LabValue | Trial | Arm | Characteristic
 
 LABELS = {
     "drugs": "DRUG",
@@ -35,6 +47,8 @@ LABELS = {
     "adverse_events": "AE",
     "lab_values": "LAB",
     "trials": "TRIAL",
+    "arms": "ARM",
+    "characteristics": "BASELINE",
 }
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 COLORS = {
@@ -44,9 +58,11 @@ COLORS = {
     "adverse_events": "#D55E00",
     "lab_values": "#CC79A7",
     "trials": "#56B4E9",
+    "arms": "#000000",
+    "characteristics": "#F0E442",
 }
 # Identical ranges nest broad categories outside narrow ones: an outcome sentence around its trial name.
-NESTING = ("outcomes", "adverse_events", "lab_values", "doses", "trials", "drugs")
+NESTING = ("outcomes", "characteristics", "adverse_events", "lab_values", "doses", "arms", "trials", "drugs")
 QUOTE_CHARS = 110
 SUMMARY_ITEMS = 3
 

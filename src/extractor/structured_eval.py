@@ -193,6 +193,8 @@ def item_keys(record: ArticleRecord) -> dict[str, set[tuple[str, ...]]]:
         "adverse_events": {(_norm(a.event), _norm(a.grade)) for a in record.adverse_events},
         "lab_values": {(_norm(lab.analyte), _num(lab.value), _norm(lab.unit)) for lab in record.lab_values},
         "trials": {(_norm(t.nct_id or t.name),) for t in record.trials},
+        "arms": {(_norm(a.name), _num(a.n)) for a in record.arms},
+        "characteristics": {(_norm(c.name), _norm(c.arm), _num(c.value)) for c in record.characteristics},
     }
 
 

@@ -54,6 +54,8 @@ class ResultRules(BaseModel):
     timepoint: str
     stat_paren: str
     hypothetical: str
+    arm_adjacent: str
+    none_occurred: str
     when_subject: str
 
 
@@ -79,6 +81,8 @@ class ResultPatterns:
     timepoint: re.Pattern[str]
     stat_paren: re.Pattern[str]
     hypothetical: re.Pattern[str]
+    arm_adjacent: re.Pattern[str]
+    none_occurred: re.Pattern[str]
     when_subject: re.Pattern[str]
 
 
@@ -342,7 +346,15 @@ def _owners(
     for i in per_arm:
         s = stats[i]
         nxt = stats[i + 1].start if i + 1 < len(stats) else end
-        after = next((a for a in arms if s.end <= a.start < nxt and p.arm_after.fullmatch(text[s.end : a.start])), None)
+        after = next(
+            (
+                a
+                for a in arms
+                if s.end <= a.start < nxt
+                and (p.arm_after.fullmatch(text[s.end : a.start]) or p.arm_adjacent.fullmatch(text[s.end : a.start]))
+            ),
+            None,
+        )
         if after is not None:
             owners[i] = after.arm
             continue
