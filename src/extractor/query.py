@@ -384,9 +384,10 @@ def _read_for(
             by_arm[statement.arm] = _statement_outcome(record, statement)
         if arm_i.name in by_arm and arm_c.name in by_arm:
             return by_arm[arm_i.name], by_arm[arm_c.name]
+    binary = guess_type(outcome) == "binary"
     for share, start, end in scored:
         # 'There were no cases of diabetic ketoacidosis': none in either arm
-        if share == 1.0 and guess_type(outcome) == "binary" and result_patterns().none_occurred.search(text, start, end):
+        if share == 1.0 and binary and result_patterns().none_occurred.search(text, start, end):
             return _none_in(record, start, end, arm_i), _none_in(record, start, end, arm_c)
     return None
 
