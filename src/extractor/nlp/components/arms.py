@@ -16,6 +16,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extractor.nlp.components.drugs import packaged_lexicon
 from extractor.nlp.doc_memo import doc_text, memo
 from extractor.nlp.extensions import abbreviations, set_extensions
 from extractor.nlp.layout import layout, references_start
@@ -39,7 +40,8 @@ SPANS_KEY = "arms"
 MAX_ALLOCATION_CHARS = 400  # an allocation list ends with its sentence; this bounds a sentence without a stop
 MAX_ARM_PHRASE_CHARS = 120  # one arm of the list: 'once-daily telmisartan (80 mg, n = 20)'
 MAX_ARM_WORDS = 12  # an arm named by its words alone: 'local anesthetic infiltration of the port site'
-MIN_GROUP_MENTIONS = 2  # a group the text names this often, without another source of arms, is an arm
+MIN_GROUP_MENTIONS = 2  # a group named this often by a drug or a control word, with no other source, is an arm
+OFTEN_NAMED = 3  # ... and any group the text names this often ('the 1-week group')
 
 
 @Language.factory(
@@ -65,14 +67,28 @@ class ArmExtractor:
         # are arms of their own only when the text allocates to no groups (else a drug-less column is a
         # subgroup or a population: 'Culture negative (213)')
         limit = references_start(doc)
-        for draft in allocation_drafts(text[:limit], mentions, layout(doc).tables):
+        for draft in allocation_drafts(text[:limit], mentions, layout(doc).tables, layout(doc).sections):
             registry.add(draft)
         for draft in _counted_groups(text[:limit], mentions):
             registry.add(draft, create=len(registry.arms) < 2)
         allocated = len(registry.arms) >= 2
         _add_group_names(text[:limit], registry, mentions)
-        for draft in table_drafts(doc, text, mentions):
-            registry.add(draft, create=not allocated or bool(set(draft.drugs) - {PLACEBO}))
+        analysed: dict[int, int] = {}
+        drafts = table_drafts(doc, text, mentions)
+        # a table's columns are arms of their own only when the header shows they are groups: a size, a drug,
+        # a control ('Max.', 'Point in Time' and 'Sick-Leave Status' are not)
+        grouped = {
+            d.start for d in drafts if d.n is not None or d.drugs or arm_patterns().control_words.search(d.label)
+        }
+        for draft in drafts:
+            create = (not allocated and draft.start in grouped) or bool(set(draft.drugs) - {PLACEBO})
+            arm = registry.add(draft, create=create)
+            if arm is not None and draft.source == "results table" and draft.n is not None:
+                analysed.setdefault(id(arm), draft.n)
+        for arm in registry.arms:
+            # the size a results table gives a group is the one its results were analysed in: what a
+            # meta-analyst pools, over the number randomized
+            arm.n = analysed.get(id(arm), arm.n)
         _add_group_names(text[:limit], registry, mentions, create=True)
         _add_abbreviations(doc, registry)
         _add_sized_groups(text[:limit], registry, mentions, create=len(registry.arms) < 2)
@@ -92,8 +108,27 @@ class ArmExtractor:
 
 
 def drug_mentions(doc: Doc) -> list[DrugMention]:
+    """Drug entities and placebo mentions; a combination written as one token ('TDF/FTC') gives each part
+    the lexicon or the text's abbreviations name."""
     text = doc_text(doc)
-    found = [DrugMention(e.start_char, e.end_char, e.kb_id_) for e in doc.ents if e.label_ == "DRUG"]
+    lexicon = packaged_lexicon()
+    defined = {short.text: long_form.text.lower() for short, long_form in abbreviations(doc)}
+    found: list[DrugMention] = []
+    for e in doc.ents:
+        if e.label_ != "DRUG":
+            continue
+        found.append(DrugMention(e.start_char, e.end_char, e.kb_id_))
+        if not re.search(r"\w[/-]\w", e.text):
+            continue
+        for part in re.finditer(r"[^\s/+-]+", e.text):
+            surface = part.group()
+            name = (
+                lexicon.abbreviations.get(surface, ("", False))[0]
+                or lexicon.synonyms.get(surface.lower())
+                or lexicon.synonyms.get(defined.get(surface, ""))
+            )
+            if name and name != e.kb_id_:
+                found.append(DrugMention(e.start_char + part.start(), e.start_char + part.end(), name))
     found += [DrugMention(m.start(), m.end(), PLACEBO) for m in re.finditer(r"\bplacebos?\b", text, re.I)]
     return sorted(found, key=lambda m: m.start)
 
@@ -109,27 +144,50 @@ def table_drafts(doc: Doc, text: str, mentions: list[DrugMention]) -> list[ArmDr
             if column.group_span is None:
                 continue
             start, end = column.group_span
-            draft = draft_from_label(column.group, start, end, mentions, "table", column.n)
+            source = "results table" if read.kind == "results" else "table"
+            draft = draft_from_label(column.group, start, end, mentions, source, column.n)
             if draft is not None:
                 drafts.append(draft)
     return drafts
 
 
-def allocation_drafts(text: str, mentions: list[DrugMention], tables: Any = ()) -> list[ArmDraft]:
-    """Arms from the first sentences that allocate patients to two or more groups (outside tables)."""
+OWN_SECTIONS = {"abstract", "methods", "results", None}  # where an article allocates its own patients
+
+
+def allocation_drafts(text: str, mentions: list[DrugMention], tables: Any = (), sections: Any = ()) -> list[ArmDraft]:
+    """Arms from the first sentence that allocates patients to two or more groups: outside tables, and not in
+    the introduction or discussion (where cited trials allocate theirs)."""
     p = arm_patterns()
     in_table = [(t.start, t.end) for t in tables]
     for m in p.allocation.finditer(text):
         if any(lo <= m.start() < hi for lo, hi in in_table):
             continue
+        section = next((s.name for s in sections if s.start <= m.start() < s.end), None)
+        if section not in OWN_SECTIONS:
+            continue
         stop = re.search(
             r"(?<!\bvs)(?<!\bi\.e)(?<!\be\.g)\.(?:\s|$)|;\s|\n", text[m.end() : m.end() + MAX_ALLOCATION_CHARS]
         )
         end = min(len(text), m.end() + (stop.start() if stop else MAX_ALLOCATION_CHARS))
-        drafts = _list_items(text, m.end(), end, mentions)
+        drafts = [d for d in _list_items(text, m.end(), end, mentions) if _named_again(d, text, m.start(), end)]
         if len(drafts) >= 2:
             return drafts
     return []
+
+
+def _named_again(draft: ArmDraft, text: str, start: int, end: int) -> bool:
+    """An arm named only by its words ('local anesthetic infiltration of the port site') is named again
+    elsewhere: half its words recur outside the allocation sentence ('the local infiltration group'). A phrase
+    that only describes the procedure ('place the tablets under her tongue') does not."""
+    p = arm_patterns()
+    if draft.drugs or draft.n is not None or p.control_words.search(draft.label) or p.group_name.search(draft.label):
+        return True
+    words = {w for w in content_words(arm_words(draft.label)) if len(w) >= 4}
+    if not words:
+        return False
+    rest = (text[:start] + " " + text[end:]).lower()
+    again = sum(1 for w in words if re.search(rf"\b{re.escape(w)}\b", rest))
+    return 2 * again >= len(words)
 
 
 def _split_top_level(text: str, start: int, end: int, separator: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -331,8 +389,10 @@ def _add_named_groups(text: str, registry: ArmRegistry, mentions: list[DrugMenti
         arm = registry.find(label, draft.drugs)
         if arm is not None:
             arm.aliases.add(key)
-        elif create and count >= MIN_GROUP_MENTIONS and (draft.drugs or p.control_words.search(key)):
-            registry.add(draft)  # 'the pimecrolimus group', 'the placebo group': a group named by what it received
+        elif create and (
+            (count >= MIN_GROUP_MENTIONS and (draft.drugs or p.control_words.search(key))) or count >= OFTEN_NAMED
+        ):
+            registry.add(draft)  # 'the pimecrolimus group', 'the placebo group', 'the 1-week group' ...
 
 
 def _add_each_group_size(text: str, registry: ArmRegistry) -> None:

@@ -114,6 +114,7 @@ class Arm:
     aliases: set[str] = field(default_factory=set)
     dose: str = ""  # the dose its label prints, which tells it from another arm of the same drugs
     label: str = ""  # its label as first read
+    header_drugs: tuple[str, ...] = ()  # the drugs a table header names it by: how the results name the arm
 
     def to_item(self) -> dict[str, object]:
         return {
@@ -217,8 +218,10 @@ class ArmRegistry:
                 arm.aliases.add(key)
             if arm.n is None and draft.n is not None:
                 arm.n = draft.n
-            if not arm.drugs and draft.drugs:
-                arm.drugs = draft.drugs
+            if set(draft.drugs) > set(arm.drugs):
+                arm.drugs = draft.drugs  # the header names the backbone too ('FPV/r + TDF/FTC')
+        if "table" in draft.source and draft.drugs and not arm.header_drugs:
+            arm.header_drugs = draft.drugs
             if not arm.dose:
                 arm.dose = dose_words(draft.label)
         return arm
@@ -233,7 +236,7 @@ class ArmRegistry:
             if not arm.drugs:
                 arm.name = arm_words(arm.label)
                 continue
-            names = list(arm.drugs)
+            names = list(arm.header_drugs or arm.drugs)
             if len(by_drugs[frozenset(arm.drugs)]) > 1 and arm.dose:
                 first = next((i for i, d in enumerate(names) if d != PLACEBO), 0)
                 names[first] = f"{names[first]} {arm.dose}"
@@ -262,6 +265,15 @@ class ArmRegistry:
                 ]
                 if len(containing) == 1:
                     return containing[0]
+                # 'FPV/r 1400/100 mg + TDF/FTC' in a header, 'fosamprenavir' in the allocation sentence: the
+                # header names the arm with its backbone
+                within = [
+                    a
+                    for a in self.arms
+                    if a.drugs and set(a.drugs) < set(drugs) and (not dose or not a.dose or a.dose == dose)
+                ]
+                if len(within) == 1:
+                    return within[0]
         words = content_words(key)
         if words:
             hits = [a for a in self.arms if any(words <= content_words(alias) for alias in a.aliases | {a.name})]
