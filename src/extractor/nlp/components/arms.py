@@ -151,7 +151,7 @@ def table_drafts(doc: Doc, text: str, mentions: list[DrugMention]) -> list[ArmDr
     return drafts
 
 
-OWN_SECTIONS = {"abstract", "methods", "results", None}  # where an article allocates its own patients
+OWN_SECTIONS = {"abstract", "methods", "results", "other", None}  # where an article allocates its own patients
 
 
 def allocation_drafts(text: str, mentions: list[DrugMention], tables: Any = (), sections: Any = ()) -> list[ArmDraft]:
@@ -182,6 +182,8 @@ def _named_again(draft: ArmDraft, text: str, start: int, end: int) -> bool:
     p = arm_patterns()
     if draft.drugs or draft.n is not None or p.control_words.search(draft.label) or p.group_name.search(draft.label):
         return True
+    if re.search(r"\b(?:group|arm)\b", draft.label, re.I):
+        return True  # 'the intervention group': it says it is a group
     words = {w for w in content_words(arm_words(draft.label)) if len(w) >= 4}
     if not words:
         return False
