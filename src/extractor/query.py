@@ -22,6 +22,7 @@ from typing import Any, Literal
 from extractor.lexicons import load_json
 from extractor.nlp.components.results import arm_spans
 from extractor.nlp.prose import sentence_bounds
+from extractor.nlp.spelling import american, greek_spelled
 from extractor.nlp.text.arms import Arm as TextArm
 from extractor.nlp.text.arms import ArmRegistry
 from extractor.nlp.text.results import Statement, read_statements, result_patterns
@@ -113,14 +114,11 @@ BASELINE = re.compile(
     r"\bbaseline\b|\bpre-?(?:test|treatment|operative|op|intervention)?\b|\bbefore\b|\bat\s+entry\b|\bscreening\b", re.I
 )
 _CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|usual care|standard care|no treatment|untreated)\b", re.I)
-_SPELLING = ((re.compile(r"haem"), "hem"), (re.compile(r"aem"), "em"), (re.compile(r"oedema"), "edema"))
 
 
 def words(text: str | None) -> list[str]:
-    """Content words: lowercase, UK/US spelling, plural s, stop words left out."""
-    text = (text or "").lower()
-    for pattern, replacement in _SPELLING:
-        text = pattern.sub(replacement, text)
+    """Content words: lowercase, American spelling, Greek letters spelled out, plural s, stop words left out."""
+    text = american(greek_spelled((text or "").lower()))
     found = []
     for w in re.findall(r"[a-z0-9]+(?:[.-][a-z0-9]+)*", text):
         if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):

@@ -96,24 +96,31 @@ def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _item_held(doc: Doc, span: Span) -> bool:
+    """Whether an item already sits at the span's offsets, set by this component or an earlier one (an arm and a
+    dose over 'quetiapine 600 mg/day'): spaCy keys `._` values by offsets alone, across span groups."""
+    return doc.user_data.get(("._.", "item", span.start_char, span.end_char)) is not None
+
+
 def item_spans(doc: Doc, items: Iterable[tuple[dict[str, Any], tuple[int, int]]], label: str) -> list[Span]:
     """A span per (item, (start, end)) over text[start:end], edges trimmed, its `._.item` set to the item.
 
     spaCy keeps a span's `._` values under the span's character offsets, so two items whose evidence covers the
-    same tokens ('131.2/78.2 mmHg' for a systolic and a diastolic value) would share one dict: such a span is
-    widened a token at a time until its offsets are its own (an item's `evidence` stays what it was)."""
+    same tokens ('131.2/78.2 mmHg' for a systolic and a diastolic value, or an arm and a dose in two groups) would
+    share one dict: such a span is widened a token at a time until its offsets are its own (the item's
+    `evidence` stays what it was)."""
     text = doc_text(doc)
-    used: set[tuple[int, int]] = set()
     spans = []
     for item, (start, end) in items:
         start, end = trimmed(text, start, end)
         span = doc.char_span(start, end, label=label, alignment_mode="expand") if end > start else None
         if span is None:
             continue
-        while (span.start_char, span.end_char) in used and (span.end < len(doc) or span.start > 0):
+        if _item_held(doc, span):
+            item = {"evidence": (span.start_char, span.end_char), **item}
+        while _item_held(doc, span) and (span.end < len(doc) or span.start > 0):
             grown = (span.start, span.end + 1) if span.end < len(doc) else (span.start - 1, span.end)
             span = Span(doc, *grown, label=label)
-        used.add((span.start_char, span.end_char))
         span._.item = item
         spans.append(span)
     return spans

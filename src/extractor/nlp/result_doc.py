@@ -95,11 +95,14 @@ def write_spans(doc: Doc, view: TextView, drafts: list[Draft], key: str) -> None
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None:
             continue
+        first = (span.start_char, span.end_char)
         span = unique_span(doc, span, used)
         item = dict(draft.fields)
         evidence = item.pop("evidence", None)
         if evidence:
             item["evidence"] = view.doc_offsets(*evidence)
+        elif (span.start_char, span.end_char) != first:
+            item["evidence"] = first  # widened only to hold its own `._` values
         span._.item = item
         spans.append(span)
     doc.spans[key] = [*doc.spans.get(key, []), *spans]

@@ -8,6 +8,7 @@ twin, and the pattern that turns the British spelling back.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -45,3 +46,21 @@ def spellings(terms: Iterable[str]) -> list[str]:
         variants += [lower, american(lower), british(american(lower))]
         out.update(dict.fromkeys(variants))
     return list(out)
+
+
+def greek_spelled(text: str) -> str:
+    """Greek letters written out, as authors do either way: 'β-blocker' -> 'beta-blocker', 'TNF-α' -> 'TNF-alpha'."""
+    if text.isascii():
+        return text
+    return "".join(_greek_name(ch) for ch in text)
+
+
+@lru_cache(maxsize=256)
+def _greek_name(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    if name.startswith(("GREEK SMALL LETTER ", "GREEK CAPITAL LETTER ")) and len(name.split()) == 4:
+        word = name.split()[-1].lower()
+        return word if name.startswith("GREEK SMALL") else word.capitalize()
+    if name == "MICRO SIGN":
+        return ch  # µ of units, not a word
+    return ch

@@ -30,6 +30,7 @@ from extractor.nlp.text.arms import (
     arm_patterns,
     arm_words,
     content_words,
+    drugs_in,
     draft_from_label,
     normalize_label,
 )
@@ -215,6 +216,15 @@ def _split_top_level(text: str, start: int, end: int, separator: re.Pattern[str]
     return items
 
 
+def _drug_parts(text: str, start: int, end: int, mentions: list[DrugMention]) -> list[tuple[int, int]]:
+    """An item of a list split at 'or' split again at its commas when every part names a drug ('quetiapine 300
+    mg/day, quetiapine 600 mg/day, or placebo'); commas inside one arm's description stay."""
+    parts = _split_top_level(text, start, end, arm_patterns().list_separator)
+    if len(parts) > 1 and all(drugs_in(mentions, lo, hi) for lo, hi in parts):
+        return parts
+    return [(start, end)]
+
+
 def _list_items(text: str, start: int, end: int, mentions: list[DrugMention]) -> list[ArmDraft]:
     """'telmisartan (80 mg, n = 20) or losartan (50 mg, n = 20)' -> two drafts. 'or' and 'versus' split first
     (then commas inside an arm's description stay: 'the intervention group, i.e. a booklet and a diary, or the
@@ -223,6 +233,8 @@ def _list_items(text: str, start: int, end: int, mentions: list[DrugMention]) ->
     items = _split_top_level(text, start, end, p.strong_separator)
     if len(items) < 2:
         items = _split_top_level(text, start, end, p.list_separator)
+    else:
+        items = [part for lo, hi in items for part in _drug_parts(text, lo, hi, mentions)]
     drafts = []
     for lo, hi in items:
         cut = p.appositive.search(text, lo, hi)

@@ -143,7 +143,7 @@ def read_table(table: Table, text: str) -> ReadTable | None:
     width = max(len(r) for r in grid)
     grid = [row + [""] * (width - len(row)) for row in grid]
     spans = _spans(table, text, grid)
-    head = table.header_rows or _header_rows(grid)
+    head = _more_header_rows(grid, table.header_rows) if table.header_rows else _header_rows(grid)
     if head <= 0 or head >= len(grid):
         return None
     stub = _stub_width(grid, head)
@@ -224,6 +224,18 @@ def _header_rows(grid: list[list[str]]) -> int:
         if r and row[0] and not any(row[1:]):
             return r
     return 0
+
+
+def _more_header_rows(grid: list[list[str]], head: int) -> int:
+    """The marked header and the rows right under it that still label columns: an empty stub cell over labels
+    and no value ('| GHSH (n=114) | Control (n=114)' under '| Mean (SD) or n (%)'), as a file's header often
+    holds only the upper row."""
+    while head < len(grid) - 1:
+        row = grid[head]
+        if row[0] or not any(row[1:]) or any(_is_value(c) for c in row[1:]):
+            break
+        head += 1
+    return head
 
 
 def _stub_width(grid: list[list[str]], head: int) -> int:
