@@ -30,8 +30,8 @@ from extractor.nlp.text.arms import (
     arm_patterns,
     arm_words,
     content_words,
-    drugs_in,
     draft_from_label,
+    drugs_in,
     normalize_label,
 )
 from extractor.nlp.text.numbers import WORD_NUM, as_count, parse_number
