@@ -421,6 +421,8 @@ class _JatsReader:
         for child in el:
             if child.tag in _FLOATS:
                 out.append(SOFT_SPACE)
+            elif _is_table_note_mark(child):
+                pass  # 'Cognitive Standardised Score<sup>a</sup>': the note stays in the footnotes
             elif split and child.tag in _BLOCKS_IN_P:
                 self.w.paragraph(out)
                 out.clear()
@@ -452,6 +454,21 @@ def _is_citation(el: Element) -> bool:
     if el.tag == "sup":
         return any(x.get("ref-type") == "bibr" for x in el.iter("xref"))
     return el.tag == "xref" and el.get("ref-type") == "bibr" and el.find("sup") is not None
+
+
+_NOTE_MARK = re.compile(r"^\s*[a-h*†‡§¶#](?:\s*,\s*[a-h*†‡§¶#]){0,2}\s*$")
+
+
+def _is_table_note_mark(el: Element) -> bool:
+    """A mark pointing to a table footnote ('<sup>a</sup>', '<xref ref-type=\"table-fn\">'), not an exponent
+    ('kg/m<sup>2</sup>', 'Ca<sup>2+</sup>')."""
+    if el.tag == "xref":
+        return el.get("ref-type") == "table-fn"
+    if el.tag != "sup":
+        return False
+    if any(x.get("ref-type") == "table-fn" for x in el.iter("xref")):
+        return True
+    return bool(_NOTE_MARK.match("".join(el.itertext())))
 
 
 def _preferred(el: Element) -> Element:

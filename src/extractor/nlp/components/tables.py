@@ -26,7 +26,15 @@ from extractor.nlp.layout import layout
 from extractor.nlp.prose import item_spans
 from extractor.nlp.quantities import parse_unit
 from extractor.nlp.text.arms import Arm, ArmRegistry, normalize_label
-from extractor.nlp.text.table_reader import Column, Entry, ReadTable, Row, patterns, read_table
+from extractor.nlp.text.table_reader import (
+    Column,
+    Entry,
+    ReadTable,
+    Row,
+    footnote_abbreviations,
+    patterns,
+    read_table,
+)
 
 Item = dict[str, Any]
 UNIT_IN_LABEL = re.compile(r"\(\s*(?:in\s+)?(?P<p>[^()]{1,24})\s*\)|,\s*(?P<c>[^,()]{1,20})\s*$")
@@ -88,7 +96,7 @@ class TableItemExtractor:
             read = read_table(table, text)
             if read is None or not read.entries:
                 continue
-            reader = _TableItems(self, read, registry, short_forms)
+            reader = _TableItems(self, read, registry, footnote_abbreviations(table) | short_forms)
             for category, item, evidence in reader.items():
                 found[category].append((item, evidence))
         return found
@@ -146,9 +154,13 @@ class _TableItems:
         return label, unit or parent_unit, None
 
     def expand(self, name: str) -> str:
-        """An abbreviation the text defines keeps its long form: 'FPG' -> 'fasting plasma glucose (FPG)'."""
-        long_form = self.short.get(name)
-        return f"{long_form} ({name})" if long_form and long_form.lower() != name.lower() else name
+        """An abbreviation the text or the table's footnotes define keeps its long form: 'FPG' -> 'fasting plasma
+        glucose (FPG)', 'HFQOL score' -> 'Heart Failure-Related Quality of Life (HFQOL) score'."""
+        for m in re.finditer(r"[A-Za-z][\w-]*", name):
+            long_form = self.short.get(m.group())
+            if long_form and long_form.lower() not in name.lower() and long_form.lower() != m.group().lower():
+                return f"{name[: m.start()]}{long_form} ({m.group()}){name[m.end() :]}"
+        return name
 
     def arm(self, column: Column) -> Arm | None:
         if column.role == "total":

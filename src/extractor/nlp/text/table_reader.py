@@ -51,6 +51,7 @@ class TableRules(BaseModel):
     difference: str
     n_row: str
     topic_not_endpoint: str
+    footnote_abbreviation: str
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class Patterns:
     difference: re.Pattern[str]
     n_row: re.Pattern[str]
     topic_not_endpoint: re.Pattern[str]
+    footnote_abbreviation: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -165,6 +167,17 @@ def read_table(table: Table, text: str) -> ReadTable | None:
     read = ReadTable(table, kind, columns, rows, hint=table_hint)
     _read_cells(read, grid, spans)
     return read
+
+
+def footnote_abbreviations(table: Table) -> dict[str, str]:
+    """The abbreviations a table's footnotes define ('VAS: Visual analog scale; SPADI: ...'): short -> long."""
+    found: dict[str, str] = {}
+    for note in table.footnotes:
+        for m in patterns().footnote_abbreviation.finditer(note.strip()):
+            short, long_form = m.group("short"), m.group("long").strip()
+            if re.search(r"[a-z]{3}", long_form) and not re.search(r"\d", long_form):
+                found.setdefault(short, long_form)
+    return found
 
 
 # --- the grid -------------------------------------------------------------------------------------------------
