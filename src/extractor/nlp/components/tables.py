@@ -154,13 +154,10 @@ class _TableItems:
         return label, unit or parent_unit, None
 
     def expand(self, name: str) -> str:
-        """An abbreviation the text or the table's footnotes define keeps its long form: 'FPG' -> 'fasting plasma
-        glucose (FPG)', 'HFQOL score' -> 'Heart Failure-Related Quality of Life (HFQOL) score'."""
-        for m in re.finditer(r"[A-Za-z][\w-]*", name):
-            long_form = self.short.get(m.group())
-            if long_form and long_form.lower() not in name.lower() and long_form.lower() != m.group().lower():
-                return f"{name[: m.start()]}{long_form} ({m.group()}){name[m.end() :]}"
-        return name
+        """A label that is an abbreviation the text or the table's footnotes define keeps its long form: 'FPG' ->
+        'fasting plasma glucose (FPG)'. A longer label stays as printed ('CSF Aβ42')."""
+        long_form = self.short.get(name)
+        return f"{long_form} ({name})" if long_form and long_form.lower() != name.lower() else name
 
     def arm(self, column: Column) -> Arm | None:
         if column.role == "total":

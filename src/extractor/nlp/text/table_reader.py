@@ -277,10 +277,11 @@ def _columns(grid: list[list[str]], spans: list[list[CellSpan | None]], head: in
                 label_spans.append(spans[r][c])
         joined = " ".join(labels)
         role: ColumnRole = "group"
-        if any(p.p_column.search(lab) for lab in labels):
+        effect = any(p.effect_column.search(lab) and label_size(lab) is None for lab in labels)
+        if any(p.p_column.search(lab) for lab in labels) and not effect:
             role = "p"
-        elif any(p.effect_column.search(lab) and label_size(lab) is None for lab in labels):
-            role = "effect"
+        elif effect:
+            role = "effect"  # 'RR [95% CI] or p-value': the effects, a p-value where there is none
         elif any(p.total_column.search(lab) for lab in labels):
             role = "total"
         group, group_span, topic = "", None, None
