@@ -172,10 +172,17 @@ def _analyte_names() -> dict[str, str]:
     return names
 
 
+@lru_cache(maxsize=4096)
 def canonical_analyte(name: str) -> str:
-    """'ALT' and 'alanine aminotransferase' are one analyte: a name the analyte lexicon knows, as its canonical."""
-    key = name.strip().lower()
-    return _analyte_names().get(key, key)
+    """'ALT' and 'alanine aminotransferase' are one analyte: a name the analyte lexicon knows, as its canonical;
+    a name the lexicon does not know, by the longest known name it holds as whole words ('office systolic blood
+    pressure' is systolic blood pressure measured in the office)."""
+    key = " ".join(name.strip().lower().split())
+    names = _analyte_names()
+    if key in names:
+        return names[key]
+    held = [n for n in names if len(n) > 2 and re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", key)]
+    return names[max(held, key=len)] if held else key
 
 
 def _attribute_ok(attribute: str, gold: Item, pred: Item) -> bool:

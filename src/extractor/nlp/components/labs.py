@@ -155,10 +155,11 @@ def packaged_lab_rules() -> LabRules:
     return LabRules.model_validate(load_json("lab_rules.json"))
 
 
-def lab_item(analyte: Analyte, value: float, unit: Unit | None, raw: str) -> Item | None:
-    """The LabValue fields for a value; None when the value is implausible for the analyte."""
+def lab_item(analyte: Analyte, value: float, unit: Unit | None, raw: str, change: bool = False) -> Item | None:
+    """The LabValue fields for a value; None when the value is implausible for the analyte (a change from
+    baseline, 'Sodium: -0.04 mmol/L at week 102', is no level and has no plausible range)."""
     value_si = analyte.to_si(value, unit) if unit else None
-    if value_si is not None and not analyte.plausible(value_si):
+    if value_si is not None and not change and not analyte.plausible(value_si):
         return None
     return {
         "analyte": analyte.canonical,

@@ -146,8 +146,9 @@ class _TableItems:
                 return name, unit, row.label
         label, unit = clean_label(row.label)
         parent, parent_unit = clean_label(row.parent) if row.parent else ("", None)
-        if parent and (p.qualifier_row.search(row.label) or not label):
-            # 'Baseline (SD)', 'Change at week 24 (95% CI)': what its section measures
+        if parent and (p.qualifier_row.search(label) or not label):
+            # 'Baseline (SD)', 'Change at week 24 (95% CI)': what its section measures ('Mean ± SD SBP' names
+            # its own subject)
             return parent, unit or parent_unit, row.label
         if parent and _category_row(label):
             return f"{parent}: {label}", unit or parent_unit, None
@@ -190,11 +191,13 @@ class _TableItems:
         kind = self.read.kind
         if kind == "adverse_events":
             return self._event(entry, name, arm, n, evidence)
-        analyte = self._analyte(name)
+        analyte = None if _counts_people(entry.row) else self._analyte(name)
         if analyte is not None and (kind in ("baseline", "labs") or baseline) and not reading.binary:
             # an analyte at baseline, or in a table of laboratory values, is a lab value; in a results table
             # it is the trial's endpoint, an outcome
-            item = lab_item(analyte, reading.value, parse_unit(unit) if unit else None, entry.text.strip())
+            measure = _measure(column, qualifier, reading.measure)
+            change = measure is not None and ("change" in measure or measure == "difference")
+            item = lab_item(analyte, reading.value, parse_unit(unit) if unit else None, entry.text.strip(), change)
             if item is None:
                 return None
             item.update(
@@ -202,7 +205,7 @@ class _TableItems:
                 n=n,
                 arm=arm.name if arm else None,
                 timepoint="baseline" if baseline or kind == "baseline" else timepoint,
-                measure=_measure(column, qualifier, reading.measure),
+                measure=measure,
             )
             return "lab_values", item, evidence
         if kind == "baseline":
@@ -299,13 +302,19 @@ class _TableItems:
         return _experimental_and_control(arms)[1] if arms else None
 
     def _analyte(self, name: str) -> Any:
-        mentions = self.owner.analytes.find(name)
+        # 'Office blood pressure: SBP': the row's own words name the analyte before its section's
+        own = name.rsplit(": ", 1)[-1]
+        mentions = self.owner.analytes.find(own)
+        if mentions:
+            name = own
+        else:
+            mentions = self.owner.analytes.find(name)
         if not mentions:
             return None
         longest = max(mentions, key=lambda m: m.end - m.start)
         words = re.findall(r"[A-Za-z]{3,}", name)
         covered = re.findall(r"[A-Za-z]{3,}", name[longest.start : longest.end])
-        if len(covered) < max(1, len(words) - 2):
+        if words and len(covered) < max(1, len(words) - 2):
             return None  # 'Number of patients with hemoglobin below 10' names a count, not the analyte
         return longest.analyte
 
@@ -361,6 +370,19 @@ def clean_label(label: str | None) -> tuple[str, str | None]:
     text = re.sub(r"\(\s*\)|\[\s*\]", " ", text)
     text = re.sub(r"\s+", " ", text).strip(" ,;:.-")
     return text, unit
+
+
+COUNT_LABEL = re.compile(
+    r"\(\s*(?:n|no\.?|n\s*\(\s*%\s*\)|n\s*[,/]\s*%|%)\s*\)|,\s*n\s*\(\s*%\s*\)|\bnumber of\b", re.I
+)
+
+
+def _counts_people(row: Row) -> bool:
+    """'Impaired glucose tolerance (n)', 'Mild (FEV1 ≥50% predicted)' under 'Severity, n (%)': people counted by
+    a lab criterion, not a lab value."""
+    if COUNT_LABEL.search(row.label):
+        return True
+    return bool(row.parent and COUNT_LABEL.search(row.parent) and _category_row(clean_label(row.label)[0]))
 
 
 def _category_row(label: str) -> bool:

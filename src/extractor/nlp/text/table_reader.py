@@ -256,7 +256,14 @@ def _stub_width(grid: list[list[str]], head: int) -> int:
     if len(grid[0]) < 4:
         return 1
     body = [row[1] for row in grid[head:]]
-    if any(body) and not any(_is_value(c) for c in body) and not any(grid[r][1] for r in range(head)):
+    if not any(body) or any(grid[r][1] for r in range(head)):
+        return 1
+    if not any(_is_value(c) for c in body):
+        return 2
+    # 'Magnesium (mg/dL) | Preoperative', then '| 0*', '| 1*' (postoperative days): a column no header labels,
+    # before columns every one of which has a label, holding labels too, is a second stub column
+    labelled = all(any(grid[r][c] for r in range(head)) for c in range(2, len(grid[0])))
+    if labelled and any(c and not _is_value(c) for c in body):
         return 2
     return 1
 
