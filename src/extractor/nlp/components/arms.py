@@ -323,13 +323,14 @@ def _add_group_names(text: str, registry: ArmRegistry, mentions: list[DrugMentio
         limit = min(len(text), m.end() + MAX_ARM_PHRASE_CHARS, *(n.start() for n in names[k + 1 : k + 2]))
         stop = re.search(r"[.;]\s|\n|\)", text[m.end() : limit])
         end = m.end() + (stop.start() if stop else limit - m.end())
-        drugs = tuple(d.name for d in mentions if m.end() <= d.start < end)
         key = normalize_label(m.group())
         opener = re.match(
             r"\s*(?:[,:(=–-]|\(\s*n\s*=\s*\d+\s*[,)]|received|was\s+given|were\s+given|included|involved|consisted\s+of)\s*",
             text[m.end() : end],
         )
         definition = text[m.end() + opener.end() : end] if opener else ""
+        # only a definition gives the group its drugs ('Group 3 showed lower magnesium levels' defines nothing)
+        drugs = tuple(d.name for d in mentions if m.end() <= d.start < end) if opener else ()
         if key not in defined or (drugs and not defined[key][3]):
             defined[key] = (m.start(), m.end(), definition.strip(), drugs)
     make = create and len(registry.arms) < 2 and sum(bool(d[3] or d[2]) for d in defined.values()) >= 2

@@ -250,6 +250,12 @@ class ArmRegistry:
             for arm in self.arms:
                 if key in arm.aliases or key == arm.name:
                     return arm
+        found = self._find_loosely(label, key, drugs)
+        if found is not None and _other_group(key, found):
+            return None  # 'Group 3 (Control)' is not the arm called 'Group 1 (Magnesium)'
+        return found
+
+    def _find_loosely(self, label: str, key: str, drugs: tuple[str, ...]) -> Arm | None:
         dose = dose_words(label)
         if drugs:
             same = [a for a in self.arms if set(a.drugs) == set(drugs) and (not dose or not a.dose or a.dose == dose)]
@@ -291,13 +297,30 @@ class ArmRegistry:
         return None
 
 
+def _group_names(text: str) -> set[str]:
+    return {" ".join(m.group().lower().split()) for m in arm_patterns().group_name.finditer(text)}
+
+
+def _other_group(key: str, arm: Arm) -> bool:
+    """Whether a label naming a group ('group 3') names another group than the arm's own ('group 1')."""
+    wanted = _group_names(key)
+    if not wanted:
+        return False
+    held = set().union(*(_group_names(x) for x in arm.aliases | {arm.name, normalize_label(arm.label)}))
+    return bool(held) and not wanted & held
+
+
 def arm_words(label: str) -> str:
     """A drug-less arm's name: its label without sizes, articles and a closing 'group' ('the yoga group (n =
     18)' -> 'yoga'); 'control group' stays 'control group'."""
     name = re.sub(r"^(?:(?:the|a|an|to|either|both|in|and|or|versus|vs\.?|with)\s+)+", "", normalize_label(label))
     trimmed = arm_patterns().label_edges.sub("", name).strip()
-    if not trimmed or trimmed in ("control", "placebo", "intervention", "experimental", "comparison"):
+    if not trimmed:
         return name
+    if trimmed in ("control", "placebo", "intervention", "experimental", "comparison") and re.search(
+        r"\b(?:groups?|arms?)$", name
+    ):
+        return name  # 'control group' stays whole; 'Group 3 (Control)' is the control
     return trimmed
 
 
