@@ -330,7 +330,14 @@ class _TableItems:
             return None
         grade = _grade(" ".join(entry.column.labels)) or _grade(label) or _grade(entry.row.parent or "")
         severity = SEVERITY_LABEL.match(own)
-        event_text = (entry.row.parent or own) if (severity or GRADE_LABEL.match(own)) else own
+        # 'Mild' or 'Grade 3' under 'Nausea': the event of its section; 'Women' after 'Genital infection | 7 (5.1)':
+        # the event of the row above
+        if patterns().subgroup_row.match(own):
+            event_text = self._event_above(entry.row) or own
+        elif severity or GRADE_LABEL.match(own):
+            event_text = entry.row.parent or own
+        else:
+            event_text = own
         event_text, _ = clean_label(event_text)
         terms = self.owner.events.find(event_text)
         event = terms[0].event if terms else event_text.lower()
@@ -346,6 +353,16 @@ class _TableItems:
             "drug": None,
         }
         return "adverse_events", item, evidence
+
+    def _event_above(self, row: Row) -> str | None:
+        """The nearest row above, in the same section, that names an event ('Experiencing a single event' and
+        other subgroups between are passed over)."""
+        above = [r for r in self.read.rows if r.index < row.index and r.parent == row.parent]
+        for r in reversed(above):
+            own, _ = clean_label(r.label)
+            if not patterns().subgroup_row.match(own) and self.owner.events.find(own):
+                return own
+        return row.parent
 
     def _evidence(self, entry: Entry) -> tuple[int, int]:
         """From the row's label to the cell: the reader sees what the value is and whose it is."""

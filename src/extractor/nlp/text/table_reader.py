@@ -52,6 +52,7 @@ class TableRules(BaseModel):
     n_row: str
     topic_not_endpoint: str
     footnote_abbreviation: str
+    subgroup_row: str
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Patterns:
     n_row: re.Pattern[str]
     topic_not_endpoint: re.Pattern[str]
     footnote_abbreviation: re.Pattern[str]
+    subgroup_row: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
