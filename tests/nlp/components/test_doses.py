@@ -163,6 +163,21 @@ DOSES: list[tuple[str, list[Expected]]] = [
         "with the exception of low-dose acetylsalicylic acid (<350 mg/day) for cardiac protection.",
         [],
     ),
+    # evidence_inference (PMC2365957): a fixed combination's amounts, one per drug in the order written
+    (
+        "All enrolled patients were randomly assigned to one of two regimens for 48 weeks: FPV/r 1400 mg/100 mg QD "
+        "+ TDF 300 mg/FTC 200 mg QD",
+        [
+            _d("fosamprenavir", 1400, "mg"),
+            _d("ritonavir", 100, "mg"),
+            _d("tenofovir", 300, "mg"),
+            _d("emtricitabine", 200, "mg"),
+        ],
+    ),
+    (
+        "plus tenofovir/emtricitabine (TDF/FTC) 300 mg/200 mg once daily",
+        [_d("tenofovir", 300, "mg"), _d("emtricitabine", 200, "mg")],
+    ),
     # evidence_inference: a drug in the sentence before is not the drug of an unrelated amount
     (
         "including total cholesterol, LDL cholesterol, high-density lipoprotein (HDL) cholesterol, triglycerides, "

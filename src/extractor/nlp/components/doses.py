@@ -72,6 +72,7 @@ class DoseRules(BaseModel):
     dose_units: list[str]
     body_size_units: dict[str, str]
     auc: str
+    combination_amounts: str
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class CompiledRules:
         self.coordination_bridge = re.compile(rules.coordination_bridge, re.IGNORECASE)
         self.complement_before_drug = re.compile(rules.complement_before_drug, re.IGNORECASE)
         self.auc = re.compile(rules.auc)
+        self.combination_amounts = re.compile(rules.combination_amounts)
 
     def _compile(self, rule: PatternRule) -> tuple[re.Pattern[str], str]:
         return re.compile(rule.pattern.replace("<NUM>", self.number), re.IGNORECASE), rule.canonical
@@ -212,8 +214,11 @@ def find_amounts(text: str, start: int = 0, end: int = -1, rules: CompiledRules 
     """Dose amounts in text[start:end]; 'from 10 to 5 mg' gives two amounts, '5–10 mg' one range."""
     rules = rules or packaged_rules()
     end = len(text) if end < 0 else end
-    amounts = []
+    amounts = _combination_amounts(text, start, end, rules)
+    paired = [(a.start, a.end) for a in amounts]
     for m in find_quantities(text, start, end):
+        if any(lo <= m.start < hi for lo, hi in paired):
+            continue
         split = split_dose_unit(m.unit, rules) if m.unit and not m.signed else None
         if split is None:
             continue
@@ -231,6 +236,21 @@ def find_amounts(text: str, start: int = 0, end: int = -1, rules: CompiledRules 
         if value is not None:
             amounts.append(Amount(match.start(), match.end(), value, None, "AUC"))
     return sorted(amounts, key=lambda a: a.start)
+
+
+def _combination_amounts(text: str, start: int, end: int, rules: CompiledRules) -> list[Amount]:
+    """'1400 mg/100 mg', '300/200 mg', '160/800 mg': the amounts of a fixed combination, one per drug in order
+    (a unit after the slash makes it no concentration: '5 mg/ml' is not matched)."""
+    amounts = []
+    for m in rules.combination_amounts.finditer(text, start, end):
+        unit_b = m.group("ub").replace("μg", "mcg").replace("µg", "mcg")
+        unit_a = (m.group("ua") or m.group("ub")).replace("μg", "mcg").replace("µg", "mcg")
+        first, second = parse_number(m.group("a")), parse_number(m.group("b"))
+        if first is None or second is None:
+            continue
+        amounts.append(Amount(m.start("a"), m.end("ua") if m.group("ua") else m.end("a"), first, None, unit_a))
+        amounts.append(Amount(m.start("b"), m.end(), second, None, unit_b))
+    return amounts
 
 
 @dataclass(frozen=True)
@@ -321,6 +341,13 @@ class DoseReader:
         self.drugs = sorted(drugs, key=lambda d: d.start)
         self.rules = rules
         self.limit = references_start(text)
+        # a combination written 'FPV/r', 'TDF/FTC', 'TMP/SMX': its amounts come in the same order ('1400 mg/100
+        # mg', '300/200 mg'), the first for the first drug
+        self.combined: dict[DrugMention, DrugMention] = {
+            second: first
+            for first, second in zip(self.drugs, self.drugs[1:], strict=False)
+            if first.name != second.name and text[first.end : second.start] == "/"
+        }
 
     def doses(self) -> list[DoseItem]:
         amounts = find_amounts(self.text, 0, self.limit, self.rules)
@@ -343,6 +370,7 @@ class DoseReader:
             drug = self._drug_for(amount, previous, sentence)
             if drug is None:
                 return None
+            drug = self._combination_part(drug, amount, previous)
             item = DoseItem(drug, amount)
             listed_after = previous is not None and previous.amount.start >= drug.end
             if drug.end <= amount.start and amount.start - drug.end <= 90 and not listed_after:
@@ -383,6 +411,21 @@ class DoseReader:
 
     def _has_drug(self, sentence: tuple[int, int]) -> bool:
         return any(sentence[0] <= d.start < sentence[1] for d in self.drugs)
+
+    def _combination_part(self, drug: DrugMention, amount: Amount, previous: DoseItem | None) -> DrugMention:
+        """'FPV/r 1400 mg/100 mg': 1400 mg is fosamprenavir's, the amount after the slash ritonavir's."""
+        first = self.combined.get(drug)
+        if first is not None and (previous is None or previous.mention not in (drug, first)):
+            return first
+        pair = {v: k for k, v in self.combined.items()}
+        if (
+            previous is not None
+            and previous.mention in pair
+            and drug in (previous.mention, pair[previous.mention])
+            and self.text[previous.amount.end : amount.start].strip() == "/"
+        ):
+            return pair[previous.mention]
+        return drug
 
     def _refers_back(self, sentence: tuple[int, int]) -> bool:
         """'we try to restart at a reduced dose of 5 mg': the sentence speaks of a drug named before."""
