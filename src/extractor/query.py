@@ -116,6 +116,9 @@ BASELINE = re.compile(
 _CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|usual care|standard care|no treatment|untreated)\b", re.I)
 
 
+_ADJECTIVE_ENDING = re.compile(r"(?:ical|ic|ia|al)$")
+
+
 def words(text: str | None) -> list[str]:
     """Content words: lowercase, American spelling, Greek letters spelled out, plural s, stop words left out."""
     text = american(greek_spelled((text or "").lower()))
@@ -123,6 +126,8 @@ def words(text: str | None) -> list[str]:
     for w in re.findall(r"[a-z0-9]+(?:[.-][a-z0-9]+)*", text):
         if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
             w = w[:-1]
+        if len(w) > 7 and "-" not in w:
+            w = _ADJECTIVE_ENDING.sub("", w)  # 'hypoglycemic' and 'hypoglycemia' are one word here
         if w not in _STOP:
             found.append(w)
     return found
@@ -194,11 +199,15 @@ def query(record: ArticleRecord, outcome: str, intervention: str, comparator: st
     arm_i, arm_c = match_arms(record.arms, intervention, comparator)
     measured = [*record.outcomes, *map(_as_outcome, record.characteristics), *map(_lab_outcome, record.lab_values)]
     candidates = _candidates(measured, outcome)
-    best = _best_pair(candidates, arm_i, arm_c, record.arms, outcome)
-    if (best is None or None in best) and record.text:
+    best, score = _best_pair(candidates, arm_i, arm_c, record.arms, outcome) or (None, 0.0)
+    if (best is None or None in best or score < STRONG_ENDPOINT_SIMILARITY) and record.text:
+        # the items name the outcome weakly or for one arm: a sentence naming every word of it may say more
         read = _read_for(record, outcome, arm_i, arm_c)
-        if read is not None and (best is None or (read[0] is not None and read[1] is not None)):
-            best = read
+        if read is not None:
+            share, pair, said = read
+            complete = pair[0] is not None and pair[1] is not None
+            if best is None or (complete and (None in best or (share == 1.0 and said))):
+                best = pair
     if best is None:
         return Answer(guess_type(outcome), _arm_only(arm_i), _arm_only(arm_c))
     out_i, out_c = best
@@ -269,6 +278,7 @@ def _arm_only(arm: Arm | None) -> ArmNumbers:
 # --- outcomes -------------------------------------------------------------------------------------------------
 
 MIN_ENDPOINT_SIMILARITY = 0.5
+STRONG_ENDPOINT_SIMILARITY = 0.7  # below it, a sentence naming every word of the question is read too
 PER_ARM_MEASURES = {"mean", "mean change", "median", "rate", "count", None}
 
 
@@ -318,7 +328,7 @@ def _candidates(outcomes: Iterable[Outcome], phrase: str) -> list[tuple[float, O
 
 def _best_pair(
     candidates: list[tuple[float, Outcome]], arm_i: Arm | None, arm_c: Arm | None, arms: list[Arm], phrase: str
-) -> tuple[Outcome | None, Outcome | None] | None:
+) -> tuple[tuple[Outcome | None, Outcome | None], float] | None:
     """The best-named endpoint (and time point) reported for both arms; one arm's alone if none has both."""
     if not candidates or (arm_i is None and arm_c is None):
         return None
@@ -344,7 +354,7 @@ def _best_pair(
         out_i = by_arm.get(arm_i.name) if arm_i else None
         out_c = by_arm.get(arm_c.name) if arm_c else None
         if out_i is not None or out_c is not None:
-            return out_i, out_c
+            return (out_i, out_c), scores[key]
     return None
 
 
@@ -354,9 +364,11 @@ MAX_SENTENCES_READ = 5
 
 def _read_for(
     record: ArticleRecord, outcome: str, arm_i: Arm | None, arm_c: Arm | None
-) -> tuple[Outcome | None, Outcome | None] | None:
+) -> tuple[float, tuple[Outcome | None, Outcome | None], bool] | None:
     """The question read from the text itself: the sentences that name the outcome best, read with the prose
-    result reader (`nlp.text.results`), for a result of both arms the record's items did not name this way."""
+    result reader (`nlp.text.results`), for a result of both arms the record's items did not name this way.
+    Returns the share of the question's words the sentence holds, the pair, and whether the sentence said both
+    arms' numbers (False for 'there were no cases of X', read as none in either arm)."""
     if arm_i is None or arm_c is None or not record.text:
         return None
     text = record.text
@@ -374,19 +386,19 @@ def _read_for(
             scored.append((share, start, end))
     spans = arm_spans(text, _registry(record.arms))
     names = [a.name for a in record.arms]
-    for _, start, end in sorted(scored, key=lambda x: -x[0])[:MAX_SENTENCES_READ]:
+    for share, start, end in sorted(scored, key=lambda x: -x[0])[:MAX_SENTENCES_READ]:
         by_arm: dict[str, Outcome] = {}
         for statement in read_statements(text, start, end, spans, names):
             if statement.arm is None or statement.mention.effect is not None or statement.arm in by_arm:
                 continue
             by_arm[statement.arm] = _statement_outcome(record, statement)
         if arm_i.name in by_arm and arm_c.name in by_arm:
-            return by_arm[arm_i.name], by_arm[arm_c.name]
+            return share, (by_arm[arm_i.name], by_arm[arm_c.name]), True
     binary = guess_type(outcome) == "binary"
     for share, start, end in scored:
         # 'There were no cases of diabetic ketoacidosis': none in either arm
         if share == 1.0 and binary and result_patterns().none_occurred.search(text, start, end):
-            return _none_in(record, start, end, arm_i), _none_in(record, start, end, arm_c)
+            return share, (_none_in(record, start, end, arm_i), _none_in(record, start, end, arm_c)), False
     return None
 
 
