@@ -386,6 +386,7 @@ def _read_for(
             scored.append((share, start, end))
     spans = arm_spans(text, _registry(record.arms))
     names = [a.name for a in record.arms]
+    said: list[tuple[float, float, tuple[Outcome | None, Outcome | None]]] = []
     for share, start, end in sorted(scored, key=lambda x: -x[0])[:MAX_SENTENCES_READ]:
         by_arm: dict[str, Outcome] = {}
         for statement in read_statements(text, start, end, spans, names):
@@ -393,7 +394,12 @@ def _read_for(
                 continue
             by_arm[statement.arm] = _statement_outcome(record, statement)
         if arm_i.name in by_arm and arm_c.name in by_arm:
-            return share, (by_arm[arm_i.name], by_arm[arm_c.name]), True
+            pair = (by_arm[arm_i.name], by_arm[arm_c.name])
+            said.append((share, similarity(outcome, pair[0].endpoint), pair))
+    if said:
+        # of sentences naming the outcome as fully, the one whose result names it best
+        share, _, pair = max(said, key=lambda x: (x[0], x[1]))
+        return share, pair, True
     binary = guess_type(outcome) == "binary"
     for share, start, end in scored:
         # 'There were no cases of diabetic ketoacidosis': none in either arm

@@ -82,3 +82,17 @@ def test_a_ci_bound_and_a_threshold_are_no_results_and_sd_is_no_endpoint() -> No
 def test_sample_size_assumptions_are_no_results() -> None:
     text = "Assuming an SD of 235 ml, 174 patients per group were needed to detect a difference of 100 ml."
     assert read_statements(text, 0, len(text), []) == []
+
+
+def test_a_count_in_words_whose_parenthesis_goes_on_after_the_percentage() -> None:
+    # PMC3263860
+    text = (
+        "Three participants (4%, three total events) in the CGM group and five participants (7%, six total events) "
+        "in the control group experienced at least one severe hypoglycemic event."
+    )
+    got = read_statements(text, 0, len(text), _arms(text, ("the CGM group", "cgm"), ("the control group", "control")))
+    assert [(s.arm, s.mention.reading.events, s.mention.reading.percent) for s in got] == [
+        ("cgm", 3, 4.0),
+        ("control", 5, 7.0),
+    ]
+    assert all("severe hypoglycemic event" in (s.endpoint or "") for s in got)
