@@ -1,8 +1,8 @@
 """The tokenizer: scispaCy's rule-based biomedical tokenizer, registered so configs can name it.
 
 One addition: words joined by '-', '/' or '+' are split when both sides are words of three letters or
-more ("everolimus-induced", "tegafur/gimeracil", "EVE+EXE"), so the parts can be matched as drugs; codes
-and units ("CA15-3", "5-FU", "mg/m2", "U/mL", "BOLERO-2") stay whole.
+more ("everolimus-induced", "tegafur/gimeracil", "EVE+EXE", "(TDF)/emtricitabine"), so the parts can be matched
+as drugs; the rule leaves codes alone ("BOLERO-2"; "5-FU" and "mg/m2" are split by spaCy's own infixes).
 
 One guard: spaCy strips a long token's affixes one at a time and searches the whole remaining token for each,
 so a token of n brackets or ampersands ("((((...", "&&&&...") cost O(n^2) regex scans (minutes for 50,000).
@@ -53,6 +53,10 @@ class PrefixSearch:
 WORD_JOINERS = (
     r"(?<=[A-Za-z\u03b1-\u03c9]{3})[-/](?=[A-Za-z\u03b1-\u03c9]{3})",
     r"(?<=[A-Za-z0-9])\+(?=[A-Za-z])",
+    # 'tenofovir disoproxil fumarate (TDF)/emtricitabine (FTC)': a bracket closed before the joiner
+    r"(?<=^[(\[])(?=[A-Za-z][A-Za-z0-9]+[)\]][-/][A-Za-z\u03b1-\u03c9]{3})",
+    r"(?<=[A-Za-z][A-Za-z0-9])[)\]](?=[-/][A-Za-z\u03b1-\u03c9]{3})",
+    r"(?<=[)\]])[-/](?=[A-Za-z\u03b1-\u03c9]{3})",
 )
 
 

@@ -174,6 +174,7 @@ class DrugMatcher:
         by_start = {s.start: s for s in spans}
         short_to_drug: dict[str, str] = {}
         not_drugs: set[str] = set()
+        with_drug: set[str] = set()
         for short, long_form in abbreviations(doc):
             inside = [s for s in spans if long_form.start <= s.start and s.end <= long_form.end]
             if inside:
@@ -184,8 +185,11 @@ class DrugMatcher:
                 parts = [t.text for t in short if t.text not in COMBINATION_MARKS]
                 if len(parts) == len(inside) > 1 and len(short) == 2 * len(parts) - 1:
                     short_to_drug.update((part, s.kb_id_) for part, s in zip(parts, inside, strict=True))
+                with_drug.add(short.text)
             else:
                 not_drugs.add(short.text)
+        # a short form defined once with a drug inside is a drug, whatever another (mis-detected) pair says
+        not_drugs -= with_drug
         kept = [s for s in spans if s.text not in not_drugs]
         if short_to_drug:
             taken = {i for s in kept for i in range(s.start, s.end)}
