@@ -397,7 +397,7 @@ class _JatsReader:
             self._pieces(wrap.find("label")),
             self._pieces(wrap.find("caption")),
             rows,
-            [self._pieces(note) for note in notes],
+            [self._pieces(note, marks=True) for note in notes],
             header_rows=header_rows,
         )
 
@@ -408,20 +408,23 @@ class _JatsReader:
         for ref in back.iter("ref"):
             self.w.line(self._pieces(ref))
 
-    def _pieces(self, el: Element | None) -> list[Piece]:
-        """The element's text as pieces, blocks inside it included (no paragraph split)."""
+    def _pieces(self, el: Element | None, marks: bool = False) -> list[Piece]:
+        """The element's text as pieces, blocks inside it included (no paragraph split); with `marks`, table-note
+        marks are kept (a footnote's own '†' says which cells it qualifies)."""
         out: list[Piece] = []
         if el is not None:
-            self._collect(el, out, None, split=False)
+            self._collect(el, out, None, split=False, marks=marks)
         return out
 
-    def _collect(self, el: Element, out: list[Piece], name: SectionName | None, split: bool = True) -> None:
+    def _collect(
+        self, el: Element, out: list[Piece], name: SectionName | None, split: bool = True, marks: bool = False
+    ) -> None:
         """Adds the element's text to `out`; with `split`, a list or quote inside ends the paragraph there."""
         out += self.src.pieces(el, tail=False)
         for child in el:
             if child.tag in _FLOATS:
                 out.append(SOFT_SPACE)
-            elif _is_table_note_mark(child):
+            elif not marks and _is_table_note_mark(child):
                 pass  # 'Cognitive Standardised Score<sup>a</sup>': the note stays in the footnotes
             elif split and child.tag in _BLOCKS_IN_P:
                 self.w.paragraph(out)
@@ -431,7 +434,7 @@ class _JatsReader:
                 inline = child.tag in _INLINE
                 if not inline or _is_citation(child):
                     out.append(SOFT_SPACE)
-                self._collect(_preferred(child), out, name, split)
+                self._collect(_preferred(child), out, name, split, marks)
                 if not inline:
                     out.append(SOFT_SPACE)
             out += self.src.pieces(child, tail=True)
