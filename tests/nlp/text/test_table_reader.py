@@ -6,6 +6,7 @@ JATS, read by the JATS reader so that cell offsets, header rows and column spans
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from extractor.ingest.jats import read_jats
@@ -54,3 +55,23 @@ def test_a_row_spanning_the_table_is_a_section_and_within_group_p_rows_are_no_va
     labels = {(e.row.parent, e.row.label) for e in table.entries}
     assert labels == {("VAS", "Baseline (mean±SD)"), ("VAS", "Posttreatment (mean±SD)")}
     assert {e.reading.value for e in table.entries if e.column.group == "Group I"} == {7.16, 3.76}
+
+
+def test_footnote_abbreviations_after_the_footnote_mark() -> None:
+    # footnotes of real tables: the JATS <sup> mark is kept at the footnote's start ('aVAS: ...', '†BMI, ...')
+    from extractor.nlp.text.table_reader import footnote_abbreviations
+
+    document = read_jats(Path("t.nxml"), ARTICLE.encode())
+    table = replace(
+        document.tables[1],
+        footnotes=[
+            "aVAS: Visual analog scale; SPADI: Shoulder pain and disability index",
+            "†BMI, body mass index; SD, standard deviation.",
+        ],
+    )
+    assert footnote_abbreviations(table) == {
+        "VAS": "Visual analog scale",
+        "SPADI": "Shoulder pain and disability index",
+        "BMI": "body mass index",
+        "SD": "standard deviation",
+    }
