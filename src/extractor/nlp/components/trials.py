@@ -22,6 +22,7 @@ from spacy.util import ensure_path, from_disk, to_disk
 from extractor.lexicons import load_json
 from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import set_extensions
+from extractor.nlp.positions import Cover
 
 NCT = re.compile(r"\bNCT\s?0?\d{7,8}\b")
 # BOLERO-2, SOLAR-1, TRINITI-1, 305/EMBRACE, S1207, BYLieve, SoFEA, HORIZON, monarchE
@@ -56,7 +57,7 @@ def find_trials(text: str, rules: dict[str, Any]) -> list[tuple[int, int, str, s
     found: list[tuple[int, int, str, str]] = []
     for m in NCT.finditer(text):
         found.append((m.start(), m.end(), "nct", re.sub(r"\s", "", m.group()).upper()))
-    near_registry = [(m.start() - 60, m.end() + 60) for m in NCT.finditer(text)]
+    near_registry = Cover((m.start() - 60, m.end() + 60) for m in NCT.finditer(text))
     named: dict[str, bool] = {}
     candidates = [m for m in ACRONYM.finditer(text) if not NCT.match(m.group())]
     for m in candidates:
@@ -65,7 +66,7 @@ def find_trials(text: str, rules: dict[str, Any]) -> list[tuple[int, int, str, s
         if word.lower() in stop or base.lower() in stop or (len(base) < 3 and not re.search(r"\d", word)):
             continue
         numbered = bool(re.search(r"-\d", word)) and base.isupper() and len(base) >= 4
-        listed = any(lo <= m.start() and m.end() <= hi for lo, hi in near_registry)
+        listed = near_registry.contains(m.start(), m.end())
         if numbered or listed or _context_says_trial(text, m.start(), m.end(), cues):
             named[word] = True
     for m in candidates:
