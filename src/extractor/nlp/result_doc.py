@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 from extractor.nlp.doc_memo import doc_text, memo
 from extractor.nlp.layout import layout
 from extractor.nlp.positions import Cover
-from extractor.nlp.result_values import TextView
+from extractor.nlp.result_values import TextView, Value, find_values
 from extractor.nlp.study_context import Agent, ArmMention, StudyContext, agents, arm_mentions
 
 # [^\S\n], not \s: from each line start, \s* ran on through every blank line that follows (O(n^2) in them).
@@ -35,9 +35,19 @@ class DocFacts:
     agents: list[Agent]
     tables: list[tuple[int, int]]  # view offsets of the Document's tables: `extractor_tables` reads their cells
     table_cover: Cover = field(init=False, repr=False)
+    found_values: dict[tuple[Any, ...], list[Value]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.table_cover = Cover(self.tables)
+
+    def values(self, cues: dict[str, re.Pattern[str]]) -> list[Value]:
+        """`find_values` over the view text, read once for the outcome and adverse-event components (both pass
+        the cues of `lexicons/endpoints.json`); the list is shared: read it, do not change it."""
+        key = tuple(sorted((name, p.pattern, p.flags) for name, p in cues.items()))
+        found = self.found_values.get(key)
+        if found is None:
+            found = self.found_values[key] = find_values(self.view.text, cues)
+        return found
 
     def in_table(self, start: int) -> bool:
         return self.table_cover.contains(start, start + 1)

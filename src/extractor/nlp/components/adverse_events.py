@@ -32,7 +32,7 @@ from extractor.nlp.components.outcomes import EndpointLexicon, EndpointMention, 
 from extractor.nlp.extensions import set_extensions
 from extractor.nlp.positions import Cover, between, match_at
 from extractor.nlp.result_doc import DocFacts, Draft, write_spans
-from extractor.nlp.result_values import WORD_NUM, PhraseIndex, Value, find_values, group_values, parse_number
+from extractor.nlp.result_values import WORD_NUM, PhraseIndex, Value, group_values, parse_number
 from extractor.nlp.study_context import PLACEBO, ArmMention, Regimen, assign_arms, regimen_lists
 from extractor.tables import Grid, cells, footnote_abbreviations, parse_cell, parse_table
 
@@ -157,7 +157,7 @@ class AdverseEventExtractor:
             if table:
                 drafts.extend(table)
                 grids.append((lo, hi))
-        values = [v for v in find_values(text, self.endpoints.cues) if v.kind == "percent"]
+        values = [v for v in facts.values(self.endpoints.cues) if v.kind == "percent"]
         previous = 0
         read_grids = Cover(grids)
         for start, end in facts.sentences:

@@ -33,7 +33,6 @@ from extractor.nlp.result_values import (
     WORD_NUM,
     PhraseIndex,
     Value,
-    find_values,
     group_values,
     parse_number,
     unit_name,
@@ -107,13 +106,16 @@ def defined_abbreviations(doc: Doc, lexicon: EndpointLexicon) -> tuple[dict[str,
     # An ambiguous abbreviation names the lexicon's endpoint only in a text that spells the endpoint out
     # somewhere: 'SD' in a trial that never says 'stable disease' is a standard deviation.
     text = doc_text(doc).lower()
+    read: dict[str, list[EndpointMention]] = {}  # long form -> its endpoint terms (a long text repeats them)
     for surface, term in lexicon.terms:
         if surface in lexicon.ambiguous:
             spelled = [s for s, t in lexicon.terms if t.name == term.name and s not in lexicon.ambiguous and len(s) > 4]
             if spelled and not any(s.lower() in text for s in spelled):
                 removed.add(surface)
     for short, long_form in abbreviations(doc):
-        found = lexicon.find(long_form.text)
+        found = read.get(long_form.text)
+        if found is None:
+            found = read[long_form.text] = lexicon.find(long_form.text)
         if found and found[0].end - found[0].start >= len(long_form.text) - 6:
             if short.text.isupper():
                 added[short.text] = found[0].name
@@ -150,7 +152,7 @@ class OutcomeExtractor:
         text = facts.view.text
         endpoints = self.endpoints(doc, text)
         primary = self._primary_endpoints(facts, endpoints)
-        values = find_values(text, self.cues)
+        values = facts.values(self.cues)
         longest = max((e.end - e.start for e in endpoints), default=0)
         drafts: list[Draft] = []
         for start, end in facts.sentences:
