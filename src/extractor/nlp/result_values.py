@@ -386,17 +386,31 @@ class PhraseIndex(Generic[T]):
             entries.sort(key=lambda e: -len(e[0]))
 
     def find(self, text: str) -> list[PhraseMatch[T]]:
-        tokens = [(m.group(), m.start(), m.end()) for m in WORD.finditer(text)]
+        tokens, lowered = _words(text)
         found: list[PhraseMatch[T]] = []
-        i = 0
-        while i < len(tokens):
-            hit = next((e for e in self.index.get(tokens[i][0].lower(), []) if _matches(text, tokens, i, e)), None)
-            if hit is None:
-                i += 1
+        after = 0  # words before it are inside the last match
+        for i in [k for k, word in enumerate(lowered) if word in self.index]:  # the words a phrase starts with
+            if i < after:
                 continue
-            found.append(PhraseMatch(tokens[i][1], tokens[i + len(hit[0]) - 1][2], hit[2]))
-            i += len(hit[0])
+            hit = next((e for e in self.index[lowered[i]] if _matches(text, tokens, i, e)), None)
+            if hit is not None:
+                found.append(PhraseMatch(tokens[i][1], tokens[i + len(hit[0]) - 1][2], hit[2]))
+                after = i + len(hit[0])
         return found
+
+
+_last_words: list[tuple[str, tuple[list[tuple[str, int, int]], list[str]]]] = []
+
+
+def _words(text: str) -> tuple[list[tuple[str, int, int]], list[str]]:
+    """The words of `text` with their offsets, and lowercased; kept for the last text asked about, since three
+    indexes (endpoints twice, adverse-event terms) read the same Doc text in a row."""
+    if _last_words and _last_words[0][0] is text:
+        return _last_words[0][1]
+    tokens = [(m.group(), m.start(), m.end()) for m in WORD.finditer(text)]
+    words = tokens, [word.lower() for word, _, _ in tokens]
+    _last_words[:] = [(text, words)]
+    return words
 
 
 def _matches(text: str, tokens: list[tuple[str, int, int]], i: int, entry: tuple[tuple[str, ...], bool, T]) -> bool:
