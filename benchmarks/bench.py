@@ -11,7 +11,11 @@ Builds corpora in a temporary folder by repeating the bundled texts (corpus/seed
   like a worker), right after the full pipeline's 1-worker run; skipped, with a note, when it is not installed;
 - the PDF ingest stage alone (PDF -> Document) in pages/s on one core, against the bare pdfium text pass;
 - the speed-up of 2 workers over 1, peak RSS per worker, RSS growth from the 1x to the Nx corpus;
-- the Dask backend (a LocalCluster of 2 single-thread worker processes) against the local pool of 2.
+- the Dask backend (a LocalCluster of 2 single-thread worker processes) against the local pool of 2;
+- long documents (`long_docs.py`: 10 KB to 3 MB, distinct articles and one results-heavy article's paragraphs
+  repeated), each alone through `extractor run` with 1 worker and the default --timeout and --max-memory-mb
+  (seconds, peak RSS), then timed in one warm process (CPU words/s, cost per word against the 10 KB input of
+  the same shape).
 
 Rates use the extraction phase (after every worker has loaded the pipeline); wall times, startup included,
 are reported next to them. Writes everything to --out (JSON). A benchmark, not a test: nothing is asserted.
@@ -33,6 +37,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from long_docs import SIZES, article_sources, write_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-c", "from extractor.cli import main; main()"]
@@ -299,6 +305,59 @@ def pdf_report(work: Path, folder: Path, count: int) -> dict[str, Any]:
     }
 
 
+def long_report(work: Path, sizes: list[str]) -> dict[str, Any]:
+    """Each long document alone through `extractor run` (1 worker, the default --timeout and --max-memory-mb:
+    does it finish, in how long, in how much memory), then all of them timed in one warm process (CPU seconds,
+    the median of several runs for the short ones: words/s and the cost per word against the 10 KB input of the
+    same shape)."""
+    inputs = write_inputs(work / "long", {label: SIZES[label] for label in sizes}, article_sources())
+    runs: dict[str, Any] = {}
+    for name, path in inputs.items():
+        text = path.read_text(encoding="utf-8")
+        words = len(text.split())
+        run = rates(extract_run(path, work / f"out_{name}", "--workers", "1"), 1, words, 0)
+        runs[name] = {"chars": len(text), "words": words, "run": run}
+    timing = long_timing(work, list(inputs.values()))
+    for name, cpu in zip(inputs, timing, strict=True):
+        runs[name] |= cpu
+    for name, run in runs.items():
+        base = runs.get(f"{name.split('_')[0]}_{sizes[0]}")
+        if base:
+            run["cost_per_word_vs_smallest"] = base["cpu_words_per_s"] / run["cpu_words_per_s"]
+    return {"long_documents": runs}
+
+
+def long_timing(work: Path, paths: list[Path]) -> list[dict[str, float]]:
+    """`time_long` in a one-thread subprocess."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--time-long", *map(str, paths)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=os.environ | ONE_THREAD)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr}")
+    result: list[dict[str, float]] = json.loads(done.stdout)
+    return result
+
+
+def time_long(paths: list[Path]) -> list[dict[str, float]]:
+    """CPU seconds of `extract_file` per document, after a warm-up document (a worker's first document pays for
+    lazy set-up), the median of 5 runs under 200,000 characters, else one."""
+    from extractor.api import Extractor
+
+    extractor = Extractor()
+    extractor.extract_file(sorted((ROOT / "corpus" / "seeds").glob("*.txt"))[0])
+    found = []
+    for path in paths:
+        words = len(path.read_text(encoding="utf-8").split())
+        repeats = 5 if path.stat().st_size < 200_000 else 1
+        seconds = []
+        for _ in range(repeats):
+            started = time.process_time()
+            extractor.extract_file(path)
+            seconds.append(time.process_time() - started)
+        cpu = sorted(seconds)[len(seconds) // 2]
+        found.append({"cpu_seconds": cpu, "cpu_words_per_s": words / cpu, "repeats": repeats})
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=Path("bench.json"))
@@ -307,8 +366,14 @@ def main() -> None:
     parser.add_argument("--pdf-docs", type=int, default=20, help="PDF documents in the PDF corpus")
     parser.add_argument("--pdfs", type=Path, default=ROOT / "corpus" / "pdfs", help="folder of PDFs to repeat")
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask comparison")
+    parser.add_argument("--long-sizes", default=",".join(SIZES), help="long documents' sizes ('' to skip them)")
+    parser.add_argument("--long-only", action="store_true", help="only the long documents")
     parser.add_argument("--reference-texts", type=Path, help=argparse.SUPPRESS)  # the reference_pipeline subprocess
+    parser.add_argument("--time-long", type=Path, nargs="+", help=argparse.SUPPRESS)  # the long_timing subprocess
     args = parser.parse_args()
+    if args.time_long:
+        print(json.dumps(time_long(args.time_long)))
+        return
     if args.reference_texts:
         print(json.dumps(reference_pass(json.loads(args.reference_texts.read_text(encoding="utf-8")))))
         return
@@ -317,12 +382,18 @@ def main() -> None:
     dask = not args.no_dask and importlib.util.find_spec("distributed") is not None
     with tempfile.TemporaryDirectory(prefix="extractor-bench-") as tmp:
         work = Path(tmp)
-        small = build_corpus(seeds, args.docs, work / "text_1x")
-        large = build_corpus(seeds, args.docs * args.scale, work / "text_large")
-        report |= text_report(work, small, large, args.scale, dask)
-        report |= pdf_report(work, args.pdfs, args.pdf_docs)
+        if not args.long_only:
+            small = build_corpus(seeds, args.docs, work / "text_1x")
+            large = build_corpus(seeds, args.docs * args.scale, work / "text_large")
+            report |= text_report(work, small, large, args.scale, dask)
+            report |= pdf_report(work, args.pdfs, args.pdf_docs)
+        if args.long_sizes:
+            report |= long_report(work, args.long_sizes.split(","))
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print_summary(report)
+    if not args.long_only:
+        print_summary(report)
+    if "long_documents" in report:
+        print_long(report["long_documents"])
 
 
 def reference_line(report: dict[str, Any]) -> str:
@@ -384,6 +455,25 @@ def print_summary(report: dict[str, Any]) -> None:
             f"Dask (2 workers)        : {dask['docs_per_s']:.2f} docs/s, "
             f"overhead {report['dask_overhead_percent']:+.1f}% vs the local pool, "
             f"identical output: {dask['identical_to_local']}"
+        )
+    print("\n".join(lines))
+
+
+def print_long(runs: dict[str, Any]) -> None:
+    """One line per long document: `extractor run` must finish within the default --timeout (300 s) and
+    --max-memory-mb (2048); the cost per word (CPU, warm) within 1.5x of the 10 KB input's."""
+    lines = ["long documents: `extractor run`, 1 worker, default limits | CPU in a warm process, one thread:"]
+    for name, found in runs.items():
+        run = found["run"]
+        outcome = (
+            f"FAILED ({run['errors']} error)"
+            if run["errors"]
+            else f"{run['extract_seconds']:6.1f} s, peak RSS {run['peak_rss_mb_worker']:4.0f} MB"
+        )
+        lines.append(
+            f"  {name:16s} {found['chars']:>9,d} chars {found['words']:>7,d} words | {outcome} (load "
+            f"{run['load_before']:.1f}) | {found['cpu_seconds']:6.2f} s CPU, {found['cpu_words_per_s']:6.0f} words/s, "
+            f"cost/word {found['cost_per_word_vs_smallest']:.2f}x the 10 KB one's (target <= 1.5)"
         )
     print("\n".join(lines))
 

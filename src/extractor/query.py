@@ -398,8 +398,8 @@ def _read_for(
             said.append((share, similarity(outcome, pair[0].endpoint), pair))
     if said:
         # of sentences naming the outcome as fully, the one whose result names it best
-        share, _, pair = max(said, key=lambda x: (x[0], x[1]))
-        return share, pair, True
+        best_share, _, best = max(said, key=lambda x: (x[0], x[1]))
+        return best_share, best, True
     binary = guess_type(outcome) == "binary"
     for share, start, end in scored:
         # 'There were no cases of diabetic ketoacidosis': none in either arm

@@ -138,6 +138,10 @@ class Table:
         )
 
 
+def _start(part: Page | Section) -> int:
+    return part.start
+
+
 @dataclass
 class Document:
     text: str
@@ -157,13 +161,11 @@ class Document:
     def page_at(self, offset: CharOffset) -> PageNo | None:
         if not self.pages:
             return None
-        starts = [p.start for p in self.pages]
-        i = bisect.bisect_right(starts, offset) - 1
+        i = bisect.bisect_right(self.pages, offset, key=_start) - 1  # no list of starts per call: one per item
         return self.pages[max(i, 0)].number
 
     def section_at(self, offset: CharOffset) -> SectionName | None:
-        starts = [s.start for s in self.sections]
-        i = bisect.bisect_right(starts, offset) - 1
+        i = bisect.bisect_right(self.sections, offset, key=_start) - 1
         if i < 0:
             return None
         section = self.sections[i]

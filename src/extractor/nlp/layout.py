@@ -30,8 +30,7 @@ class DocLayout:
     tables: tuple[Table, ...] = ()
 
     def section_at(self, offset: CharOffset) -> SectionName | None:
-        starts = [s.start for s in self.sections]
-        i = bisect.bisect_right(starts, offset) - 1
+        i = bisect.bisect_right(self.sections, offset, key=lambda s: s.start) - 1
         if i < 0 or offset >= self.sections[i].end:
             return None
         return self.sections[i].name

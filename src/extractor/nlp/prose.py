@@ -99,7 +99,8 @@ def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 def _item_held(doc: Doc, span: Span) -> bool:
     """Whether an item already sits at the span's offsets, set by this component or an earlier one (an arm and a
     dose over 'quetiapine 600 mg/day'): spaCy keys `._` values by offsets alone, across span groups."""
-    return doc.user_data.get(("._.", "item", span.start_char, span.end_char)) is not None
+    user_data: dict[Any, Any] = doc.user_data
+    return user_data.get(("._.", "item", span.start_char, span.end_char)) is not None
 
 
 def item_spans(doc: Doc, items: Iterable[tuple[dict[str, Any], tuple[int, int]]], label: str) -> list[Span]:

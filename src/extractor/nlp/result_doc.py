@@ -8,15 +8,17 @@ spaCy keys `span._.item` by character offsets, a span whose offsets another item
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import numpy
 from spacy.attrs import IDX, SENT_START  # type: ignore[import-not-found]
 from spacy.tokens import Doc, Span
 
 from extractor.nlp.doc_memo import doc_text, memo
 from extractor.nlp.layout import layout
-from extractor.nlp.result_values import TextView
+from extractor.nlp.positions import Cover
+from extractor.nlp.result_values import TextView, Value, find_values
 from extractor.nlp.study_context import Agent, ArmMention, StudyContext, agents, arm_mentions
 
 # [^\S\n], not \s: from each line start, \s* ran on through every blank line that follows (O(n^2) in them).
@@ -32,9 +34,23 @@ class DocFacts:
     references_at: int  # where the reference list starts (the text's end when there is none)
     agents: list[Agent]
     tables: list[tuple[int, int]]  # view offsets of the Document's tables: `extractor_tables` reads their cells
+    table_cover: Cover = field(init=False, repr=False)
+    found_values: dict[tuple[Any, ...], list[Value]] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.table_cover = Cover(self.tables)
+
+    def values(self, cues: dict[str, re.Pattern[str]]) -> list[Value]:
+        """`find_values` over the view text, read once for the outcome and adverse-event components (both pass
+        the cues of `lexicons/endpoints.json`); the list is shared: read it, do not change it."""
+        key = tuple(sorted((name, p.pattern, p.flags) for name, p in cues.items()))
+        found = self.found_values.get(key)
+        if found is None:
+            found = self.found_values[key] = find_values(self.view.text, cues)
+        return found
 
     def in_table(self, start: int) -> bool:
-        return any(lo <= start < hi for lo, hi in self.tables)
+        return self.table_cover.contains(start, start + 1)
 
     @classmethod
     def of(cls, doc: Doc) -> DocFacts:
@@ -68,8 +84,9 @@ def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     """(start_char, end_char) of each sentence, read from token arrays (faster than iterating doc.sents)."""
     if not len(doc):
         return []
-    rows = doc.to_array([SENT_START, IDX])
-    starts = [int(idx) for i, (flag, idx) in enumerate(rows) if flag == 1 or i == 0]
+    rows = doc.to_array([SENT_START, IDX]).astype(numpy.int64)  # SENT_START -1 reads as 2**64 - 1 unconverted
+    rows[0, 0] = 1
+    starts = rows[rows[:, 0] == 1, 1].tolist()
     return list(zip(starts, [*starts[1:], len(doc_text(doc))], strict=True))
 
 

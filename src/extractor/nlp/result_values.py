@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
+from extractor.nlp.positions import Taken
+
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
@@ -170,24 +172,11 @@ def parse_paired_values(text: str) -> list[tuple[Value, Value]]:
     return pairs
 
 
-class _Taken:
-    """Character ranges already read as a value: a later, looser pattern does not read them again."""
-
-    def __init__(self) -> None:
-        self.ranges: list[tuple[int, int]] = []
-
-    def free(self, start: int, end: int) -> bool:
-        return not any(lo < end and start < hi for lo, hi in self.ranges)
-
-    def add(self, start: int, end: int) -> None:
-        self.ranges.append((start, end))
-
-
 def find_values(text: str, cues: dict[str, re.Pattern[str]]) -> list[Value]:
     """Every result value in `text` with its CI, p-value and n; paired values share a group id. `cues` are the
     patterns of `lexicons/endpoints.json` that tell a landmark time, a schedule or a threshold from a result.
     Ratios are read first, then pairs, then single percentages, durations and counts."""
-    taken = _Taken()
+    taken = Taken()  # ranges already read as a value: a later, looser pattern does not read them again
     values = _ratios(text, taken) + _pairs(text, taken, cues) + _singles(text, taken, cues)
     values.sort(key=lambda v: (v.start, v.group))
     for v in values:
@@ -201,7 +190,7 @@ def _not_result(text: str, end: int, cues: dict[str, re.Pattern[str]]) -> bool:
     return bool(cues["schedule_after"].match(after) or cues["threshold_after"].match(after))
 
 
-def _ratios(text: str, taken: _Taken) -> list[Value]:
+def _ratios(text: str, taken: Taken) -> list[Value]:
     """'HR 0.43', 'hazards ratio [HR] 0.45', 'odds ratio 1.4', and '(HR 0.24 for ... and 0.26 for ...)'."""
     values: list[Value] = []
     for m in RATIO.finditer(text):
@@ -223,7 +212,7 @@ def _ratios(text: str, taken: _Taken) -> list[Value]:
     return values
 
 
-def _pairs(text: str, taken: _Taken, cues: dict[str, re.Pattern[str]]) -> list[Value]:
+def _pairs(text: str, taken: Taken, cues: dict[str, re.Pattern[str]]) -> list[Value]:
     values: list[Value] = []
     group = 0
     for first, second in parse_paired_values(text):
@@ -241,7 +230,7 @@ def _pairs(text: str, taken: _Taken, cues: dict[str, re.Pattern[str]]) -> list[V
     return values
 
 
-def _singles(text: str, taken: _Taken, cues: dict[str, re.Pattern[str]]) -> list[Value]:
+def _singles(text: str, taken: Taken, cues: dict[str, re.Pattern[str]]) -> list[Value]:
     values: list[Value] = []
     for m in PERCENT.finditer(text):
         number = parse_number(m.group("num"))
@@ -397,17 +386,31 @@ class PhraseIndex(Generic[T]):
             entries.sort(key=lambda e: -len(e[0]))
 
     def find(self, text: str) -> list[PhraseMatch[T]]:
-        tokens = [(m.group(), m.start(), m.end()) for m in WORD.finditer(text)]
+        tokens, lowered = _words(text)
         found: list[PhraseMatch[T]] = []
-        i = 0
-        while i < len(tokens):
-            hit = next((e for e in self.index.get(tokens[i][0].lower(), []) if _matches(text, tokens, i, e)), None)
-            if hit is None:
-                i += 1
+        after = 0  # words before it are inside the last match
+        for i in [k for k, word in enumerate(lowered) if word in self.index]:  # the words a phrase starts with
+            if i < after:
                 continue
-            found.append(PhraseMatch(tokens[i][1], tokens[i + len(hit[0]) - 1][2], hit[2]))
-            i += len(hit[0])
+            hit = next((e for e in self.index[lowered[i]] if _matches(text, tokens, i, e)), None)
+            if hit is not None:
+                found.append(PhraseMatch(tokens[i][1], tokens[i + len(hit[0]) - 1][2], hit[2]))
+                after = i + len(hit[0])
         return found
+
+
+_last_words: list[tuple[str, tuple[list[tuple[str, int, int]], list[str]]]] = []
+
+
+def _words(text: str) -> tuple[list[tuple[str, int, int]], list[str]]:
+    """The words of `text` with their offsets, and lowercased; kept for the last text asked about, since three
+    indexes (endpoints twice, adverse-event terms) read the same Doc text in a row."""
+    if _last_words and _last_words[0][0] is text:
+        return _last_words[0][1]
+    tokens = [(m.group(), m.start(), m.end()) for m in WORD.finditer(text)]
+    words = tokens, [word.lower() for word, _, _ in tokens]
+    _last_words[:] = [(text, words)]
+    return words
 
 
 def _matches(text: str, tokens: list[tuple[str, int, int]], i: int, entry: tuple[tuple[str, ...], bool, T]) -> bool:

@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from extractor.nlp.positions import Cover, between
 from extractor.nlp.result_values import Value
 from extractor.tables import find_table_regions
 
@@ -154,7 +155,7 @@ def regimen_lists(text: str, found: list[Agent], start: int, end: int) -> list[t
     """Runs of regimens named together in text[start:end]: 'A + B or A + placebo' -> [[A+B, A+placebo]];
     'A ± B' -> [[A+B, A]] (the drug after the last '±' or 'with or without' is the optional one).
     Each run comes with the offset of its first mention."""
-    inside = [a for a in found if start <= a.start and a.end <= end]
+    inside = [a for a in between(found, start, end + 1) if a.end <= end]
     lists: list[tuple[int, list[Regimen]]] = []
     run_start = start
     current: list[str] = []
@@ -233,18 +234,24 @@ def find_anchors(
         i = bisect.bisect_left(trial_starts, pos)
         return i < len(trial_starts) and bool(re.fullmatch(r"\d*[\s,]*\(?\s*", text[pos : trial_starts[i]]))
 
-    def named_just_before(pos: int, chars: int) -> bool:
-        return any(0 <= pos - a.end <= chars for a in anchors)
-
     for m in ET_AL.finditer(text):
         if not trial_named(m.end()):
             anchors.append(Anchor(m.start(), m.end(), (m.group("name") or m.group("owner")).lower(), None))
+    named_ends = sorted(a.end for a in anchors)
+    unnamed_ends: list[int] = []  # in text order, so sorted too
+
+    def named_just_before(pos: int, chars: int) -> bool:
+        """An anchor so far ends in [pos - chars, pos]."""
+        lists = (named_ends, unnamed_ends)
+        return any(bisect.bisect_right(ends, pos) > bisect.bisect_left(ends, pos - chars) for ends in lists)
+
     for m in UNNAMED.finditer(text):
         if COPULA_BEFORE.search(text[max(0, m.start() - 12) : m.start()]) or trial_within(m.end(), 60):
             continue
         if named_just_before(m.start(), 40):
             continue
         anchors.append(Anchor(m.start(), m.end(), f"@{m.start()}", None))
+        unnamed_ends.append(m.end())
     for m in OWN.finditer(text):
         anchors.append(Anchor(m.start(), m.end(), OWN_KEY, None, own=True))
     for start, end in heading_lines(text, regions or []):
@@ -255,11 +262,12 @@ def find_anchors(
 def heading_lines(text: str, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Short lines without final punctuation between line breaks, outside tables: section headings."""
     found = []
+    tables = Cover(regions)
     for m in re.finditer(r"(?m)^[ \t]*([0-9A-Z][^\n]{0,70})$", text):
         line = m.group(1).strip()
         if line.endswith((".", ",", ";", ":")) or re.match(r"(?:Table|Fig\.?|Figure)\s", line):
             continue
-        if any(lo <= m.start() < hi for lo, hi in regions) or len(line.split()) > 8:
+        if tables.contains(m.start(), m.start() + 1) or len(line.split()) > 8:
             continue
         found.append((m.start(), m.end()))
     return found
@@ -275,6 +283,10 @@ class StudyContext:
     main: Regimen | None
     regions: list[tuple[int, int]]
     drug_counts: Counter[str] = field(default_factory=Counter)
+    lookup: AnchorLookup | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.lookup = AnchorLookup.of(self.anchors, self.regions)
 
     @classmethod
     def build(cls, text: str, drugs: list[Agent], trials: list[tuple[int, int, str]]) -> StudyContext:
@@ -308,19 +320,28 @@ class StudyContext:
         """The first comparison (else the first regimen) after the anchor, up to the next anchor or line end;
         failing that, in the anchor's own line before it (back to the previous anchor)."""
         anchor = self.anchors[i]
-        following = [a.start for a in self.anchors[i + 1 :] if a.start > anchor.end and a.key != anchor.key]
+        following = self._next_other(i)
         line_end = self.text.find("\n", anchor.end)
         end = min([anchor.end + SEGMENT_CHARS, *following[:1], *([line_end] if line_end >= 0 else [])])
         lists = regimen_lists(self.text, found, anchor.end, end)
         if not lists:
             line_start = self.text.rfind("\n", 0, anchor.start) + 1
-            before = [a.end for a in self.anchors[:i] if a.end <= anchor.start]
-            start = max([line_start, *before[-1:]])
+            # the last anchor before it that ends before it starts (only anchors overlapping it are passed over)
+            ends = (self.anchors[j].end for j in range(i - 1, -1, -1))
+            before = next((end for end in ends if end <= anchor.start), None)
+            start = max([line_start, *([before] if before is not None else [])])
             lists = regimen_lists(self.text, found, start, anchor.start)[-1:]
         pairs = [(at, lst) for at, lst in lists if len(lst) >= 2]
         randomized = [(at, lst) for at, lst in pairs if RANDOMIZED.search(self.text[max(0, at - 80) : at])]
         chosen = (randomized or pairs or lists or [(0, [])])[0][1]
         return self._complete(experimental_first(chosen))
+
+    def _next_other(self, i: int) -> list[int]:
+        """[start] of the first anchor after anchor i (starting past its end) under another key, or []."""
+        if self.lookup is None:
+            anchor = self.anchors[i]
+            return [a.start for a in self.anchors[i + 1 :] if a.start > anchor.end and a.key != anchor.key][:1]
+        return self.lookup.next_other(i)
 
     def _complete(self, regimens: list[Regimen]) -> list[Regimen]:
         """'everolimus + exemestane versus placebo': the placebo arm keeps the backbone drugs."""
@@ -335,6 +356,8 @@ class StudyContext:
 
     def anchor_at(self, pos: int) -> Anchor | None:
         """The latest anchor before `pos`; anchors inside a table count only inside that table."""
+        if self.lookup is not None:
+            return self.lookup.anchor_at(pos)
         region = next(((lo, hi) for lo, hi in self.regions if lo <= pos < hi), None)
         for anchor in reversed(self.anchors):
             if anchor.start > pos:
@@ -380,6 +403,64 @@ class StudyContext:
         return rest[0] if rest and len(regimens) >= 2 else None
 
 
+@dataclass
+class AnchorLookup:
+    """`StudyContext.anchor_at` and the next anchor under another key, by bisection instead of a scan of every
+    anchor per value. Needs the anchors in text order and the table regions sorted and apart (as
+    `find_table_regions` gives them): `of` returns None otherwise, and the scans run as before."""
+
+    anchors: list[Anchor]
+    starts: list[int]
+    regions: list[tuple[int, int]]
+    region_starts: list[int]
+    last_outside: list[int]  # per anchor: the index of the last anchor up to it that is in no table (-1: none)
+    run_end: list[int]  # per anchor: the index of the first anchor after it under another key (len: none)
+
+    @classmethod
+    def of(cls, anchors: list[Anchor], regions: list[tuple[int, int]]) -> AnchorLookup | None:
+        starts = [a.start for a in anchors]
+        if starts != sorted(starts) or any(lo > hi for lo, hi in regions):
+            return None
+        if any(b_lo < a_hi for (_, a_hi), (b_lo, _) in itertools.pairwise(regions)):
+            return None
+        lookup = cls(anchors, starts, regions, [lo for lo, _ in regions], [], [])
+        last = -1
+        for i, anchor in enumerate(anchors):
+            last = i if lookup.region_of(anchor.start) is None else last
+            lookup.last_outside.append(last)
+        run_end = len(anchors)
+        lookup.run_end = [0] * len(anchors)
+        for i in range(len(anchors) - 1, -1, -1):
+            if i + 1 < len(anchors) and anchors[i + 1].key != anchors[i].key:
+                run_end = i + 1
+            lookup.run_end[i] = run_end
+        return lookup
+
+    def region_of(self, pos: int) -> int | None:
+        i = bisect.bisect_right(self.region_starts, pos) - 1
+        return i if i >= 0 and pos < self.regions[i][1] else None
+
+    def anchor_at(self, pos: int) -> Anchor | None:
+        """The last anchor starting at or before `pos` that is in no table or in `pos`'s own table: in a table,
+        one after the table's start if there is one, else the last one outside every table."""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        if i < 0:
+            return None
+        region = self.region_of(pos)
+        if region is not None and self.starts[i] >= self.regions[region][0]:
+            return self.anchors[i]
+        last = self.last_outside[i]
+        return self.anchors[last] if last >= 0 else None
+
+    def next_other(self, i: int) -> list[int]:
+        """[start] of the first anchor after anchor i, starting past its end, under another key; else []."""
+        anchor = self.anchors[i]
+        j = max(i + 1, bisect.bisect_right(self.starts, anchor.end))
+        if j < len(self.anchors) and self.anchors[j].key == anchor.key:
+            j = self.run_end[j]
+        return [self.anchors[j].start] if j < len(self.anchors) else []
+
+
 def _main_regimen(text: str, found: list[Agent]) -> Regimen | None:
     """The combination the document names most often (its own study's regimen); else its most named drug."""
     combos: Counter[tuple[str, ...]] = Counter()
@@ -412,23 +493,21 @@ COMPARISON = re.compile(
 
 def arm_after(text: str, arms: list[ArmMention], end: int, limit: int) -> ArmMention | None:
     """An arm phrase right after a value: '2.8 months in the placebo group', '(3.6%) treated with X and Y'."""
-    for arm in arms:
-        if end <= arm.start <= limit and ARM_AFTER.match(text[end : arm.start]):
+    for arm in between(arms, end, limit + 1):
+        if ARM_AFTER.match(text[end : arm.start]):
             return arm
-        if arm.start > limit:
-            break
     return None
 
 
 def arm_before(arms: list[ArmMention], start: int, floor: int) -> ArmMention | None:
     """The nearest arm phrase before a value in its clause: 'capecitabine yielded a median PFS of 9.6 months'."""
-    candidates = [a for a in arms if floor <= a.start and a.end <= start]
+    candidates = [a for a in between(arms, floor, start + 1) if a.end <= start]
     return candidates[-1] if candidates else None
 
 
 def compared_arms(text: str, arms: list[ArmMention], floor: int, start: int) -> tuple[ArmMention, ArmMention] | None:
     """'in the everolimus arm than in the placebo arm (57% versus 30%)': the two arms a pair follows, in order."""
-    inside = [a for a in arms if floor <= a.start and a.end <= start]
+    inside = [a for a in between(arms, floor, start + 1) if a.end <= start]
     for first, second in reversed(list(itertools.pairwise(inside))):
         if COMPARISON.match(text[first.end : second.start]):
             return first, second

@@ -11,11 +11,14 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Span
 
+from extractor import Extractor
 from extractor.external.bc5cdr_ner import iob_entities, score
 from extractor.nlp.components.drugs import DrugLexicon
 from extractor.nlp.components.ner import (
+    MAX_CHUNK_CHARS,
     ChemicalDiseaseNER,
     PieceTokenizer,
+    batches,
     chunks,
     combine,
     is_new_drug_name,
@@ -127,6 +130,27 @@ def test_chunks_are_runs_of_whole_sentences_within_the_limit() -> None:
     ]
     assert [text[a:b] for a, b in chunks(doc, max_chars=1000)] == [text]
     assert [text[a:b] for a, b in chunks(nlp.make_doc(text), max_chars=15)][:2] == ["One two three.", "Four five six."]
+
+
+def test_chunks_skip_the_sentences_read_refuses() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    text = "One two three. Four five six. Seven eight nine. Ten eleven."
+    doc = nlp(text)
+    read = lambda start, end: "five" not in text[start:end]  # noqa: E731
+    # a refused sentence ends a run: the text the model reads is always a stretch of consecutive sentences
+    assert [text[a:b] for a, b in chunks(doc, max_chars=1000, read=read)] == [
+        "One two three.",
+        "Seven eight nine. Ten eleven.",
+    ]
+
+
+def test_batches_hold_at_most_a_chunk_of_text_each() -> None:
+    ranges = [(0, 40), (50, 90), (100, 190), (200, 210), (300, 420)]
+    grouped = batches(ranges, 100)
+    assert [r for group in grouped for r in group] == ranges
+    assert grouped == [[(0, 40), (50, 90)], [(100, 190), (200, 210)], [(300, 420)]]  # a longer one alone
+    assert all(sum(e - s for s, e in group) <= MAX_CHUNK_CHARS for group in batches(ranges, MAX_CHUNK_CHARS))
 
 
 # --- the packaged model ----------------------------------------------------------------------------------------
@@ -254,3 +278,43 @@ def test_the_reference_list_is_not_read(nlp: Language, ner: ChemicalDiseaseNER) 
     doc = nlp(f"{body}\n\nReferences\n\n1. Everolimus-induced pneumonitis in breast cancer patients.")
     assert {s.text for s in ner.predict(doc)} == {s.text for s in ner.predict(nlp(body))}
     assert "Everolimus" in {e.text for e in doc.ents}  # the lexicon still marks it; assemble decides
+
+
+# --- reading only where the model's entities can reach the record ------------------------------------------------
+
+
+def test_relevant_sentences(extractor: Extractor) -> None:
+    """A drug, an INN-shaped word, a percentage, placebo or a treatment cue: read; anything else: not read."""
+    ner = extractor.nlp.get_pipe("extractor_ner")
+    assert isinstance(ner, ChemicalDiseaseNER) and ner.read == "relevant"
+    sentences = {  # sentences (lines) of the seed articles 000 and 002
+        "who developed osteomyelitis during the treatment with everolimus plus exemestane.": True,  # lexicon drugs
+        "The wound was infected with methicillin-resistant Staph-": True,  # an INN-shaped word ('-cillin')
+        "Sternal osteomyelitis has a mortality rate of 31% when": True,
+        "marker expression in the placebo arm but a good response": True,
+        "Radiotherapy was performed on the affected ster-": True,  # a non-drug treatment
+        "Here, we report the case of a patient with recurrent breast cancer": False,
+        "lary lymph node dissection at the age of 45.": False,
+    }
+    doc = extractor.nlp.make_doc("\n\n".join(sentences))
+    for name, component in extractor.nlp.pipeline:
+        if name == "extractor_ner":
+            break
+        doc = component(doc)
+    read = ner.relevant(doc)
+    assert {s.text.strip(): read(s.start_char, s.end_char) for s in doc.sents if s.text.strip()} == sentences
+
+
+def test_relevant_reading_changes_no_record_of_the_seeds(extractor: Extractor) -> None:
+    """Reading every sentence gives the same records as reading the relevant ones (issue 17: the model is most
+    of the pipeline's time, and about half of an article's sentences cannot use what it finds)."""
+    ner = extractor.nlp.get_pipe("extractor_ner")
+    assert isinstance(ner, ChemicalDiseaseNER)
+    articles = sorted(SEEDS.glob("*.txt"))
+    relevant = [extractor.extract_file(path).model_dump_json() for path in articles]
+    ner.read = "all"
+    try:
+        every = [extractor.extract_file(path).model_dump_json() for path in articles]
+    finally:
+        ner.read = "relevant"
+    assert relevant == every

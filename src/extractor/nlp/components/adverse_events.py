@@ -30,14 +30,16 @@ from extractor.lexicons import iter_tsv, load_json
 from extractor.nlp.components.negation import NegationDetector
 from extractor.nlp.components.outcomes import EndpointLexicon, EndpointMention, default_lexicon_data
 from extractor.nlp.extensions import set_extensions
+from extractor.nlp.positions import Cover, between, match_at
 from extractor.nlp.result_doc import DocFacts, Draft, write_spans
-from extractor.nlp.result_values import WORD_NUM, PhraseIndex, Value, find_values, group_values, parse_number
+from extractor.nlp.result_values import WORD_NUM, PhraseIndex, Value, group_values, parse_number
 from extractor.nlp.spelling import american, spellings
 from extractor.nlp.study_context import PLACEBO, ArmMention, Regimen, assign_arms, regimen_lists
 from extractor.tables import Grid, cells, footnote_abbreviations, parse_cell, parse_table
 
 SPANS_KEY = "adverse_events"
 MAX_TERM_TO_VALUE = 150
+SUMMARY_ON = re.compile(r"\s+on\b")  # 'adverse events on treatment': a summary term naming a period, not an event
 
 
 @dataclass(frozen=True)
@@ -136,44 +138,46 @@ class AdverseEventExtractor:
         facts = DocFacts.of(doc)
         text = facts.view.text
         endpoints = self.endpoints.find(text)
-        drugs = [(a.start, a.end) for a in facts.arms if a.names]
+        drugs = Cover((a.start, a.end) for a in facts.arms if a.names)
+        named_endpoints = Cover((e.start, e.end) for e in endpoints)
         terms = [
             t
             for t in self._terms(doc, facts)
-            if not any(s < t.end and t.start < e for s, e in drugs)
-            and not any(e.start <= t.start and t.end <= e.end for e in endpoints)
+            if not drugs.overlaps(t.start, t.end) and not named_endpoints.contains(t.start, t.end)
         ]
         negated = self._negated(doc, facts, terms)
         terms = [
             t
             for t in terms
-            if (t not in negated or self.cues["frequency_after"].match(text[t.end :]))
-            and not self.cues["not_adverse_after"].match(text[t.end :])
-            and not (t.kind == "summary" and re.match(r"\s+on\b", text[t.end :]))
+            if (t not in negated or match_at(self.cues["frequency_after"], text, t.end))
+            and not match_at(self.cues["not_adverse_after"], text, t.end)
+            and not (t.kind == "summary" and match_at(SUMMARY_ON, text, t.end))
             and not re.search(r"\w-$", text[max(0, t.start - 2) : t.start])
         ]
         drafts: list[Draft] = []
         grids: list[tuple[int, int]] = []
+        document_tables = Cover(facts.tables)
         for lo, hi in facts.context.regions:
-            if any(lo < t_hi and t_lo < hi for t_lo, t_hi in facts.tables):
+            if document_tables.overlaps(lo, hi):
                 grids.append((lo, hi))  # a table of the Document: `extractor_tables` reads its cells
                 continue
             table = self._read_table(facts, lo, hi)
             if table:
                 drafts.extend(table)
                 grids.append((lo, hi))
-        values = [v for v in find_values(text, self.endpoints.cues) if v.kind == "percent"]
+        values = [v for v in facts.values(self.endpoints.cues) if v.kind == "percent"]
         previous = 0
+        read_grids = Cover(grids)
         for start, end in facts.sentences:
             if start >= facts.references_at:
                 break
-            if any(lo <= start < hi for lo, hi in grids) or facts.in_table(start):
+            if read_grids.contains(start, start + 1) or facts.in_table(start):
                 continue
             previous, before = start, previous
-            here = [t for t in terms if start <= t.start < end]
+            here = list(between(terms, start, end))
             if not here:
                 continue
-            inside = [v for v in values if start <= v.start < end]
+            inside = list(between(values, start, end))
             if self._frequency_context(text, before, start, end):
                 drafts.extend(self._frequencies(facts, start, end, here, inside, endpoints))
             drafts.extend(self._counts(facts, start, end, here))
@@ -189,12 +193,13 @@ class AdverseEventExtractor:
         if not self.diseases_key or self.diseases_key not in doc.spans:
             return found
         to_view, extra = facts.view.to_view, []
+        lexicon_terms = Cover((t.start, t.end) for t in found)
         for span in doc.spans[self.diseases_key]:
             start, end = to_view[span.start_char], to_view[span.end_char]
             event = " ".join(text[start:end].lower().split())
             if end > facts.references_at or self.cues["not_event_disease"].match(event):
                 continue
-            if not any(t.start < end and start < t.end for t in found):
+            if not lexicon_terms.overlaps(start, end):
                 extra.append(Term(start, end, event, "event"))
         return sorted([*found, *extra], key=lambda t: (t.start, t.end))
 
@@ -210,11 +215,11 @@ class AdverseEventExtractor:
 
     def _negated(self, doc: Doc, facts: DocFacts, terms: list[Term]) -> set[Term]:
         """Terms inside a negation scope of the ConText rules (the negation component's own matching)."""
-        scopes = self.negation.scopes(doc, self.negation.match(doc))
+        scopes = Cover(self.negation.scopes(doc, self.negation.match(doc)))
         negated: set[Term] = set()
         for term in terms:
             span = doc.char_span(*facts.view.doc_offsets(term.start, term.end), alignment_mode="expand")
-            if span is not None and any(lo <= span.start and span.end <= hi for lo, hi in scopes):
+            if span is not None and scopes.contains(span.start, span.end):
                 negated.add(term)
         return negated
 
@@ -287,7 +292,7 @@ class AdverseEventExtractor:
             previous_end = group[-1].extent
             if continued:  # 'hyperglycemia (grade 3, 4% versus 2%; grade 4, 2% versus 1%)'
                 window = chosen
-            elif not window or any(window[-1].end <= e.start < first.start for e in endpoints):
+            elif not window or between(endpoints, window[-1].end, first.start):
                 chosen = []
                 continue
             chosen = window if self.cues["each"].search(text[window[-1].end : first.start]) else window[-1:]
@@ -326,7 +331,7 @@ class AdverseEventExtractor:
             if count is None or re.search(r"grade", text[max(start, term.start - 20) : term.start], re.I):
                 continue
             anchor = facts.context.anchor_at(term.start)
-            arm_phrase = next((a for a in facts.arms if term.end <= a.start < end and a.armlike), None)
+            arm_phrase = next((a for a in between(facts.arms, term.end, end) if a.armlike), None)
             arm = facts.context.resolve(arm_phrase, anchor) if arm_phrase else None
             fields = self._fields(term.event, None, None, int(count), arm, anchor.study if anchor else None)
             drafts.append(Draft(fields, max(start, term.start - len(m.group(0)) if m else term.start), term.end))
@@ -335,7 +340,7 @@ class AdverseEventExtractor:
     def _agents(self, facts: DocFacts, start: int, end: int) -> list[ArmMention]:
         """Drug groups plus radiotherapy; 'chemotherapy' stands for the drugs of its sentence when there are any."""
         text = facts.view.text
-        found = [a for a in facts.arms if start <= a.start < end and a.names]
+        found = [a for a in between(facts.arms, start, end) if a.names]
         drugs_here = [a for a in found if PLACEBO not in a.names]
         for m in self.cues["agents"].finditer(text, start, end):
             found.append(ArmMention(m.start(), m.end(), (m.group(0).lower(),)))
@@ -355,7 +360,7 @@ class AdverseEventExtractor:
         verbs = [v for v in self.cues["cause_verb"].finditer(text, start, end)]
         listed = self._listed(text, end, terms, agents)
         for term in terms:
-            if term.kind == "summary" or self.cues["frequency_follows"].match(text[term.end :]):
+            if term.kind == "summary" or match_at(self.cues["frequency_follows"], text, term.end):
                 continue
             agent = self._attributed(text, start, end, term, agents, verbs) or listed.get(term)
             if agent is None:
@@ -424,7 +429,7 @@ class AdverseEventExtractor:
         the treatment with everolimus plus exemestane': an event the patient had on a named treatment (n=1)."""
         text = facts.view.text
         drafts: list[Draft] = []
-        agents = [a for a in facts.arms if start <= a.start < end and a.names]
+        agents = [a for a in between(facts.arms, start, end) if a.names]
         if not agents:
             return drafts
         for term in terms:
@@ -514,7 +519,7 @@ class AdverseEventExtractor:
             g_start, g_end = _locate(text, group, cursor, hi)
             l_start, l_end = _locate(text, label, max(cursor, g_end), hi)
             cursor = max(cursor, g_start)
-            anchor = next((a for a in facts.context.anchors if g_start <= a.start < g_end and not a.own), None)
+            anchor = next((a for a in between(facts.context.anchors, g_start, g_end) if not a.own), None)
             if anchor is None and not group:
                 anchor = facts.context.anchor_at(lo)
             regimens = facts.context.regimens(anchor) if anchor and group else []
@@ -522,7 +527,7 @@ class AdverseEventExtractor:
             if from_header:
                 lists = regimen_lists(text, facts.agents, g_start, g_end)
                 regimens = lists[0][1] if lists else regimens
-            named = [a for a in facts.arms if l_start <= a.start < l_end and a.names]
+            named = [a for a in between(facts.arms, l_start, l_end) if a.names]
             study = anchor.study if anchor else None
             found[column] = (study, _column_arm(label, named, abbreviations, regimens, from_header))
         return found
@@ -617,25 +622,22 @@ def _row_extent(grid: Grid, label: str) -> tuple[int, int]:
 def _deduplicate(drafts: list[Draft]) -> list[Draft]:
     """One item per (event, grade, percent, arm, study): table values come first, so prose repeating a table
     value adds nothing; an event without a frequency is kept once per drug (the patient's regimen covers a
-    background sentence naming one of its drugs)."""
+    background sentence naming one of its drugs). Looked up by key, not against every kept item: a long text
+    repeats its events thousands of times."""
     kept: list[Draft] = []
+    keys: set[tuple[Any, ...]] = set()
+    arms_without_percent: dict[str, set[str]] = {}  # event -> arms of kept items without a frequency
     for draft in drafts:
         f = draft.fields
         key = (f["event"], f["grade"], f["percent"], draft.qualifier, f["arm"], (f["study"] or "").lower())
-        duplicate = False
-        for k in kept:
-            g = k.fields
-            if (g["event"], g["grade"], g["percent"], k.qualifier, g["arm"], (g["study"] or "").lower()) == key or (
-                f["percent"] is None
-                and g["percent"] is None
-                and g["event"] == f["event"]
-                and _overlap(g["arm"], f["arm"])
-            ):
-                duplicate = True
-            if duplicate:
-                break
-        if not duplicate:
-            kept.append(draft)
+        if key in keys or (
+            f["percent"] is None and any(_overlap(arm, f["arm"]) for arm in arms_without_percent.get(f["event"], ()))
+        ):
+            continue
+        kept.append(draft)
+        keys.add(key)
+        if f["percent"] is None and f["arm"]:
+            arms_without_percent.setdefault(f["event"], set()).add(f["arm"])
     return kept
 
 

@@ -32,6 +32,7 @@ from spacy.util import ensure_path, from_disk, to_disk
 from extractor.lexicons import load_json
 from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import set_extensions
+from extractor.nlp.positions import between
 from extractor.nlp.prose import item_spans, references_start, sentence_at, sentence_bounds
 from extractor.nlp.quantities import Unit, find_quantities, parse_number
 
@@ -263,9 +264,10 @@ class DrugMention:
 def attach_drug(
     text: str, amount: Amount, drugs: Sequence[DrugMention], sentence: tuple[int, int], rules: CompiledRules
 ) -> DrugMention | None:
-    """The drug printed next to an amount: before it with only dosing words between, or right after it."""
-    before = [d for d in drugs if sentence[0] <= d.start and d.end <= amount.start]
-    after = [d for d in drugs if amount.end <= d.start < sentence[1]]
+    """The drug printed next to an amount: before it with only dosing words between, or right after it.
+    `drugs` are in text order (as `DoseReader` holds them)."""
+    before = [d for d in between(drugs, sentence[0], amount.start + 1) if d.end <= amount.start]
+    after = between(drugs, amount.end, sentence[1])
     if before and amount.start - before[-1].end <= 60 and rules.left_bridge.match(text[before[-1].end : amount.start]):
         return before[-1]
     if after and after[0].start - amount.end <= 40 and rules.right_bridge.match(text[amount.end : after[0].start]):
@@ -277,7 +279,7 @@ def sentence_subject(
     text: str, offset: int, drugs: Sequence[DrugMention], sentence: tuple[int, int], rules: CompiledRules
 ) -> DrugMention | None:
     """The nearest drug before `offset` in its sentence that is not a complement ('an analog of X', 'with X')."""
-    before = [d for d in drugs if sentence[0] <= d.start and d.end <= offset]
+    before = [d for d in between(drugs, sentence[0], offset + 1) if d.end <= offset]
     for drug in reversed(before):
         if not rules.complement_before_drug.search(text[max(sentence[0], drug.start - 12) : drug.start]):
             return drug
@@ -292,7 +294,7 @@ def previous_sentence_drug(text: str, sentence: tuple[int, int], drugs: Sequence
     gap = text[previous[0] : sentence[0]]
     if re.search(r"\n[ \t\u00a0]*\n\s*$", gap) or not re.search(r"[.!?][\"”’)\]\d,–-]*\s*$", gap):
         return None
-    inside = [d for d in drugs if previous[0] <= d.start < previous[1]]
+    inside = between(drugs, previous[0], previous[1])
     return inside[-1] if len({d.name for d in inside}) == 1 else None
 
 
@@ -401,16 +403,16 @@ class DoseReader:
         """The drug named right before 'dose' ('the mean weekly warfarin dose ... was 13.3 mg'), else the sentence's
         subject when the words between it and the amount speak of dosing ('Ridaforolimus ... has been administered
         orally in breast cancer trials at a dose of 40 mg/day')."""
-        before = [d for d in self.drugs if sentence[0] <= d.start and d.end <= amount.start]
+        before = [d for d in between(self.drugs, sentence[0], amount.start + 1) if d.end <= amount.start]
         named = [d for d in before if self.rules.drug_then_dose.match(self.text, d.end, amount.start)]
         if named:
             return named[-1]
         drug = sentence_subject(self.text, amount.start, self.drugs, sentence, self.rules)
-        between = self.text[drug.end : amount.start] if drug else ""
-        return drug if len(between) <= 150 and self.rules.dosing_cue.search(between) else None
+        gap = self.text[drug.end : amount.start] if drug else ""
+        return drug if len(gap) <= 150 and self.rules.dosing_cue.search(gap) else None
 
     def _has_drug(self, sentence: tuple[int, int]) -> bool:
-        return any(sentence[0] <= d.start < sentence[1] for d in self.drugs)
+        return bool(between(self.drugs, *sentence))
 
     def _combination_part(self, drug: DrugMention, amount: Amount, previous: DoseItem | None) -> DrugMention:
         """'FPV/r 1400 mg/100 mg': 1400 mg is fosamprenavir's, the amount after the slash ritonavir's."""
@@ -437,13 +439,14 @@ class DoseReader:
     def _window_after(self, amount: Amount, following: Amount | None, sentence: tuple[int, int]) -> str:
         """From the amount to the next drug, the next amount, a ';' or the sentence end (at most 80 characters)."""
         stops = [sentence[1], amount.end + 80]
-        stops += [d.start for d in self.drugs if d.start >= amount.end]
+        stops += [d.start for d in between(self.drugs, amount.end, amount.end + 81)[:1]]  # later ones stop nothing
         stops += [following.start] if following and following.start >= amount.end else []
         semicolon = self.text.find(";", amount.end, sentence[1])
         stops += [semicolon] if semicolon >= 0 else []
         return self.text[amount.end : min(stops)]
 
     def changes(self, doses: Sequence[DoseItem]) -> list[Item]:
+        """Dose changes ('reduced to 5 mg', 'a 25% reduction'); `doses` in text order, as `doses()` gives them."""
         items: list[Item] = []
         for sentence in sentence_bounds(self.text):
             cue = self._change_cue(sentence) if sentence[0] < self.limit else None
@@ -464,17 +467,21 @@ class DoseReader:
     def _changed_drugs(self, cue: Cue, sentence: tuple[int, int], doses: Sequence[DoseItem]) -> list[DrugMention]:
         """The drug of the sentence whose dose it prints, else the one nearest the cue; for 'both doses', the drugs
         dosed in the sentence before; for a change with a number, the only drug of the sentence before."""
-        inside = [d for d in self.drugs if sentence[0] <= d.start < sentence[1]]
+        inside = between(self.drugs, *sentence)
         if inside:
-            dosed = {d.drug for d in doses if sentence[0] <= d.amount.start < sentence[1]}
+            dosed = {d.drug for d in between(doses, *sentence, key=_amount_start)}
             return [min(inside, key=lambda d: (d.name not in dosed, max(d.start - cue.end, cue.start - d.end, 0)))]
         if self.rules.plural_anaphora.search(self.text[sentence[0] : cue.end]) and sentence[0] > 0:
             previous = sentence_at(self.text, sentence[0] - 1)
-            named = {d.drug: d.mention for d in reversed(doses) if previous[0] <= d.amount.start < previous[1]}
+            named = {d.drug: d.mention for d in reversed(between(doses, *previous, key=_amount_start))}
             return sorted(named.values(), key=lambda d: d.start)
         has_number = ":" in cue.canonical or bool(find_amounts(self.text, cue.end, sentence[1], self.rules))
         drug = previous_sentence_drug(self.text, sentence, self.drugs) if has_number else None
         return [drug] if drug else []
+
+
+def _amount_start(item: DoseItem) -> int:
+    return item.amount.start
 
 
 def _frequency_before(text: str, drug_start: int, rules: CompiledRules) -> str | None:

@@ -29,6 +29,7 @@ from spacy.util import ensure_path, filter_spans, from_disk, to_disk
 
 from extractor.lexicons import iter_tsv, load_json
 from extractor.nlp.extensions import abbreviations, set_extensions
+from extractor.nlp.positions import Cover, between
 
 LABEL = "DRUG"
 COMBINATION_MARKS = frozenset({"/", "-", "–", "+"})
@@ -131,11 +132,12 @@ class DrugMatcher:
             if canonical is None:
                 continue
             spans.append(Span(doc, start, end, label=LABEL, kb_id=canonical))
-        blockers = [(start, end) for _, start, end in self.blocker(doc)]
+        blockers = Cover((start, end) for _, start, end in self.blocker(doc))
+        # inside a longer blocker: one that starts before the span, or at it and ends after it
         spans = [
             s
             for s in filter_spans(spans)
-            if not any(lo <= s.start and s.end <= hi and hi - lo > len(s) for lo, hi in blockers)
+            if not (blockers.contains(s.start - 1, s.end) or blockers.contains(s.start, s.end + 1))
         ]
         spans = self._add_abbreviations(doc, spans)
         if self.resolve_abbreviations:
@@ -176,7 +178,7 @@ class DrugMatcher:
         not_drugs: set[str] = set()
         with_drug: set[str] = set()
         for short, long_form in abbreviations(doc):
-            inside = [s for s in spans if long_form.start <= s.start and s.end <= long_form.end]
+            inside = [s for s in between(spans, long_form.start, long_form.end) if s.end <= long_form.end]
             if inside:
                 # "zoledronic acid (ZA)": the long form is exactly one drug
                 if len(inside) == 1 and inside[0].end - inside[0].start >= len(long_form) - 1:

@@ -11,6 +11,7 @@ later in the text ("baseline CEA 27.8") is listed once.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,6 +28,7 @@ from extractor.lexicons import iter_tsv, load_json
 from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import set_extensions
 from extractor.nlp.layout import layout
+from extractor.nlp.positions import Cover
 from extractor.nlp.prose import item_spans, references_start, sentence_at
 from extractor.nlp.quantities import Measurement, Unit, convert, find_quantities, parse_unit, round_sig
 
@@ -181,7 +183,8 @@ class LabReader:
         self.matcher = matcher
         self.rules = rules
         self.limit = references_start(text)
-        self.mentions = matcher.find(text, self.limit)
+        self.mentions = matcher.find(text, self.limit)  # in text order, apart
+        self.mention_starts = [m.start for m in self.mentions]
         self.not_measurement = re.compile(rules.not_measurement, re.IGNORECASE)
         self.change_before_analyte = re.compile(rules.change_before_analyte, re.IGNORECASE)
         self.difference_before_value = re.compile(rules.difference_before_value, re.IGNORECASE)
@@ -194,16 +197,17 @@ class LabReader:
 
     def values(self) -> list[Item]:
         items = self._pressure_pairs()
-        taken = [item["evidence"] for item in items]
+        taken = Cover(item["evidence"] for item in items)
+        mentions = Cover((m.start, m.end) for m in self.mentions)
         previous_end = -1
         for measurement in find_quantities(self.text, 0, self.limit):
             restated = self.restated_value.match(self.text[previous_end : measurement.start]) is not None
             previous_end = measurement.end
             if measurement.unit is None or measurement.signed or restated:
                 continue
-            if any(s <= measurement.start < e for s, e in taken):
+            if taken.contains(measurement.start, measurement.start + 1):
                 continue
-            if any(m.start <= measurement.start < m.end for m in self.mentions):
+            if mentions.contains(measurement.start, measurement.start + 1):
                 continue  # the number inside 'CA 15-3'
             items.extend(self._read(measurement))
         return _first_of_repeats(items)
@@ -250,7 +254,9 @@ class LabReader:
         assert measurement.unit is not None
         sentence = sentence_at(self.text, measurement.start)
         lowest = max(sentence[0], measurement.start - self.rules.window_before_value)
-        for mention in reversed(self.mentions):
+        before = bisect_right(self.mention_starts, measurement.start)  # those after the value never count
+        for k in range(before - 1, -1, -1):
+            mention = self.mentions[k]
             if mention.end > measurement.start:
                 continue
             if mention.start < lowest:
@@ -331,9 +337,9 @@ class LabValueExtractor:
         return doc
 
     def match(self, doc: Doc) -> list[Item]:
-        tables = [(t.start, t.end) for t in layout(doc).tables]  # `extractor_tables` reads their cells
+        tables = Cover((t.start, t.end) for t in layout(doc).tables)  # `extractor_tables` reads their cells
         items = LabReader(doc_text(doc), self.matcher, self.rules).values()
-        return [i for i in items if not any(lo <= i["evidence"][0] < hi for lo, hi in tables)]
+        return [i for i in items if not tables.contains(i["evidence"][0], i["evidence"][0] + 1)]
 
     def set_annotations(self, doc: Doc, items: list[Item]) -> None:
         spans = item_spans(doc, [(i, i["evidence"]) for i in items], label="LAB_VALUE")

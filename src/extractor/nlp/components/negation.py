@@ -6,6 +6,7 @@ trigger in its direction up to `max_scope` tokens, stopping at a TERMINATE trigg
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, from_disk, to_disk
 
 from extractor.nlp.extensions import set_extensions
+from extractor.nlp.positions import Cover
 from extractor.nlp.rules import Rule, load_rules
 
 
@@ -65,7 +67,7 @@ class NegationDetector:
         return kept
 
     def scopes(self, doc: Doc, triggers: list[tuple[Rule, int, int]]) -> list[tuple[int, int]]:
-        terminators = [s for r, s, _ in triggers if r.direction == "TERMINATE"]
+        terminators = sorted(s for r, s, _ in triggers if r.direction == "TERMINATE")
         out: list[tuple[int, int]] = []
         for rule, start, end in triggers:
             if rule.direction not in ("FORWARD", "BACKWARD", "BIDIRECTIONAL"):
@@ -73,19 +75,21 @@ class NegationDetector:
             sent = doc[start].sent
             reach = rule.max_scope or 8
             if rule.direction in ("FORWARD", "BIDIRECTIONAL"):
-                stop = min(sent.end, end + reach, *[t for t in terminators if t >= end] or [sent.end])
+                after = bisect_left(terminators, end)  # the first terminator at or after the trigger's end
+                stop = min(sent.end, end + reach, terminators[after] if after < len(terminators) else sent.end)
                 out.append((end, stop))
             if rule.direction in ("BACKWARD", "BIDIRECTIONAL"):
-                begin = max(sent.start, start - reach, *[t + 1 for t in terminators if t < start] or [sent.start])
+                before = bisect_left(terminators, start) - 1  # the last terminator before the trigger
+                begin = max(sent.start, start - reach, terminators[before] + 1 if before >= 0 else sent.start)
                 out.append((begin, start))
         return out
 
     def set_annotations(self, doc: Doc, triggers: list[tuple[Rule, int, int]]) -> None:
-        scopes = self.scopes(doc, triggers)
+        scopes = Cover(self.scopes(doc, triggers))
         if not scopes:
             return
         for span in self._targets(doc):
-            span._.negated = any(lo <= span.start and span.end <= hi for lo, hi in scopes)
+            span._.negated = scopes.contains(span.start, span.end)
 
     def _targets(self, doc: Doc) -> Iterable[Span]:
         yield from doc.ents

@@ -20,6 +20,7 @@ The combination rule (`combine`), run after `extractor_drugs`:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from importlib.resources import files
@@ -35,10 +36,12 @@ from spacy.vocab import Vocab
 from thinc.api import Model, NumpyOps
 
 from extractor.lexicons import iter_tsv
+from extractor.nlp.components.adverse_events import AdverseEventExtractor
 from extractor.nlp.components.drugs import LABEL as DRUG
 from extractor.nlp.components.drugs import DrugLexicon, DrugMatcher, packaged_lexicon
 from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.result_doc import REFERENCES
+from extractor.nlp.study_context import PLACEBO_WORD
 
 CHEMICAL = "CHEMICAL"
 DISEASE = "DISEASE"
@@ -46,12 +49,19 @@ STOP = "STOP"  # the tag of pieces inside a stoplisted lexicon surface (DRUG: in
 MODEL_DIR = "models/ner_bc5cdr"
 PIECE = re.compile(r"[^\W_]+|[^\s]")  # BC5CDR's tokenization: runs of letters and digits, and single marks
 NAME = re.compile(r"[a-z][a-z-]{3,}[a-z]")
+PERCENT_SIGN = re.compile("%")
+LETTERS = re.compile("[A-Za-z]+")
 MAX_CHUNK_CHARS = 5000  # the most text the model reads at once, cut between sentences (about 1,000 pieces)
 
 
 def word_pieces(text: str) -> list[tuple[int, int]]:
     """(start, end) of the BC5CDR-style pieces of `text`: 'everolimus-induced' -> everolimus, -, induced."""
     return [m.span() for m in PIECE.finditer(text)]
+
+
+def piece_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """`word_pieces(text[start:end])` in `text`'s offsets."""
+    return [m.span() for m in PIECE.finditer(text, start, end)]
 
 
 class PieceTokenizer:
@@ -73,10 +83,6 @@ class PieceTokenizer:
                     lengths.setdefault(pieces[0], set()).add(len(pieces))
         self.lengths = {first: tuple(sorted(ns)) for first, ns in lengths.items()}
 
-    def _pieces(self, text: str) -> Doc:
-        spans = word_pieces(text)
-        spaces = [end < next_start for (_, end), (next_start, _) in pairwise(spans)]
-        return Doc(self.vocab, words=[text[s:e] for s, e in spans], spaces=[*spaces, False] if spans else [])
 
     def matches(self, lower: list[str]) -> list[tuple[str, int, int]]:
         """(tag, start, end) of every run of pieces that is a lexicon surface, by start, then by length."""
@@ -91,8 +97,12 @@ class PieceTokenizer:
         return found
 
     def __call__(self, text: str) -> Doc:
-        doc = self._pieces(text)
-        for tag, start, end in sorted(self.matches([t.lower_ for t in doc]), key=lambda m: m[2] - m[1]):
+        spans = word_pieces(text)
+        words = [text[s:e] for s, e in spans]
+        spaces = [end < next_start for (_, end), (next_start, _) in pairwise(spans)]
+        doc = Doc(self.vocab, words=words, spaces=[*spaces, False] if spans else [])
+        # the pieces lowercased as spaCy's `lower_` does, without making a Token per piece
+        for tag, start, end in sorted(self.matches([w.lower() for w in words]), key=lambda m: m[2] - m[1]):
             for token in doc[start:end]:
                 token.tag_ = tag  # longer matches are applied last, so the longest wins
         return doc
@@ -158,40 +168,99 @@ def combine(doc: Doc, predicted: Iterable[Span], lexicon: DrugLexicon) -> tuple[
     return filter_spans([*kept, *new_drugs]), diseases
 
 
-def chunks(doc: Doc, max_chars: int = MAX_CHUNK_CHARS) -> list[tuple[int, int]]:
+def chunks(
+    doc: Doc, max_chars: int = MAX_CHUNK_CHARS, read: Callable[[int, int], bool] | None = None
+) -> list[tuple[int, int]]:
     """(start, end) character ranges of `doc` for the model to read one at a time: runs of consecutive sentences
     up to `max_chars` long (a longer sentence, or a doc without sentences, is cut between tokens where needed).
-    BC5CDR trained the model on single sentences; an abstract (under 4,000 characters) is one chunk."""
+    BC5CDR trained the model on single sentences; an abstract (under 4,000 characters) is one chunk. With `read`,
+    only the sentences it accepts (by their character range) are read; one it skips ends a run."""
+    units: list[tuple[int, int, bool]] = []
     if doc.has_annotation("SENT_START"):
-        units = []
         for sent in doc.sents:
-            long = sent.end_char - sent.start_char > max_chars
-            units += [(t.idx, t.idx + len(t)) for t in sent] if long else [(sent.start_char, sent.end_char)]
+            start, end = sent.start_char, sent.end_char
+            wanted = read is None or read(start, end)
+            if end - start > max_chars:
+                units += [(t.idx, t.idx + len(t), wanted) for t in sent]
+            else:
+                units.append((start, end, wanted))
     else:
-        units = [(t.idx, t.idx + len(t)) for t in doc]
+        units = [(t.idx, t.idx + len(t), True) for t in doc]
     ranges: list[tuple[int, int]] = []
-    for start, end in units:
-        if ranges and end - ranges[-1][0] <= max_chars:
+    running = False  # the last unit was read: the next may join its range
+    for start, end, wanted in units:
+        if not wanted:
+            running = False
+        elif running and end - ranges[-1][0] <= max_chars:
             ranges[-1] = (ranges[-1][0], end)
         else:
             ranges.append((start, end))
+            running = True
     return ranges
+
+
+def batches(ranges: list[tuple[int, int]], max_chars: int) -> list[list[tuple[int, int]]]:
+    """Consecutive ranges grouped up to `max_chars` in all, for the model to read as one text (joined by line
+    breaks): a Doc costs the model about as much as 1,000 characters of text, so the short runs of sentences of
+    `read = "relevant"` read one by one would cost a third more than together."""
+    grouped: list[list[tuple[int, int]]] = []
+    size = max_chars
+    for start, end in ranges:
+        if size + end - start > max_chars:
+            grouped.append([])
+            size = 0
+        grouped[-1].append((start, end))
+        size += end - start
+    return grouped
+
+
+def new_drug_words(text: str) -> list[int]:
+    """Starts of the runs of letters that end in an INN stem: where `is_new_drug_name` could accept a word."""
+    stems = inn_stems()
+    return [m.start() for m in LETTERS.finditer(text) if m.group().lower().endswith(stems)]
+
+
+READS = ("all", "relevant")
 
 
 @Language.factory(
     "extractor_ner",
     requires=["doc.ents"],
     assigns=["doc.ents", "doc.spans"],
-    default_config={"model": "default", "diseases_key": "diseases", "drug_component": "extractor_drugs"},
+    default_config={
+        "model": "default",
+        "diseases_key": "diseases",
+        "drug_component": "extractor_drugs",
+        "read": "all",
+        "events_component": "extractor_adverse_events",
+    },
 )
 class ChemicalDiseaseNER:
-    """Runs the packaged NER model on the text and merges its entities with the drug lexicon's."""
+    """Runs the packaged NER model on the text and merges its entities with the drug lexicon's.
 
-    def __init__(self, nlp: Language, name: str, *, model: str, diseases_key: str, drug_component: str) -> None:
+    read = "all": every sentence before the reference list. read = "relevant": only the sentences where what the
+    model finds can reach the record (`relevant`); the model is most of the pipeline's time, and in a trial
+    article about half the sentences name no drug, treatment or percentage."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        *,
+        model: str,
+        diseases_key: str,
+        drug_component: str,
+        read: str = "all",
+        events_component: str = "extractor_adverse_events",
+    ) -> None:
+        if read not in READS:
+            raise ValueError(f"extractor_ner: read must be one of {', '.join(READS)}, not {read!r}")
         self.name = name
         self.nlp = nlp
         self.diseases_key = diseases_key
         self.drug_component = drug_component
+        self.read = read
+        self.events_component = events_component
         self.model = load_packaged_model(None if model == "default" else model)
 
     @property
@@ -200,30 +269,53 @@ class ChemicalDiseaseNER:
         drugs = self.nlp.get_pipe(self.drug_component) if self.drug_component in self.nlp.pipe_names else None
         return drugs.lexicon if isinstance(drugs, DrugMatcher) else DrugLexicon()
 
-    def predict(self, doc: Doc) -> list[Span]:
-        """The model's CHEMICAL and DISEASE entities, as spans of `doc` (whole pipeline tokens).
+    def relevant(self, doc: Doc) -> Callable[[int, int], bool]:
+        """Whether the model's entities in a sentence (by its character range) can reach the record.
+
+        Its CHEMICALs matter where the lexicon found a drug (a drug surface that is exactly a DISEASE entity is
+        dropped) or where a word ends in an INN stem (the only new drugs `is_new_drug_name` lets through). Its
+        DISEASEs are read by the adverse-event component (`events_component`, when it reads `diseases_key`) only
+        in sentences that print a percentage (frequencies) or name a drug, placebo or a non-drug treatment (its
+        `agents` cue: attributions and case events). Everything else the model would find goes nowhere."""
+        text = doc_text(doc)
+        marks = [e.start_char for e in doc.ents if e.label_ == DRUG] + new_drug_words(text)
+        cues = []
+        events = self.nlp.get_pipe(self.events_component) if self.events_component in self.nlp.pipe_names else None
+        if isinstance(events, AdverseEventExtractor) and events.diseases_key == self.diseases_key:
+            cues += [PERCENT_SIGN, PLACEBO_WORD, events.cues["agents"]]
+        marks += [m.start() for cue in cues for m in cue.finditer(text)]
+        marks.sort()
+        return lambda start, end: bisect_left(marks, end) > bisect_left(marks, start)
+
+    def predict(self, doc: Doc, read: Callable[[int, int], bool] | None = None) -> list[Span]:
+        """The model's CHEMICAL and DISEASE entities, as spans of `doc` (whole pipeline tokens), in the sentences
+        `read` accepts (by default all).
 
         The model reads the text in chunks of whole sentences (`chunks`): its working memory grows with the text
         it reads at once (~26 KB a piece: 300 MB for a 9,000-word article read whole)."""
-        spans = []
         whole = doc_text(doc)
         references = REFERENCES.search(whole)  # a reference list is no evidence (assemble.NOT_EVIDENCE): not read
         stop = references.start() if references else len(whole)
-        for start, end in chunks(doc):
+        ranges = []
+        for start, end in chunks(doc, read=read):
             if start >= stop:
                 break
             end = min(end, stop)  # the heading line starts the list: a sentence boundary
-            if end - start > MAX_CHUNK_CHARS:
-                continue  # a single token longer than a chunk (a 1 MB line, a 200,000-digit run): not a name
-            text = whole[start:end]
-            pieces = word_pieces(text)  # the model's tokens; its Doc text has single spaces, so map by index
-            for ent in self.model(text).ents:
-                first, last = start + pieces[ent.start][0], start + pieces[ent.end - 1][1]
-                spans.append(doc.char_span(first, last, ent.label_, alignment_mode="expand"))
+            if end - start <= MAX_CHUNK_CHARS:  # else a single token longer than a chunk (a 1 MB line): not a name
+                ranges.append((start, end))
+        spans = []
+        for batch in batches(ranges, MAX_CHUNK_CHARS) if read is not None else [[r] for r in ranges]:
+            # the model's tokens, by their offsets in `doc` and the range they are in: its Doc text has single
+            # spaces, so its entities are mapped back by index
+            pieces = [(a, b, k) for k, (start, end) in enumerate(batch) for a, b in piece_spans(whole, start, end)]
+            for ent in self.model("\n".join(whole[start:end] for start, end in batch)).ents:
+                first, last = pieces[ent.start], pieces[ent.end - 1]
+                if first[2] == last[2]:  # not across two ranges, which are apart in the text
+                    spans.append(doc.char_span(first[0], last[1], ent.label_, alignment_mode="expand"))
         return filter_spans([s for s in spans if s is not None])
 
     def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, self.predict(doc))
+        self.set_annotations(doc, self.predict(doc, self.relevant(doc) if self.read == "relevant" else None))
         return doc
 
     def set_annotations(self, doc: Doc, predicted: list[Span]) -> None:

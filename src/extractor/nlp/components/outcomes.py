@@ -26,13 +26,13 @@ from spacy.util import ensure_path, from_disk, to_disk
 from extractor.lexicons import load_json
 from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import abbreviations, set_extensions
+from extractor.nlp.positions import between, match_at, match_end
 from extractor.nlp.result_doc import DocFacts, Draft, write_spans
 from extractor.nlp.result_values import (
     NUM,
     WORD_NUM,
     PhraseIndex,
     Value,
-    find_values,
     group_values,
     parse_number,
     unit_name,
@@ -40,6 +40,7 @@ from extractor.nlp.result_values import (
 from extractor.nlp.study_context import Anchor, Regimen, assign_arms
 
 SPANS_KEY = "outcomes"
+SHARE_OF = re.compile(r"\s*of\s+(?:the\s+)?")
 MAX_ENDPOINT_BEFORE = 220
 MAX_ENDPOINT_AFTER = 150
 
@@ -105,13 +106,16 @@ def defined_abbreviations(doc: Doc, lexicon: EndpointLexicon) -> tuple[dict[str,
     # An ambiguous abbreviation names the lexicon's endpoint only in a text that spells the endpoint out
     # somewhere: 'SD' in a trial that never says 'stable disease' is a standard deviation.
     text = doc_text(doc).lower()
+    read: dict[str, list[EndpointMention]] = {}  # long form -> its endpoint terms (a long text repeats them)
     for surface, term in lexicon.terms:
         if surface in lexicon.ambiguous:
             spelled = [s for s, t in lexicon.terms if t.name == term.name and s not in lexicon.ambiguous and len(s) > 4]
             if spelled and not any(s.lower() in text for s in spelled):
                 removed.add(surface)
     for short, long_form in abbreviations(doc):
-        found = lexicon.find(long_form.text)
+        found = read.get(long_form.text)
+        if found is None:
+            found = read[long_form.text] = lexicon.find(long_form.text)
         if found and found[0].end - found[0].start >= len(long_form.text) - 6:
             if short.text.isupper():
                 added[short.text] = found[0].name
@@ -148,16 +152,19 @@ class OutcomeExtractor:
         text = facts.view.text
         endpoints = self.endpoints(doc, text)
         primary = self._primary_endpoints(facts, endpoints)
-        values = find_values(text, self.cues)
+        values = facts.values(self.cues)
+        longest = max((e.end - e.start for e in endpoints), default=0)
         drafts: list[Draft] = []
         for start, end in facts.sentences:
             if start >= facts.references_at:
                 break
             if self.cues["hypothetical"].search(text[start:end]) or facts.in_table(start):
                 continue
-            inside = [v for v in values if start <= v.start < end]
+            inside = list(between(values, start, end))
             if inside:
-                drafts.extend(self._read_sentence(facts, start, end, inside, endpoints, primary, len(drafts)))
+                drafts.extend(
+                    self._read_sentence(facts, start, end, inside, endpoints, longest, primary, len(drafts))
+                )
             drafts.extend(self._case_durations(facts, start, end))
         return _deduplicate(drafts)
 
@@ -172,7 +179,7 @@ class OutcomeExtractor:
         """'met its primary endpoint of median progression-free survival': per study key."""
         found: dict[str, str] = {}
         for m in self.cues["primary"].finditer(facts.view.text):
-            after = [e for e in endpoints if m.end() <= e.start <= m.end() + 40 and e.strong]
+            after = [e for e in between(endpoints, m.end(), m.end() + 41) if e.strong]
             anchor = facts.context.anchor_at(m.start())
             if after and anchor is not None:
                 found.setdefault(anchor.key, after[0].name)
@@ -191,13 +198,11 @@ class OutcomeExtractor:
                 floor = start + m.end()
             elif at >= last:
                 ceiling = min(ceiling, at)
-        for anchor in facts.context.anchors:
-            if anchor.own:
-                continue
-            if floor <= anchor.start < first:
-                floor = anchor.start
-            elif last < anchor.start < ceiling:
-                ceiling = anchor.start
+        # the anchors are in text order: the floor rises to the last one before the value, the ceiling drops to
+        # the first one after it
+        anchors = facts.context.anchors
+        floor = next((a.start for a in reversed(between(anchors, floor, first)) if not a.own), floor)
+        ceiling = next((a.start for a in between(anchors, last + 1, ceiling) if not a.own), ceiling)
         return floor, ceiling
 
     def _endpoint_for(
@@ -213,8 +218,8 @@ class OutcomeExtractor:
         and ... toxicity (RR 1.93)') does not reach back past it."""
         floor, ceiling = clause
         text, value, last = facts.view.text, group[0], group[-1].extent
-        share = re.match(r"\s*of\s+(?:the\s+)?", text[last:])
-        if share and any(e.start == last + share.end() for e in endpoints):
+        share = match_end(SHARE_OF, text, last)
+        if share is not None and between(endpoints, share, share + 1):
             return None  # '70% of relapses' is a share of the endpoint's events, not its rate
         rate_cue = bool(self.cues["rate"].search(text[floor:ceiling]))
         appositives = [
@@ -233,12 +238,11 @@ class OutcomeExtractor:
 
         before = [
             e
-            for e in endpoints
-            if floor <= e.start
-            and e.end <= value.start
+            for e in between(endpoints, floor, value.start + 1)
+            if e.end <= value.start
             and value.start - e.end <= MAX_ENDPOINT_BEFORE
             and fits(e)
-            and not self.cues["analysis_after"].match(text[e.end :])
+            and not match_at(self.cues["analysis_after"], text, e.end)
             and not self.cues["analysis_before"].search(text[max(0, e.start - 40) : e.start])
             and not any(e.end <= r < value.start for r in ratios)
         ]
@@ -247,7 +251,7 @@ class OutcomeExtractor:
             return strong_before[-1]
         if before:
             return before[-1]
-        after = [e for e in endpoints if last <= e.start < ceiling and e.start - last <= MAX_ENDPOINT_AFTER and fits(e)]
+        after = [e for e in between(endpoints, last, ceiling) if e.start - last <= MAX_ENDPOINT_AFTER and fits(e)]
         strong_after = [e for e in after if e.strong]
         return next(iter(strong_after or after), None)
 
@@ -258,9 +262,11 @@ class OutcomeExtractor:
         end: int,
         values: list[Value],
         endpoints: list[EndpointMention],
+        longest: int,
         primary: dict[str, str],
         pair_base: int,
     ) -> list[Draft]:
+        """The outcomes of one sentence's values; `longest` is the longest endpoint mention's length."""
         text = facts.view.text
         drafts: list[Draft] = []
         previous_end = start
@@ -277,7 +283,9 @@ class OutcomeExtractor:
                 previous_end = group[-1].extent
                 continue
             names = self._endpoints_respectively(facts, group, endpoints, clause, endpoint)
-            measures = [self._measure(facts, v, group, endpoints, clause, previous_end, start, end) for v in group]
+            measures = [
+                self._measure(facts, v, group, endpoints, longest, clause, previous_end, start, end) for v in group
+            ]
             arms = assign_arms(
                 facts.context, text, facts.arms, group, measures, anchor, clause, previous_end, cited, others
             )
@@ -309,7 +317,7 @@ class OutcomeExtractor:
         return (
             not endpoint.strong
             and endpoint.name == "OS"
-            and bool(self.cues["free_interval_after"].match(facts.view.text[group[-1].extent :]))
+            and bool(match_at(self.cues["free_interval_after"], facts.view.text, group[-1].extent))
         )
 
     def _endpoints_respectively(
@@ -327,7 +335,7 @@ class OutcomeExtractor:
             and group[0].order != "both"
             and self.cues["respectively"].search(text[group[-1].end : clause[1]])
         ):
-            named = [e for e in endpoints if clause[0] <= e.start and e.end <= group[0].start]
+            named = [e for e in between(endpoints, clause[0], group[0].start + 1) if e.end <= group[0].start]
             distinct = list(dict.fromkeys(e.name for e in named))
             if len(distinct) >= 2:
                 return distinct[-2:]
@@ -344,12 +352,12 @@ class OutcomeExtractor:
     ) -> EndpointMention | None:
         """A ratio with no endpoint in its clause ('a more pronounced benefit ... (HR 0.65)') measures the
         study's primary endpoint, else the last endpoint named earlier in the same paragraph."""
-        if any(clause[0] <= e.start < value.start for e in endpoints):
+        if between(endpoints, clause[0], value.start):
             return None
         if anchor is not None and anchor.key in primary:
             return EndpointMention(value.start, value.start, primary[anchor.key], "time")
         line_start = facts.view.text.rfind("\n", 0, value.start) + 1
-        earlier = [e for e in endpoints if line_start <= e.start < value.start and e.strong]
+        earlier = [e for e in between(endpoints, line_start, value.start) if e.strong]
         return earlier[-1] if earlier else None
 
     def _measure(
@@ -358,6 +366,7 @@ class OutcomeExtractor:
         value: Value,
         group: list[Value],
         endpoints: list[EndpointMention],
+        longest: int,
         clause: tuple[int, int],
         previous_end: int,
         sentence_start: int,
@@ -369,7 +378,8 @@ class OutcomeExtractor:
         first = group[0]
         offset = max(clause[0], previous_end, first.start - 30) if len(group) > 1 else max(clause[0], previous_end)
         window = list(text[offset : first.start])
-        for e in endpoints:  # 'clinical benefit rate' names an endpoint, it is no 'benefit' cue
+        # 'clinical benefit rate' names an endpoint, it is no 'benefit' cue (those reaching into the window)
+        for e in between(endpoints, offset - longest, first.start):
             for i in range(max(e.start - offset, 0), min(e.end - offset, len(window))):
                 window[i] = " "
         if self.cues["difference"].search("".join(window)) and not re.search(r"\b(?:from|to)\s+$", "".join(window)):
@@ -481,19 +491,15 @@ def _deduplicate(drafts: list[Draft]) -> list[Draft]:
         seen_keys.add(key)
         if members[0].weak:
             seen_pairs.add((*key, ""))
+    arms: dict[tuple[Any, ...], set[str | None]] = {}  # the arms kept per fact: looked up, not scanned
     for draft in drafts:
         if draft.pair in dropped:
             continue
         f = draft.fields
-        same = [
-            k.fields
-            for k in kept
-            if (k.fields["endpoint"].lower(), k.fields["measure"], k.fields["value"], k.fields["unit"])
-            == (f["endpoint"].lower(), f["measure"], f["value"], f["unit"])
-            and (k.fields["study"] or "").lower() == (f["study"] or "").lower()
-            and k.fields["subgroup"] == f["subgroup"]
-        ]
-        if any(k["arm"] == f["arm"] or not k["arm"] or not f["arm"] for k in same):
+        fact = (f["endpoint"].lower(), f["measure"], f["value"], f["unit"], (f["study"] or "").lower(), f["subgroup"])
+        same = arms.get(fact)
+        if same and (f["arm"] in same or not f["arm"] or any(not arm for arm in same)):
             continue
         kept.append(draft)
+        arms.setdefault(fact, set()).add(f["arm"])
     return kept

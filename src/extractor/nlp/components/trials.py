@@ -31,6 +31,7 @@ from spacy.util import ensure_path, from_disk, to_disk
 from extractor.lexicons import load_json
 from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import set_extensions
+from extractor.nlp.positions import Cover
 from extractor.nlp.prose import sentence_at
 
 NCT = re.compile(r"\bNCT\s?0?\d{7,8}\b")
@@ -179,11 +180,11 @@ class _Reader:
 
     def __init__(self, text: str, rules: TrialRules) -> None:
         self.text, self.rules = text, rules
-        self.headings = heading_spans(text)
+        self.headings = Cover(heading_spans(text))
         self.ids = registry_ids(text, rules)
 
     def in_heading(self, start: int) -> bool:
-        return any(lo <= start < hi for lo, hi in self.headings)
+        return self.headings.contains(start, start + 1)
 
     def says(self, start: int, end: int) -> str | None:
         """What this mention says of its name: 'named' (its long form names a trial), 'defined' (it abbreviates
@@ -243,13 +244,13 @@ def find_trials(
     compiled = _default_compiled() if rules is _default_rules() else TrialRules.of(rules)
     reader = _Reader(text, compiled)
     found = list(reader.ids)
-    taken = [(s, e) for s, e, *_ in found] + list(not_names)
+    taken = Cover([(s, e) for s, e, *_ in found] + list(not_names))
     says: dict[str, set[str]] = {}
     candidates = []
     for m in ACRONYM.finditer(text):
         word = m.group()
         base = re.sub(r"(?:-\d.*|\s\w+)$", "", word)
-        if any(s <= m.start() < e for s, e in taken) or reader.in_heading(m.start()):
+        if taken.contains(m.start(), m.start() + 1) or reader.in_heading(m.start()):
             continue
         if word.lower() in compiled.stop or base.lower() in compiled.stop:
             continue
