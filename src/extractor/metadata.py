@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import Any
 
 from extractor.ingest.document import Document
-from extractor.ingest.pdf_front import banner_words
+from extractor.ingest.pdf.front import banner_words
 from extractor.lexicons import load_json
 from extractor.record import ArticleType, Metadata
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.ingest.pdf_front import FrontLine, banner_words, is_banner, read_front, title_block
+from extractor.ingest.pdf.front import FrontLine, banner_words, is_banner, read_front, title_block
 from tests.conftest import CORPUS
 
 

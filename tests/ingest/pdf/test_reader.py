@@ -19,8 +19,9 @@ from extractor.errors import PdfError
 from extractor.ingest import load_document
 from extractor.ingest.document import Document
 from extractor.ingest.pdf import Backend, read_pdf
+from tests.conftest import CORPUS
 
-PDFS = Path(__file__).resolve().parents[2] / "corpus" / "pdfs"
+PDFS = CORPUS / "pdfs"
 BUNDLED = sorted(PDFS.glob("PMC*.pdf"))
 TOKEN = re.compile(r"[a-z0-9]+")
 BACKENDS: list[Backend] = ["pdfium", "pdfplumber"]

@@ -20,11 +20,12 @@ from extractor.ingest import load_document
 from extractor.ingest.clean import lay_out, split_lines
 from extractor.ingest.document import Document
 from extractor.ingest.pdf import read_pdf
-from extractor.ingest.pdf_tables import build_grid
+from extractor.ingest.pdf.tables import build_grid
 from extractor.ingest.sections import numbered_heading
 from extractor.tables import find_table_regions, parse_table
+from tests.conftest import CORPUS
 
-PDFS = Path(__file__).resolve().parents[2] / "corpus" / "pdfs"
+PDFS = CORPUS / "pdfs"
 
 
 def cells(rows: list[list[str]]) -> Counter[str]:

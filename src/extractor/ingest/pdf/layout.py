@@ -55,8 +55,8 @@ import pypdfium2.raw as pdfium_c
 from extractor.errors import PdfError, Warn
 from extractor.ingest.clean import LineRole, SourceLine, lay_out, normalize
 from extractor.ingest.document import Document, SourceInfo, Table
-from extractor.ingest.pdf_front import read_front
-from extractor.ingest.pdf_tables import PdfTable, Rule, find_tables, is_table_caption
+from extractor.ingest.pdf.front import read_front
+from extractor.ingest.pdf.tables import PdfTable, Rule, find_tables, is_table_caption
 from extractor.ingest.sections import caption_kind
 from extractor.record import SourceFormat
 
