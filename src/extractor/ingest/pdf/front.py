@@ -1,6 +1,7 @@
-"""A PDF's first page as front matter: the title block by font size, every line with its size, the info dictionary.
+"""A PDF's first page as front matter: the title block by font size, every line with its size, the info dictionary;
+and the abstract printed without a heading, found by layout (`unlabelled_abstract`).
 
-The body reader (`pdf.py`) keeps text in reading order and drops running heads; the metadata a first page states
+The body reader (`ingest.pdf`) keeps text in reading order and drops running heads; the metadata a first page states
 lives partly in what it drops (the journal line above "Volume 2016, Article ID ...") and in what plain text loses
 (the title is the largest type on the page). This module reads page 1 again, on its own, and returns plain data:
 
@@ -26,6 +27,10 @@ from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+
+from extractor.ingest.clean import LineRole
+from extractor.ingest.pdf.runs import SENTENCE_END, Run, paragraph_starts
+from extractor.ingest.sections import caption_kind
 
 _SIZE_TOLERANCE = 0.92  # lines at least this share of the largest size belong to the title type
 _BODY_MARGIN = 1.15  # the title type is at least this much larger than the page's median type
@@ -197,3 +202,52 @@ def _blocks(lines: list[FrontLine]) -> list[list[FrontLine]]:
         else:
             blocks.append([line])
     return blocks
+
+
+_FRONT_MATTER = re.compile(
+    r"(?i)^\W*(copyright|©|\(c\)\s*\d|correspondence|\*?\s*corresponding author|received|accepted|published|"
+    r"academic editor|edited by|editor:|key\s*words|citation|this is an open access|open access|licen[cs]e|doi\b|"
+    r"https?:|e-?mail)"
+)
+_ABSTRACT_WORDS = 40  # at least this many words make a block of page 1 an abstract
+
+
+def unlabelled_abstract(blocks: list[tuple[list[Run], bool]]) -> dict[int, LineRole]:
+    """An abstract printed without a heading, by layout: on the first page, the last paragraphs of the
+    full-width block just above where the columns start (the first column block of 3 lines or more), when they
+    read as prose (sentences, enough words) and not as front matter (copyright, correspondence, dates, editor).
+    Returns roles by line id: "abstract" on its first line, "front" on a front-matter paragraph after it (so the
+    abstract ends there)."""
+    body = next((k for k, (b, full) in enumerate(blocks) if k and not full and blocks[k - 1][1] and len(b) >= 3), None)
+    if body is None:
+        return {}
+    block = blocks[body - 1][0]
+    if any(caption_kind(line.text) or line.table is not None for line in block):
+        return {}
+    paragraphs: list[list[Run]] = []
+    for i, line in enumerate(block):
+        if not paragraphs or paragraph_starts(block[i - 1], line, same_block=True):
+            paragraphs.append([])
+        paragraphs[-1].append(line)
+    roles: dict[int, LineRole] = {}
+    abstract: list[list[Run]] = []
+    for paragraph in reversed(paragraphs):
+        text = " ".join(line.text for line in paragraph)
+        if _FRONT_MATTER.match(text):
+            if abstract:
+                break
+            roles = {id(paragraph[0]): "front"}
+            continue
+        words = text.split()
+        prose = (
+            len(words) >= 12
+            and text.rstrip().endswith(SENTENCE_END)
+            and sum(w.islower() for w in words) > 0.4 * len(words)
+        )
+        if not prose:
+            break
+        abstract.insert(0, paragraph)
+    if sum(len(" ".join(line.text for line in p).split()) for p in abstract) < _ABSTRACT_WORDS:
+        return {}
+    roles[id(abstract[0][0])] = "abstract"
+    return roles

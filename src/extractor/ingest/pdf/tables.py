@@ -16,7 +16,7 @@ body (booktabs style), so cells come from the positions of the text, not from dr
    x-ranges, merged where they overlap, are the columns, unless only one row has text there (a group header
    centred over a gap). Each run goes to the column holding its left edge, or the nearest one.
 
-The runs are duck-typed (x0, x1, top, bottom, text, height), as `extractor.ingest.pdf` builds them.
+The runs are duck-typed (x0, x1, top, bottom, text, height), as `extractor.ingest.pdf.runs.Run` holds them.
 """
 
 from __future__ import annotations
