@@ -16,8 +16,8 @@ from extractor.assemble import assemble
 from extractor.errors import ExtractorError, Warn, printable
 from extractor.ingest import load_document
 from extractor.ingest.document import Document
+from extractor.ingest.front_matter import read_metadata
 from extractor.ingest.text import document_from_text
-from extractor.metadata import read_metadata
 from extractor.nlp.extensions import set_extensions
 from extractor.nlp.layout import attach
 from extractor.nlp.pipeline import load_pipeline

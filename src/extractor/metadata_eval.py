@@ -36,7 +36,7 @@ from typing import Any
 
 from extractor.errors import ExtractorError
 from extractor.ingest import load_document
-from extractor.metadata import read_metadata
+from extractor.ingest.front_matter import read_metadata
 from extractor.record import Metadata
 
 FIELDS = ("title", "doi", "year", "journal")

@@ -1,9 +1,9 @@
-"""Article metadata read from the text itself: title, DOI, PMID, journal, year, article type.
+"""A document's own metadata, read from its front matter: title, DOI, PMID, journal, year, article type.
 
 Structured sources (JATS, HTML meta tags) give their own values in `Document.metadata`, which win.
 A field that is not stated stays None: nothing is guessed from the file name.
 
-PDFs also bring their first page as front matter (`Document.metadata["pdf_front"]`, see `ingest.pdf_front`):
+PDFs also bring their first page as front matter (`Document.metadata["pdf_front"]`, see `ingest.pdf.front`):
 the title is the block set in the largest type, and the journal and year come from the page-1 lines that the
 body text drops as running heads. The rules, in order of trust:
 

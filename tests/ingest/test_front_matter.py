@@ -6,8 +6,8 @@ import pytest
 
 from extractor.ingest import load_document
 from extractor.ingest.document import Document, SourceInfo
+from extractor.ingest.front_matter import classify_article_type, journal_and_year, read_metadata, strip_banner
 from extractor.ingest.text import document_from_text
-from extractor.metadata import classify_article_type, journal_and_year, read_metadata, strip_banner
 from extractor.record import ArticleType, SourceFormat
 from tests.conftest import CORPUS
 
