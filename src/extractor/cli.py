@@ -166,7 +166,7 @@ def eval_cli(
     ] = None,
 ) -> None:
     """Precision, recall and F1 per category against hand-made gold (matching rules in evaluate.py)."""
-    from extractor.evaluate import CATEGORIES, evaluate
+    from extractor.eval.gold import CATEGORIES, evaluate
 
     if show_misses is not None and show_misses not in CATEGORIES:
         raise typer.BadParameter(f"one of {', '.join(CATEGORIES)}", param_hint="--show-misses")
@@ -187,7 +187,7 @@ def eval_external_cli(
     ] = None,
 ) -> None:
     """Score the pipeline on public data sets (PHEE, BC5CDR, grobid-quantities); missing ones are skipped."""
-    from extractor.external.suite import EVALUATIONS, run_all
+    from extractor.eval.external.suite import EVALUATIONS, run_all
 
     names = {e.name for e in EVALUATIONS}
     unknown = set(only or ()) - names
@@ -240,7 +240,7 @@ def eval_pdf_cli(
     as_json: Annotated[bool, typer.Option("--json", help="print the scores as JSON")] = False,
 ) -> None:
     """PDF ingest fidelity against the publisher XML: reading order, leakage, headings, hyphenation, table cells."""
-    from extractor.pdf_fidelity import evaluate_pdfs, table
+    from extractor.eval.pdf_fidelity import evaluate_pdfs, table
 
     summary = evaluate_pdfs(data_dir, backend=backend)
     typer.echo(json.dumps(summary, indent=2) if as_json else table(summary))
@@ -262,8 +262,8 @@ def eval_metadata_cli(
 ) -> None:
     """Metadata accuracy (title, DOI, year, journal, article type) of PDFs against their XML; optionally JATS
     ingest counts and PDF-vs-XML item parity (see metadata_eval.py and structured_eval.py)."""
-    from extractor.metadata_eval import evaluate_metadata, evaluate_seed_types, table
-    from extractor.structured_eval import item_parity, jats_counts, jats_table, parity_table
+    from extractor.eval.metadata import evaluate_metadata, evaluate_seed_types, table
+    from extractor.eval.parity import item_parity, jats_counts, jats_table, parity_table
 
     summary = evaluate_metadata(data_dir)
     if gold.is_dir() and seeds.is_dir():

@@ -11,7 +11,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Span
 
-from extractor.external.bc5cdr_ner import iob_entities, score
+from extractor.eval.external.bc5cdr_ner import iob_entities, score
 from extractor.nlp.components.drugs import DrugLexicon
 from extractor.nlp.components.ner import (
     ChemicalDiseaseNER,

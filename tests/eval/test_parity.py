@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from extractor.eval.parity import compare, item_keys, jats_counts, jats_table, summarize_parity
 from extractor.record import ArticleRecord
-from extractor.structured_eval import compare, item_keys, jats_counts, jats_table, summarize_parity
 from tests.conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -1,5 +1,5 @@
 """Drug -> adverse event pairs on a few records copied from PHEE and BC5CDR (the sets live outside the repository;
-the full runs are `python -m extractor.external.adverse_pairs phee|bc5cdr PATH`)."""
+the full runs are `python -m extractor.eval.external.adverse_pairs phee|bc5cdr PATH`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor import Extractor
-from extractor.external.adverse_pairs import evaluate_bc5cdr_cid, evaluate_phee_ae
+from extractor.eval.external.adverse_pairs import evaluate_bc5cdr_cid, evaluate_phee_ae
 
 PHEE: list[dict[str, Any]] = [
     # phee_dev_test.subset.jsonl, 4044222_1: a case event on a named treatment

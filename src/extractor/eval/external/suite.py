@@ -25,37 +25,37 @@ class Evaluation:
 
 
 def _phee_doses(path: Path, extractor: Extractor) -> dict[str, Any]:
-    from extractor.external.phee import evaluate_phee
+    from extractor.eval.external.phee import evaluate_phee
 
     return evaluate_phee(path, extractor)
 
 
 def _phee_adverse_events(path: Path, extractor: Extractor) -> dict[str, Any]:
-    from extractor.external.adverse_pairs import evaluate_phee_ae
+    from extractor.eval.external.adverse_pairs import evaluate_phee_ae
 
     return evaluate_phee_ae(path, extractor)
 
 
 def _bc5cdr_cid(path: Path, extractor: Extractor) -> dict[str, Any]:
-    from extractor.external.adverse_pairs import evaluate_bc5cdr_cid
+    from extractor.eval.external.adverse_pairs import evaluate_bc5cdr_cid
 
     return evaluate_bc5cdr_cid(path, extractor)
 
 
 def _bc5cdr_ner(path: Path, extractor: Extractor) -> dict[str, Any]:
-    from extractor.external.bc5cdr_ner import evaluate_bc5cdr_ner
+    from extractor.eval.external.bc5cdr_ner import evaluate_bc5cdr_ner
 
     return dict(evaluate_bc5cdr_ner(path))
 
 
 def _grobid_quantities(path: Path, extractor: Extractor) -> dict[str, Any]:
-    from extractor.external.grobid_quantities import evaluate_grobid_quantities
+    from extractor.eval.external.grobid_quantities import evaluate_grobid_quantities
 
     return evaluate_grobid_quantities(path)
 
 
 def _yun2024(path: Path, extractor: Extractor) -> dict[str, Any]:
-    from extractor.external.yun2024 import evaluate_yun2024
+    from extractor.eval.external.yun2024 import evaluate_yun2024
 
     return evaluate_yun2024(path.parent, extractor)
 

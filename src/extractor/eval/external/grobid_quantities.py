@@ -17,7 +17,7 @@ from typing import Any
 
 import pint
 
-from extractor.external import read_jsonl
+from extractor.eval.external import read_jsonl
 from extractor.nlp.quantities import Measurement, find_quantities, parse_number, parse_unit, registry
 
 PARAGRAPHS = "grobid_quantities_paragraphs.jsonl"

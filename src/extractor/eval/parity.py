@@ -90,7 +90,7 @@ def _manifest_front(folder: Path) -> dict[str, dict[str, str]]:
 
 def jats_counts(folder: Path) -> dict[str, Any]:
     """Parse counts, sections and tables against the XML's own, and title/journal against a manifest beside it."""
-    from extractor.metadata_eval import normalize
+    from extractor.eval.metadata import normalize
 
     stated = _manifest_front(folder)
     files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".nxml", ".xml") and p.is_file())

@@ -174,7 +174,7 @@ def summarize(scores: list[MetadataScore]) -> dict[str, Any]:
 def evaluate_seed_types(gold_dir: Path, seeds_dir: Path) -> dict[str, Any]:
     """Article-type accuracy of the bundled seeds against their gold, with `extractor eval`'s equivalences
     (gold "abstract_page", a PubMed page of a case report, accepts case_report or other)."""
-    from extractor.evaluate import ARTICLE_TYPE_EQUIVALENTS
+    from extractor.eval.gold import ARTICLE_TYPE_EQUIVALENTS
 
     rows = []
     for gold_file in sorted(gold_dir.glob("*.json")):

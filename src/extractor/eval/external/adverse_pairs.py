@@ -10,8 +10,8 @@
   term overlaps (or spelled as the term). Unmapped predictions count as wrong. This measures the relation, not
   the recognition or normalization of the mentions.
 
-    python -m extractor.external.adverse_pairs phee /work/shared/data/phee/phee_dev_test.subset.jsonl
-    python -m extractor.external.adverse_pairs bc5cdr /work/shared/data/bc5cdr/bc5cdr_test.subset.jsonl
+    python -m extractor.eval.external.adverse_pairs phee /work/shared/data/phee/phee_dev_test.subset.jsonl
+    python -m extractor.eval.external.adverse_pairs bc5cdr /work/shared/data/bc5cdr/bc5cdr_test.subset.jsonl
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from extractor.api import Extractor
-from extractor.external import read_jsonl
+from extractor.eval.external import read_jsonl
 from extractor.nlp.components.adverse_events import TermMatcher, default_terms
 
 Offsets = tuple[int, int]

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from extractor import Extractor
-from extractor.external.grobid_quantities import evaluate_grobid_quantities
-from extractor.external.phee import evaluate_phee
+from extractor.eval.external.grobid_quantities import evaluate_grobid_quantities
+from extractor.eval.external.phee import evaluate_phee
 
 PHEE = [
     # phee_dev_test.subset.jsonl, 18025525_11 (drug spans of the event shortened to the two dosed mentions)

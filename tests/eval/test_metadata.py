@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from extractor.metadata_eval import (
+from extractor.eval.metadata import (
     evaluate_metadata,
     evaluate_seed_types,
     normalize,

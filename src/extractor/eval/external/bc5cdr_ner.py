@@ -6,8 +6,8 @@ tokens are joined by spaces, which the model's own tokenizer splits back into ex
 `evaluate_bc5cdr_text` scores the pipeline's NER component on the original abstracts (PubTator JSONL) by character
 offsets, its entities widened to the project tokenizer's tokens: what the model is worth inside the pipeline.
 
-    python -m extractor.external.bc5cdr_ner /work/shared/data/bc5cdr/iob/test.tsv
-    python -m extractor.external.bc5cdr_ner --text /work/shared/data/bc5cdr/bc5cdr_test.subset.jsonl
+    python -m extractor.eval.external.bc5cdr_ner /work/shared/data/bc5cdr/iob/test.tsv
+    python -m extractor.eval.external.bc5cdr_ner --text /work/shared/data/bc5cdr/bc5cdr_test.subset.jsonl
 """
 
 from __future__ import annotations

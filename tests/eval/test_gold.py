@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.evaluate import CategoryScore, close, norm_arm, norm_unit, score_article
+from extractor.eval.gold import CategoryScore, close, norm_arm, norm_unit, score_article
 from extractor.record import ArticleRecord, Dose, Drug, Outcome, Source, Span
 
 SPAN = Span(text="x", start=0, end=1)

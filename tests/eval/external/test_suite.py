@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from extractor import Extractor
 from extractor.cli import app
-from extractor.external.suite import EVALUATIONS, run_all
-from tests.external.test_dose_datasets import GROBID
+from extractor.eval.external.suite import EVALUATIONS, run_all
+from tests.eval.external.test_dose_datasets import GROBID
 
 
 def test_every_missing_data_set_is_skipped_with_its_path(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.api import Extractor
-from extractor.external import read_jsonl
+from extractor.eval.external import read_jsonl
 from extractor.nlp.components.doses import (
     CompiledRules,
     DoseExtractor,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.external.yun2024 import agrees, score
+from extractor.eval.external.yun2024 import agrees, score
 from tests.conftest import SHARED
 
 
@@ -38,7 +38,7 @@ def test_a_row_is_right_when_all_its_fields_are() -> None:
 
 @pytest.mark.skipif(not (SHARED / "data/rct_numeric_yun2024").is_dir(), reason="../shared/data not present")
 def test_every_article_of_the_data_set_is_read() -> None:
-    from extractor.external.yun2024 import article_path, load_rows
+    from extractor.eval.external.yun2024 import article_path, load_rows
 
     data = SHARED / "data/rct_numeric_yun2024"
     pmcids = {r["pmcid"] for r in load_rows(data)}
