@@ -233,16 +233,22 @@ def query_cli(
 
 @app.command("eval-pdf")
 def eval_pdf_cli(
-    data_dir: Annotated[
-        Path, typer.Argument(exists=True, file_okay=False, help="pdfs_clinical folder with its ground truth")
+    data: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            help="a ground-truth .jsonl file, or a folder of them (*_groundtruth.jsonl, e.g. pdfs_clinical)",
+        ),
     ],
     backend: Annotated[str, typer.Option("--pdf-backend", help="pdfium (default) or pdfplumber")] = "pdfium",
     as_json: Annotated[bool, typer.Option("--json", help="print the scores as JSON")] = False,
 ) -> None:
     """PDF ingest fidelity against the publisher XML: reading order, leakage, headings, hyphenation, table cells."""
-    from extractor.eval.pdf_fidelity import evaluate_pdfs, table
+    from extractor.eval.pdf_fidelity import GROUND_TRUTH, evaluate_pdfs, ground_truth, table
 
-    summary = evaluate_pdfs(data_dir, backend=backend)
+    if not ground_truth(data):
+        raise typer.BadParameter(f"no article in {data} (a folder needs {GROUND_TRUTH} files)", param_hint="DATA")
+    summary = evaluate_pdfs(data, backend=backend)
     typer.echo(json.dumps(summary, indent=2) if as_json else table(summary))
 
 
@@ -261,7 +267,7 @@ def eval_metadata_cli(
     as_json: Annotated[bool, typer.Option("--json", help="print the scores as JSON")] = False,
 ) -> None:
     """Metadata accuracy (title, DOI, year, journal, article type) of PDFs against their XML; optionally JATS
-    ingest counts and PDF-vs-XML item parity (see metadata_eval.py and structured_eval.py)."""
+    ingest counts and PDF-vs-XML item parity (see eval/metadata.py and eval/parity.py)."""
     from extractor.eval.metadata import evaluate_metadata, evaluate_seed_types, table
     from extractor.eval.parity import item_parity, jats_counts, jats_table, parity_table
 

@@ -10,9 +10,10 @@ what the Document holds:
 - tables: `<table-wrap>` elements (reference), those holding a `<table>` (the rest are images), against
   `Document.tables` and the tables among them with at least one row of cells.
 
-`item_parity(data_dir, extractor)`: for every article of `hindawi_epmc_groundtruth.jsonl`, the full pipeline runs
-on the PDF and on its JATS XML; each item becomes a normalized key (below) and the share of the XML's distinct
-keys also found from the PDF is reported per category, summed over articles (micro), with the PDF-only keys.
+`item_parity(data, extractor)`: for every article of the ground truth (`pdf_fidelity.ground_truth`), the full
+pipeline runs on the PDF and on its JATS XML; each item becomes a normalized key (below) and the share of the XML's
+distinct keys also found from the PDF is reported per category, summed over articles (micro), with the PDF-only
+keys.
 
 | category | key |
 | --- | --- |
@@ -27,7 +28,6 @@ keys also found from the PDF is reported per category, summed over articles (mic
 from __future__ import annotations
 
 import html
-import json
 import re
 import statistics
 from collections import Counter
@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extractor.errors import ExtractorError
+from extractor.eval.pdf_fidelity import ground_truth
 from extractor.ingest import load_document
 from extractor.record import CATEGORIES, ArticleRecord
 
@@ -212,13 +213,11 @@ def compare(xml_record: ArticleRecord, pdf_record: ArticleRecord) -> dict[str, d
     return out
 
 
-def item_parity(data_dir: Path, extractor: Extractor) -> dict[str, Any]:
-    truth_file = data_dir / "hindawi_epmc_groundtruth.jsonl"
+def item_parity(data: Path, extractor: Extractor) -> dict[str, Any]:
     per_document: list[dict[str, Any]] = []
-    for line in truth_file.read_text(encoding="utf-8").splitlines():
-        truth = json.loads(line)
-        xml_record = extractor.extract_file(data_dir / truth["xml"])
-        pdf_record = extractor.extract_file(data_dir / truth["pdf"])
+    for folder, truth in ground_truth(data):
+        xml_record = extractor.extract_file(folder / truth["xml"])
+        pdf_record = extractor.extract_file(folder / truth["pdf"])
         per_document.append({"id": truth["id"], "categories": compare(xml_record, pdf_record)})
     return summarize_parity(per_document)
 

@@ -10,8 +10,8 @@ Per document and overall:
   pdfium text (where publishers write heads and feet) that recur, digits masked, on two or more pages and survive
   as a line of the Document; and, apart, `repeated_lines`: any short line repeated on two pages and kept
   (mostly text inside figures: axis ticks, panel letters, legends);
-- abstract: the share of the XML abstract's tokens found, in order, in the Document's abstract section (Hindawi
-  prints the abstract without a heading: the ingest must find it by layout);
+- abstract: the share of the XML abstract's tokens found, in order, in the Document's abstract section (some
+  publishers print the abstract without a heading: the ingest must find it by layout);
 - headings: XML section titles found as Document section headings, and of those whose name is known, how many
   carry the contract name implied by the title or, for a subsection, by its nearest titled ancestor
   (Introduction -> introduction, Case Report -> results, 2.1. Patients under 2. Methods -> methods);
@@ -37,6 +37,10 @@ from extractor.ingest.document import Document
 from extractor.ingest.sections import classify_heading, heading_key
 from extractor.record import SectionName
 
+# One JSON line per article, converted from its JATS XML: {"id", "pdf", "xml", "abstract": [paragraphs],
+# "sections": [{"heading", "level", "paragraphs"}], "tables": [{"label", "caption", "rows", "footnotes"}], ...};
+# the shared pdfs_clinical folder has one such file per collection (hindawi_epmc_groundtruth.jsonl).
+GROUND_TRUTH = "*_groundtruth.jsonl"
 TOKEN = re.compile(r"[a-z0-9]+")
 NON_BODY = {"figure_caption", "table", "references", "other"}
 
@@ -166,15 +170,25 @@ def _raw_pages(path: Path) -> list[str]:
         pdf.close()
 
 
-def evaluate_pdfs(data_dir: Path, backend: str = "pdfium") -> dict[str, Any]:
-    """Scores every PDF of `data_dir/hindawi_epmc_groundtruth.jsonl` (the shared pdfs_clinical layout)."""
+def ground_truth(path: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """(folder, truth line) of every article of `path`: one ground-truth file, or every file named
+    `GROUND_TRUTH` in a folder (one per collection). A truth line names its PDF and XML relative to `folder`."""
+    files = [path] if path.is_file() else sorted(path.glob(GROUND_TRUTH))
+    return [
+        (file.parent, json.loads(line))
+        for file in files
+        for line in file.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def evaluate_pdfs(data: Path, backend: str = "pdfium") -> dict[str, Any]:
+    """Scores every PDF of the ground truth in `data` (`ground_truth`)."""
     from extractor.ingest.pdf import read_pdf
 
-    truth_file = data_dir / "hindawi_epmc_groundtruth.jsonl"
     scores: list[PdfScore] = []
-    for line in truth_file.read_text(encoding="utf-8").splitlines():
-        truth = json.loads(line)
-        path = data_dir / truth["pdf"]
+    for folder, truth in ground_truth(data):
+        path = folder / truth["pdf"]
         started = time.perf_counter()
         document = read_pdf(path, path.read_bytes(), backend=backend)  # type: ignore[arg-type]
         seconds = time.perf_counter() - started
