@@ -5,12 +5,12 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from extractor.output.render import render
 from extractor.record import SCHEMA_VERSION, ArticleRecord
-from extractor.render import render
 
 if TYPE_CHECKING:
     from extractor.api import ExtractOptions, Extractor, Failure
-    from extractor.frames import read_records, to_frames
+    from extractor.output.frames import read_records, to_frames
     from extractor.query import query
 
 __version__ = "0.1.0"
@@ -22,8 +22,8 @@ _LAZY = {
     "Extractor": "extractor.api",
     "Failure": "extractor.api",
     "query": "extractor.query",
-    "read_records": "extractor.frames",
-    "to_frames": "extractor.frames",
+    "read_records": "extractor.output.frames",
+    "to_frames": "extractor.output.frames",
 }
 
 

@@ -216,7 +216,7 @@ def query_cli(
 ) -> None:
     """Each question's outcome type and both arms' numbers (events and group size, or mean, SD and group size),
     with their evidence; unknown where the record does not say."""
-    from extractor.frames import read_records
+    from extractor.output.frames import read_records
     from extractor.query import QuestionError, answer_file, read_questions, write_answers
 
     if fmt not in ("jsonl", "csv"):
@@ -305,8 +305,8 @@ def render_cli(
     out: Annotated[Path, typer.Option("--out", "-o", help="folder for the review pages and their index.html")],
 ) -> None:
     """Write a self-contained HTML review page per article: evidence highlighted in the text, items beside it."""
-    from extractor.frames import read_records
-    from extractor.render import write_pages
+    from extractor.output.frames import read_records
+    from extractor.output.render import write_pages
 
     written, skipped = write_pages(read_records(records), out)
     for message in skipped:

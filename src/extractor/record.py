@@ -236,7 +236,7 @@ class ArticleRecord(_Model):
 
     def _repr_html_(self) -> str:
         """Jupyter's rich display: a compact summary (render.py; imported here lazily, it imports this module)."""
-        from extractor.render import summary_html
+        from extractor.output.render import summary_html
 
         return summary_html(self)
 

@@ -13,9 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from extractor.cli import app
+from extractor.output.render import NoText, collect_marks, describe, highlight, render, summary_html, write_pages
 from extractor.record import AdverseEvent, ArticleRecord, Dose, Drug, LabValue, Outcome
-from extractor.render import NoText, collect_marks, describe, highlight, render, summary_html, write_pages
-from tests.test_frames import make_record, span_of
+from tests.output.test_frames import make_record, span_of
 
 # corpus/seeds/000_0a971266401ee98e.txt, lines 88-92 (verbatim): the two CA15-3 values' evidence (gold) cross.
 CASE = (

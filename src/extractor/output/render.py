@@ -230,7 +230,7 @@ def _legend(record: ArticleRecord) -> str:
 
 
 def _asset(name: str) -> str:
-    return files("extractor").joinpath("templates", name).read_text(encoding="utf-8")
+    return files("extractor.output").joinpath("templates", name).read_text(encoding="utf-8")
 
 
 def render(record: ArticleRecord, path: str | Path | None = None) -> str:

@@ -12,7 +12,7 @@ nbclient = pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
 pytest.importorskip("matplotlib")
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "docs" / "example.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "docs" / "example.ipynb"
 
 
 def code_cells(notebook: Any) -> list[Any]:

@@ -2,7 +2,7 @@
 
 Checked from the DOM after the page's script ran: every item row reaches highlighted marks whose text is its
 evidence; a click scrolls to and flashes the evidence; hostile article text stays inert; nothing is fetched.
-Skips when chromium is absent (CI: `apt-get install -y chromium`). Screenshots go to tests/browser/artifacts/.
+Skips when chromium is absent (CI: `apt-get install -y chromium`). Screenshots go to tests/output/browser/artifacts/.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from pydantic import BaseModel
 
 from extractor import Extractor, render
 from extractor.record import AdverseEvent, ArticleRecord, Dose, Drug, LabValue, Outcome, Span
-from tests.browser.cdp import Browser
-from tests.test_frames import make_record, span_of
+from tests.output.browser.cdp import Browser
+from tests.output.test_frames import make_record, span_of
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SEED = ROOT / "corpus" / "seeds" / "000_0a971266401ee98e.txt"
 GOLD = ROOT / "corpus" / "gold" / "000_0a971266401ee98e.json"
 ARTIFACTS = Path(__file__).parent / "artifacts"

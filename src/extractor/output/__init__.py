@@ -1,0 +1,1 @@
+"""Views of finished records: DataFrames (frames.py) and HTML review pages (render.py, templates/)."""
