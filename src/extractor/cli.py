@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from extractor.errors import ExtractorError, printable
+from extractor.errors import ExtractorError, NothingToExtract, printable
 
 if TYPE_CHECKING:
     from extractor.api import ExtractOptions
@@ -86,7 +86,7 @@ def run_cli(
 
     from pydantic import ValidationError
 
-    from extractor.batch.inputs import NothingToExtract, skipped_text
+    from extractor.batch.inputs import skipped_text
     from extractor.batch.runner import RunInterrupted, RunSettings, run
 
     options = _options(pipeline, no_text, max_pages, max_chars)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from extractor.batch.extras import MissingExtra
+from extractor.errors import MissingExtra
 from extractor.output.frames import columns, read_records, to_frames
 from extractor.record import (
     CATEGORIES,

@@ -20,8 +20,8 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
 
-from extractor.batch.extras import require
 from extractor.batch.journal import replace
+from extractor.errors import require
 from extractor.record import (
     CATEGORY_MODELS,
     Metadata,

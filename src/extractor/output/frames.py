@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from extractor.batch.extras import require
+from extractor.errors import require
 from extractor.record import (
     CATEGORIES,
     CATEGORY_MODELS,
