@@ -242,7 +242,7 @@ class ArticleRecord(_Model):
 
 
 CATEGORIES = ("drugs", "doses", "outcomes", "adverse_events", "lab_values", "trials", "arms", "characteristics")
-# The item model of each category: one row per item in tables (frames.py, batch/columnar.py).
+# The item model of each category: one row per item in tables (output/flatten.py).
 CATEGORY_MODELS: dict[str, type[_Model]] = {
     "drugs": Drug,
     "doses": Dose,

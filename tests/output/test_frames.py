@@ -147,14 +147,16 @@ def test_one_row_per_item_with_its_evidence(
     assert {key: first[key] for key in expected} == expected
 
 
-def test_drugs_are_one_row_per_drug_and_article_with_mention_count() -> None:
+def test_drugs_are_one_row_per_mention_as_in_the_columnar_tables() -> None:
     t = CASE + COHORT
     mentions = [span_of(t, "everolimus"), span_of(t, "everolimus", nth=1)]
     drugs = to_frames(make_record(t, drugs=[Drug(name="everolimus", mentions=mentions)]))["drugs"]
-    first = CASE.index("everolimus")
-    assert drugs[["name", "n_mentions", "span_text", "span_start"]].values.tolist() == [
-        ["everolimus", 2, "everolimus", first]
+    first, second = CASE.index("everolimus"), len(CASE) + COHORT.index("everolimus")
+    assert drugs[["name", "span_text", "span_start"]].values.tolist() == [
+        ["everolimus", "everolimus", first],
+        ["everolimus", "everolimus", second],
     ]
+    assert drugs.groupby(["doc_id", "name"]).size().tolist() == [2]  # one row per drug and article
 
 
 def test_numbers_are_numeric_so_they_plot(frames: dict[str, pd.DataFrame]) -> None:

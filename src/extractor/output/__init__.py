@@ -1,1 +1,2 @@
-"""Views of finished records: DataFrames (frames.py) and HTML review pages (render.py, templates/)."""
+"""Views of finished records: the one flattening of a record into table rows (flatten.py), shared by the
+DataFrames (frames.py) and the columnar batch output; HTML review pages (render.py, templates/)."""
