@@ -5,7 +5,8 @@ writes one self-contained HTML file per record: inline CSS and JS from `template
 text escaped, and a Content-Security-Policy that lets only the page's own script run (an article may contain
 `<script>`). Evidence ranges become <mark> elements nested by containment; a range that crosses another is
 split into fragments sharing its `data-ev` (the first carries the id), so every range stays visible.
-`summary_html` is the compact view Jupyter shows for an `ArticleRecord`.
+`summary_html` is the compact view Jupyter shows for an `ArticleRecord`: this module registers it with the
+record (`ArticleRecord.use_html_view`), so the contract never imports its presentation.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from extractor._version import __version__
 from extractor.record import (
     CATEGORIES,
     AdverseEvent,
@@ -236,8 +238,6 @@ def _asset(name: str) -> str:
 def render(record: ArticleRecord, path: str | Path | None = None) -> str:
     """The record's review page as HTML (also written to `path` when given). Raises NoText for a record
     written with --no-text."""
-    from extractor import __version__
-
     if record.text is None:
         raise NoText(
             f"record {record.doc_id} has no text (written with --no-text): "
@@ -322,3 +322,6 @@ def summary_html(record: ArticleRecord) -> str:
         f'</table><ul style="margin:4px 0;padding-left:1.2em">{"".join(lines)}</ul>{warnings}'
         f'<div style="color:#888;font-size:.9em">{escape(note)}</div></div>'
     )
+
+
+ArticleRecord.use_html_view(summary_html)
