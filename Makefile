@@ -82,4 +82,4 @@ train: $(STAMP)
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 	  $(BIN)/python -m spacy train pipelines/ner_bc5cdr.cfg --output build/ner_bc5cdr --gpu-id -1
 	$(BIN)/python -c "import spacy; spacy.load('build/ner_bc5cdr/model-last').to_disk('src/extractor/models/ner_bc5cdr', exclude=['vocab'])"
-	OMP_NUM_THREADS=1 $(BIN)/python -m extractor.external.bc5cdr_ner $(SHARED)/data/bc5cdr/iob/test.tsv
+	OMP_NUM_THREADS=1 $(BIN)/python -m extractor.eval.external.bc5cdr_ner $(SHARED)/data/bc5cdr/iob/test.tsv

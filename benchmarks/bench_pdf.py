@@ -74,7 +74,7 @@ def _pdfplumber_words(data: bytes) -> tuple[str, int]:
 
 
 def _front(data: bytes) -> tuple[str, int]:
-    from extractor.ingest.pdf_front import read_front
+    from extractor.ingest.pdf.front import read_front
 
     read_front(data)
     return "", 0  # no pages counted: it reads page 1 only
@@ -83,7 +83,7 @@ def _front(data: bytes) -> tuple[str, int]:
 def bare_pass(
     name: str, read: Callable[[bytes], tuple[str, int]], items: list[tuple[dict[str, Any], bytes]]
 ) -> dict[str, Any]:
-    from extractor.pdf_fidelity import order_match, tokens
+    from extractor.eval.pdf_fidelity import order_match, tokens
 
     seconds = cpu = 0.0
     pages = 0
@@ -108,8 +108,8 @@ def bare_pass(
 
 
 def ingest_pass(backend: str, items: list[tuple[dict[str, Any], bytes]], data_dir: Path) -> dict[str, Any]:
+    from extractor.eval.pdf_fidelity import _raw_pages, score_document, summarize
     from extractor.ingest.pdf import read_pdf
-    from extractor.pdf_fidelity import _raw_pages, score_document, summarize
 
     scores = []
     cpu = 0.0

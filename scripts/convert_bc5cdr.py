@@ -16,7 +16,7 @@ from pathlib import Path
 from spacy.tokens import Doc, DocBin, Span
 from spacy.vocab import Vocab
 
-from extractor.external.bc5cdr_ner import iob_entities, read_iob
+from extractor.eval.external.bc5cdr_ner import iob_entities, read_iob
 
 
 def convert(iob_path: Path, out_path: Path) -> int:

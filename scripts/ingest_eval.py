@@ -25,7 +25,7 @@ from pathlib import Path
 from extractor.ingest import load_document
 from extractor.ingest.clean import normalize
 from extractor.ingest.document import Document, Table
-from extractor.metadata import read_metadata
+from extractor.ingest.front_matter import read_metadata
 
 Counts = collections.Counter[str]
 

@@ -90,7 +90,7 @@ def test_eval_prints_scores(seeds_run: tuple[Path, int]) -> None:
 
 def test_accuracy_floor_on_the_seed_gold(seeds_run: tuple[Path, int]) -> None:
     """Issue 3's bar: drugs F1 >= 0.95 and trials F1 >= 0.9 on the bundled gold."""
-    from extractor.evaluate import evaluate
+    from extractor.eval.gold import evaluate
 
     out, _ = seeds_run
     report = evaluate(CORPUS / "gold", out / "records.jsonl")

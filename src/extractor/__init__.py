@@ -5,15 +5,14 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from extractor._version import __version__
+from extractor.output.render import render
 from extractor.record import SCHEMA_VERSION, ArticleRecord
-from extractor.render import render
 
 if TYPE_CHECKING:
     from extractor.api import ExtractOptions, Extractor, Failure
-    from extractor.frames import read_records, to_frames
+    from extractor.output.frames import read_records, to_frames
     from extractor.query import query
-
-__version__ = "0.1.0"
 
 # Loaded on first use: spaCy (api) and pandas (frames) take seconds to import, and the command line answers
 # `--help`, a missing input path or a folder with nothing to extract before it needs either.
@@ -22,8 +21,8 @@ _LAZY = {
     "Extractor": "extractor.api",
     "Failure": "extractor.api",
     "query": "extractor.query",
-    "read_records": "extractor.frames",
-    "to_frames": "extractor.frames",
+    "read_records": "extractor.output.frames",
+    "to_frames": "extractor.output.frames",
 }
 
 

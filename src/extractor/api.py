@@ -12,12 +12,12 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict, Field
 from spacy.language import Language
 
-from extractor.assemble import assemble
+from extractor.assemble import assemble, span_keys
 from extractor.errors import ExtractorError, Warn, printable
 from extractor.ingest import load_document
 from extractor.ingest.document import Document
+from extractor.ingest.front_matter import read_metadata
 from extractor.ingest.text import document_from_text
-from extractor.metadata import read_metadata
 from extractor.nlp.extensions import set_extensions
 from extractor.nlp.layout import attach
 from extractor.nlp.pipeline import load_pipeline
@@ -68,6 +68,7 @@ class Extractor:
         drugs = self.nlp.get_pipe("extractor_drugs") if "extractor_drugs" in self.nlp.pipe_names else None
         self._drug_info: dict[str, dict[str, str]] = (getattr(drugs, "lexicon", None) and drugs.lexicon.info) or {}  # type: ignore[union-attr]
         self.nlp.max_length = max(self.nlp.max_length, self.options.max_chars + 1)
+        self._span_keys = span_keys(self.nlp)
 
     def extract_file(self, path: str | Path) -> ArticleRecord:
         """The record's `source.path` is the path as given, through `printable`: a non-UTF-8 file name must not
@@ -86,7 +87,12 @@ class Extractor:
             document = _truncate(document, self.options.max_chars)
         doc = self.nlp(attach(self.nlp.make_doc(document.text), document))
         return assemble(
-            doc, document, drug_info=self._drug_info, keep_text=self.options.keep_text, metadata=read_metadata(document)
+            doc,
+            document,
+            drug_info=self._drug_info,
+            keep_text=self.options.keep_text,
+            metadata=read_metadata(document),
+            span_keys=self._span_keys,
         )
 
     def pipe(self, paths: Iterable[str | Path]) -> Iterator[ArticleRecord]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from extractor.errors import ExtractorError, printable
+from extractor.errors import ExtractorError, NothingToExtract, printable
 
 if TYPE_CHECKING:
     from extractor.api import ExtractOptions
@@ -86,7 +86,7 @@ def run_cli(
 
     from pydantic import ValidationError
 
-    from extractor.batch.inputs import NothingToExtract, skipped_text
+    from extractor.batch.inputs import skipped_text
     from extractor.batch.runner import RunInterrupted, RunSettings, run
 
     options = _options(pipeline, no_text, max_pages, max_chars)
@@ -166,7 +166,7 @@ def eval_cli(
     ] = None,
 ) -> None:
     """Precision, recall and F1 per category against hand-made gold (matching rules in evaluate.py)."""
-    from extractor.evaluate import CATEGORIES, evaluate
+    from extractor.eval.gold import CATEGORIES, evaluate
 
     if show_misses is not None and show_misses not in CATEGORIES:
         raise typer.BadParameter(f"one of {', '.join(CATEGORIES)}", param_hint="--show-misses")
@@ -187,7 +187,7 @@ def eval_external_cli(
     ] = None,
 ) -> None:
     """Score the pipeline on public data sets (PHEE, BC5CDR, grobid-quantities); missing ones are skipped."""
-    from extractor.external.suite import EVALUATIONS, run_all
+    from extractor.eval.external.suite import EVALUATIONS, run_all
 
     names = {e.name for e in EVALUATIONS}
     unknown = set(only or ()) - names
@@ -216,7 +216,7 @@ def query_cli(
 ) -> None:
     """Each question's outcome type and both arms' numbers (events and group size, or mean, SD and group size),
     with their evidence; unknown where the record does not say."""
-    from extractor.frames import read_records
+    from extractor.output.frames import read_records
     from extractor.query import QuestionError, answer_file, read_questions, write_answers
 
     if fmt not in ("jsonl", "csv"):
@@ -233,16 +233,22 @@ def query_cli(
 
 @app.command("eval-pdf")
 def eval_pdf_cli(
-    data_dir: Annotated[
-        Path, typer.Argument(exists=True, file_okay=False, help="pdfs_clinical folder with its ground truth")
+    data: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            help="a ground-truth .jsonl file, or a folder of them (*_groundtruth.jsonl, e.g. pdfs_clinical)",
+        ),
     ],
     backend: Annotated[str, typer.Option("--pdf-backend", help="pdfium (default) or pdfplumber")] = "pdfium",
     as_json: Annotated[bool, typer.Option("--json", help="print the scores as JSON")] = False,
 ) -> None:
     """PDF ingest fidelity against the publisher XML: reading order, leakage, headings, hyphenation, table cells."""
-    from extractor.pdf_fidelity import evaluate_pdfs, table
+    from extractor.eval.pdf_fidelity import GROUND_TRUTH, evaluate_pdfs, ground_truth, table
 
-    summary = evaluate_pdfs(data_dir, backend=backend)
+    if not ground_truth(data):
+        raise typer.BadParameter(f"no article in {data} (a folder needs {GROUND_TRUTH} files)", param_hint="DATA")
+    summary = evaluate_pdfs(data, backend=backend)
     typer.echo(json.dumps(summary, indent=2) if as_json else table(summary))
 
 
@@ -261,9 +267,9 @@ def eval_metadata_cli(
     as_json: Annotated[bool, typer.Option("--json", help="print the scores as JSON")] = False,
 ) -> None:
     """Metadata accuracy (title, DOI, year, journal, article type) of PDFs against their XML; optionally JATS
-    ingest counts and PDF-vs-XML item parity (see metadata_eval.py and structured_eval.py)."""
-    from extractor.metadata_eval import evaluate_metadata, evaluate_seed_types, table
-    from extractor.structured_eval import item_parity, jats_counts, jats_table, parity_table
+    ingest counts and PDF-vs-XML item parity (see eval/metadata.py and eval/parity.py)."""
+    from extractor.eval.metadata import evaluate_metadata, evaluate_seed_types, table
+    from extractor.eval.parity import item_parity, jats_counts, jats_table, parity_table
 
     summary = evaluate_metadata(data_dir)
     if gold.is_dir() and seeds.is_dir():
@@ -299,8 +305,8 @@ def render_cli(
     out: Annotated[Path, typer.Option("--out", "-o", help="folder for the review pages and their index.html")],
 ) -> None:
     """Write a self-contained HTML review page per article: evidence highlighted in the text, items beside it."""
-    from extractor.frames import read_records
-    from extractor.render import write_pages
+    from extractor.output.frames import read_records
+    from extractor.output.render import write_pages
 
     written, skipped = write_pages(read_records(records), out)
     for message in skipped:

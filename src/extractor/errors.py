@@ -5,7 +5,9 @@ Errors stop one document (it lands in errors.jsonl, the batch goes on); warnings
 
 from __future__ import annotations
 
+import importlib
 from enum import StrEnum
+from types import ModuleType
 
 
 def printable(text: str) -> str:
@@ -76,6 +78,32 @@ class InputTooLarge(ExtractorError):
     code = "E008"
 
 
+# Errors of a whole run or call, not of one input file (E1xx). PipelineError (E100) is still defined in
+# nlp/pipeline.py.
+
+
+class MissingExtra(ExtractorError):
+    """An option needs a package from an optional extra that is not installed (the CLI exits 2)."""
+
+    code = "E101"
+
+
+class NothingToExtract(ExtractorError):
+    """No input at all: folders that are empty or hold only files of unsupported kinds (the CLI exits 3)."""
+
+    code = "E102"
+
+
+def require(module: str, extra: str, purpose: str) -> ModuleType:
+    """An optional dependency (pip extra), imported on demand; MissingExtra names the extra when it is absent."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingExtra(
+            f"{purpose} needs the {module!r} package, which is not installed: pip install 'extractor[{extra}]'"
+        ) from None
+
+
 class Warn(StrEnum):
     """Warning texts with short codes, formatted into ArticleRecord.warnings."""
 
@@ -88,6 +116,7 @@ class Warn(StrEnum):
     W007 = "W007: web-page boilerplate removed ({lines} lines)"
     W008 = "W008: optional component '{name}' is not available: {reason}"
     W009 = "W009: malformed XML skipped ({chars} characters before the well-formed parts of the article)"
+    W010 = "W010: {key} item at {start}:{end} dropped ({loc}: {msg})"
 
     def format(self, /, **kwargs: object) -> str:  # type: ignore[override]
         return str(self.value).format(**kwargs)

@@ -7,9 +7,9 @@ defines output shapes; components annotate spaCy Docs and `assemble.py` turns th
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import StrEnum
-from typing import Any, Literal, Self
+from typing import Any, ClassVar, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -194,6 +194,8 @@ class Patient(_Model):
 
 
 class ArticleRecord(_Model):
+    _html_view: ClassVar[Callable[[ArticleRecord], str] | None] = None  # set by `use_html_view`
+
     schema_version: str = SCHEMA_VERSION
     doc_id: str
     source: Source
@@ -234,15 +236,20 @@ class ArticleRecord(_Model):
         """Items per category, for summaries."""
         return {name: len(getattr(self, name)) for name in CATEGORIES}
 
-    def _repr_html_(self) -> str:
-        """Jupyter's rich display: a compact summary (render.py; imported here lazily, it imports this module)."""
-        from extractor.render import summary_html
+    @classmethod
+    def use_html_view(cls, view: Callable[[ArticleRecord], str]) -> None:
+        """Sets the HTML that Jupyter shows for a record: output/render.py registers its compact summary when it
+        is imported (so does `import extractor`), and this module never imports its presentation."""
+        cls._html_view = view
 
-        return summary_html(self)
+    def _repr_html_(self) -> str | None:
+        """Jupyter's rich display: the registered view, or None (the plain repr) when there is none."""
+        view = type(self)._html_view
+        return view(self) if view is not None else None
 
 
 CATEGORIES = ("drugs", "doses", "outcomes", "adverse_events", "lab_values", "trials", "arms", "characteristics")
-# The item model of each category: one row per item in tables (frames.py, batch/columnar.py).
+# The item model of each category: one row per item in tables (output/flatten.py).
 CATEGORY_MODELS: dict[str, type[_Model]] = {
     "drugs": Drug,
     "doses": Dose,

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from extractor.batch.columnar import TABLES, _arrow_type, export, rows, schemas, table_fields
+from extractor.batch.columnar import _arrow_type, export, schemas
+from extractor.output.flatten import TABLES, rows, table_columns
 from extractor.record import (
     AdverseEvent,
     ArticleRecord,
@@ -176,7 +177,7 @@ def test_mixed_values_are_kept_as_text_and_evidence_columns_are_filled(synthetic
 
 
 def test_every_table_has_doc_id_and_every_item_table_its_evidence() -> None:
-    fields = table_fields()
+    fields = table_columns()
     assert tuple(fields) == TABLES
     for table, columns in fields.items():
         assert "doc_id" in columns

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from extractor.ingest import load_document
+from extractor.ingest.front_matter import read_metadata
 from extractor.ingest.sections import export_heading, export_section
 from extractor.ingest.text import document_from_text
-from extractor.metadata import read_metadata
 from extractor.record import ArticleType
 
 EXPORT = Path(__file__).resolve().parents[1] / "fixtures" / "evidence_inference" / "PMC546184.txt"

@@ -1,11 +1,11 @@
 """Columnar outputs for SQL and dataframes: one table per category, streamed from the final records.jsonl.
 
-Tables: records (one row per article), drugs (one row per mention), doses, outcomes, adverse_events,
-lab_values, trials (one row per item). Every row has `doc_id`; item rows carry their evidence as
-span_start / span_end / span_text / span_section / span_page. Columns follow the pydantic models of
-record.py, so a field added there appears here without an edit. `parquet` writes OUT/parquet/TABLE.parquet
-(one row group per batch), `duckdb` writes OUT/records.duckdb (batched inserts). Both are written to a
-temporary name and renamed when complete. Needs the `columnar` extra (pyarrow, duckdb).
+Tables and rows are those of `output/flatten.py`: records (one row per article), drugs (one row per mention),
+doses, outcomes, adverse_events, lab_values, trials, arms, characteristics (one row per item). Every row has
+`doc_id`; item rows carry their evidence as span_start / span_end / span_text / span_section / span_page.
+`parquet` writes OUT/parquet/TABLE.parquet (one row group per batch), `duckdb` writes OUT/records.duckdb
+(batched inserts). Both are written to a temporary name and renamed when complete. Needs the `columnar` extra
+(pyarrow, duckdb).
 """
 
 from __future__ import annotations
@@ -14,24 +14,14 @@ import json
 import os
 import types
 import typing
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel
-
-from extractor.batch.extras import require
 from extractor.batch.journal import replace
-from extractor.record import (
-    CATEGORY_MODELS,
-    Metadata,
-    Patient,
-    Source,
-)
+from extractor.errors import require
+from extractor.output.flatten import TABLES, rows, table_columns
 
 Format = Literal["jsonl", "parquet", "duckdb"]
-TABLES = ("records", *CATEGORY_MODELS)
-SPAN_FIELDS = {"span_start": int, "span_end": int, "span_text": str, "span_section": str, "span_page": int}
 BATCH_ROWS = {"records": 256}  # records rows hold the full text; item rows are small
 DEFAULT_BATCH_ROWS = 4096
 
@@ -43,21 +33,6 @@ def require_format(fmt: Format) -> None:
     elif fmt == "duckdb":
         require("pyarrow", "columnar", "--format duckdb")
         require("duckdb", "columnar", "--format duckdb")
-
-
-def _fields(model: type[BaseModel], skip: tuple[str, ...] = (), prefix: str = "") -> dict[str, Any]:
-    return {prefix + name: f.annotation for name, f in model.model_fields.items() if name not in skip}
-
-
-def table_fields() -> dict[str, dict[str, Any]]:
-    """Column name -> Python annotation, per table."""
-    records: dict[str, Any] = {"doc_id": str, "schema_version": str}
-    records |= _fields(Source) | _fields(Metadata) | _fields(Patient, prefix="patient_")
-    records |= {"warnings": list[str], "text": str | None}
-    tables = {"records": records}
-    for name, model in CATEGORY_MODELS.items():
-        tables[name] = {"doc_id": str} | _fields(model, skip=("span", "mentions")) | SPAN_FIELDS
-    return tables
 
 
 def _arrow_type(annotation: Any) -> Any:
@@ -77,37 +52,7 @@ def _arrow_type(annotation: Any) -> Any:
 
 def schemas() -> dict[str, Any]:
     pa = require("pyarrow", "columnar", "columnar output")
-    return {t: pa.schema([(c, _arrow_type(a)) for c, a in cols.items()]) for t, cols in table_fields().items()}
-
-
-def _span(span: dict[str, Any]) -> dict[str, Any]:
-    return {f"span_{key}": span.get(key) for key in ("start", "end", "text", "section", "page")}
-
-
-def rows(record: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(table, row) pairs for one record as JSON data."""
-    doc_id = record["doc_id"]
-    patient = {f"patient_{k}": v for k, v in (record.get("patient") or {}).items()}
-    yield (
-        "records",
-        {
-            "doc_id": doc_id,
-            "schema_version": record["schema_version"],
-            **record["source"],
-            **record["metadata"],
-            **patient,
-            "warnings": record["warnings"],
-            "text": record.get("text"),
-        },
-    )
-    for drug in record["drugs"]:
-        facts = {k: v for k, v in drug.items() if k != "mentions"}
-        for mention in drug["mentions"]:
-            yield "drugs", {"doc_id": doc_id, **facts, **_span(mention)}
-    for table in CATEGORY_MODELS:
-        if table != "drugs":
-            for item in record[table]:
-                yield table, {"doc_id": doc_id, **{k: v for k, v in item.items() if k != "span"}, **_span(item["span"])}
+    return {t: pa.schema([(c, _arrow_type(a)) for c, a in cols.items()]) for t, cols in table_columns().items()}
 
 
 class Sink(Protocol):

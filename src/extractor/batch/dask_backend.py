@@ -29,9 +29,8 @@ from types import TracebackType
 from typing import Any, Self
 
 from extractor.api import ExtractOptions, Extractor
-from extractor.batch.extras import require
 from extractor.batch.worker import DocResult, Task, extract_one, one_blas_thread
-from extractor.errors import ExtractorError
+from extractor.errors import ExtractorError, require
 from extractor.nlp.pipeline import PipelineError
 
 _cache: dict[str, Extractor] = {}

@@ -8,14 +8,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from extractor.errors import ExtractorError
+from extractor.errors import NothingToExtract
 from extractor.ingest import SUFFIXES
-
-
-class NothingToExtract(ExtractorError):
-    """No input at all: folders that are empty or hold only files of unsupported kinds (the CLI exits 3)."""
-
-    code = "E102"
 
 
 def collect_inputs(paths: Iterable[str | Path], skipped: Counter[str] | None = None) -> Iterator[Path]:

@@ -28,7 +28,7 @@ from typing import Any, Literal, Protocol, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from tqdm import tqdm
 
-from extractor import __version__
+from extractor._version import __version__
 from extractor.api import ExtractOptions
 from extractor.batch.columnar import Format, export, remove_outputs, require_format
 from extractor.batch.inputs import collect_inputs, file_sha256, nothing_to_extract

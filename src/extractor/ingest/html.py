@@ -31,10 +31,10 @@ from typing import Any, Literal
 from extractor.errors import EmptyInput, Warn
 from extractor.ingest.clean import SourceLine
 from extractor.ingest.document import Document, SourceInfo
+from extractor.ingest.front_matter import DOI, YEAR
 from extractor.ingest.markup import SOFT_SPACE, Cell, MarkupWriter, Piece, decode_markup, span_attr, words
 from extractor.ingest.sections import classify_heading
 from extractor.ingest.webpage import strip_boilerplate
-from extractor.metadata import DOI, YEAR
 from extractor.record import SectionName, SourceFormat
 
 _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9._-]+)", re.I)

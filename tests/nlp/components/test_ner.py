@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Span
 
 from extractor import Extractor
-from extractor.external.bc5cdr_ner import iob_entities, score
+from extractor.eval.external.bc5cdr_ner import iob_entities, score
 from extractor.nlp.components.drugs import DrugLexicon
 from extractor.nlp.components.ner import (
     MAX_CHUNK_CHARS,

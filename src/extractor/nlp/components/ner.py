@@ -83,7 +83,6 @@ class PieceTokenizer:
                     lengths.setdefault(pieces[0], set()).add(len(pieces))
         self.lengths = {first: tuple(sorted(ns)) for first, ns in lengths.items()}
 
-
     def matches(self, lower: list[str]) -> list[tuple[str, int, int]]:
         """(tag, start, end) of every run of pieces that is a lexicon surface, by start, then by length."""
         found = []

@@ -162,9 +162,7 @@ class OutcomeExtractor:
                 continue
             inside = list(between(values, start, end))
             if inside:
-                drafts.extend(
-                    self._read_sentence(facts, start, end, inside, endpoints, longest, primary, len(drafts))
-                )
+                drafts.extend(self._read_sentence(facts, start, end, inside, endpoints, longest, primary, len(drafts)))
             drafts.extend(self._case_durations(facts, start, end))
         return _deduplicate(drafts)
 
