@@ -58,8 +58,7 @@ def _paths(doc: Document, table: Table) -> Counts:
     grid, head = table.filled(doc.text), table.header_rows
     width = max(map(len, grid), default=0)
     paths = [
-        "/".join(_key(grid[k][c]) for k in range(head) if c < len(grid[k]) and grid[k][c].strip())
-        for c in range(width)
+        "/".join(_key(grid[k][c]) for k in range(head) if c < len(grid[k]) and grid[k][c].strip()) for c in range(width)
     ]
     return collections.Counter(
         f"{_key(grid[r][0])}\t{paths[c]}\t{_key(grid[r][c])}"
