@@ -43,28 +43,30 @@ def _squash(text: str | None) -> str:
 
 
 def _triples(doc: Document, table: Table) -> Counts:
+    """(row label, column header, cell) of every cell right of the row labels, each cell once (where it starts:
+    a section label spanning the row is no cell of each column), labels and headers with spans filled."""
     grid, head = table.filled(doc.text), table.header_rows
     return collections.Counter(
-        f"{_key(grid[r][0])}\t{_key(' '.join(grid[k][c] for k in range(head)))}\t{_key(grid[r][c])}"
+        f"{_key(grid[r][0])}\t{_key(' '.join(grid[k][c] for k in range(head)))}\t{_key(table.rows[r][c])}"
         for r in range(head, len(grid))
-        for c in range(1, len(grid[r]))
-        if grid[r][c].strip()
+        for c in range(1, len(table.rows[r]))
+        if table.rows[r][c].strip()
     )
 
 
 def _paths(doc: Document, table: Table) -> Counts:
-    """(row label, header path, cell) of every non-empty cell right of the row labels: the path holds the column's
-    non-empty header cells, spans filled, top to bottom."""
+    """(row label, header path, cell) of every cell right of the row labels, as in `_triples`: the path holds the
+    column's non-empty header cells, spans filled, top to bottom."""
     grid, head = table.filled(doc.text), table.header_rows
     width = max(map(len, grid), default=0)
     paths = [
         "/".join(_key(grid[k][c]) for k in range(head) if c < len(grid[k]) and grid[k][c].strip()) for c in range(width)
     ]
     return collections.Counter(
-        f"{_key(grid[r][0])}\t{paths[c]}\t{_key(grid[r][c])}"
+        f"{_key(grid[r][0])}\t{paths[c]}\t{_key(table.rows[r][c])}"
         for r in range(head, len(grid))
-        for c in range(1, len(grid[r]))
-        if grid[r][c].strip()
+        for c in range(1, len(table.rows[r]))
+        if table.rows[r][c].strip()
     )
 
 
