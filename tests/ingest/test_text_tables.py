@@ -80,6 +80,65 @@ def test_export_header_cells_run_together() -> None:
     assert doc.section_at(doc.text.index("Using ITT analysis")) == "results"  # prose after the table is not a note
 
 
+def _export(table: str) -> Document:
+    """A text in the Evidence Inference export's layout holding `table` (its lines as the export writes them)."""
+    head = "TITLE: \nA randomised trial\n\n\n\nABSTRACT.RESULTS:\nSee below.\n\nBODY.RESULTS:\n"
+    return document_from_text(head + table + "\nBODY.DISCUSSION:\nThe groups differed.\n", path="export.txt")
+
+
+def _header_paths(doc: Document, table: Table) -> list[tuple[str, ...]]:
+    """Each column's header labels top to bottom, spans filled."""
+    grid = table.filled(doc.text)
+    return [tuple(grid[r][c] for r in range(table.header_rows)) for c in range(len(grid[0]))]
+
+
+def test_export_upper_header_cells_spread_over_repeated_groups() -> None:
+    # The upper row's cells are written once each: a label spans the run of group labels repeated under each
+    # (PMC1079844, BMC Medicine 2005, CC-BY; Table 1, first rows).
+    lines = [
+        "Table 1Average plasma total and LDL cholesterol concentrations during follow-up",
+        "Baseline characteristic", "Plasma total cholesterol (mmol/l)", "Plasma LDL cholesterol (mmol/l)", "",
+        *["Simvastatin", "Placebo", "Difference*"] * 2, *[""] * 7,
+        "Sex", *[""] * 6, "Male", "4.1", "5.3", "-1.2", "2.2", "3.2", "-1.0",
+        "Female", "4.6", "5.8", "-1.2", "2.5", "3.4", "-0.9",
+    ]  # fmt: skip
+    doc = _export("\n".join(lines) + "\n")
+    (table,) = doc.tables
+    assert table.header_rows == 2
+    total, ldl = "Plasma total cholesterol (mmol/l)", "Plasma LDL cholesterol (mmol/l)"
+    assert _header_paths(doc, table) == [
+        ("Baseline characteristic", ""),
+        *[(total, arm) for arm in ("Simvastatin", "Placebo", "Difference*")],
+        *[(ldl, arm) for arm in ("Simvastatin", "Placebo", "Difference*")],
+    ]
+    assert table.rows[0] == ["Baseline characteristic", total, "", "", ldl, "", ""]  # a spanning cell: once
+    assert table.rows[2] == ["Sex", "", "", "", "", "", ""]  # a section row
+    assert table.rows[3:] == [
+        ["Male", "4.1", "5.3", "-1.2", "2.2", "3.2", "-1.0"],
+        ["Female", "4.6", "5.8", "-1.2", "2.5", "3.4", "-0.9"],
+    ]
+    _spans_hold_cells(doc, table)
+
+
+def test_export_upper_header_label_spans_the_groups_not_the_comparison() -> None:
+    # An upper label, then empty cells over the comparison and p-value columns (PMC1386666, Respiratory
+    # Research 2006, CC-BY; Table 2, first rows).
+    lines = [
+        "Table 2Treatment comparisons (budesonide/formoterol vs formoterol) for all FEV1 outcome variables",
+        "", "Mean % change from baselinea", *[""] * 6,
+        "Variable", "Formoterol (n = 57)", "Budesonide/formoterol (n = 58)",
+        "Budesonide/formoterol vs formoterol: mean ratio, % (95% confidence limits)", "p value",
+        "Eav", "16.5", "17.4", "100.8 (96.1, 105.7)", "0.74",
+        "Emax", "26.3", "27.2", "100.7 (95.1, 106.7)", "0.80",
+    ]  # fmt: skip
+    doc = _export("\n".join(lines) + "\n")
+    (table,) = doc.tables
+    paths = _header_paths(doc, table)
+    assert paths[1:3] == [("Mean % change from baselinea", lines[i]) for i in (10, 11)]
+    assert paths[3:] == [("", lines[12]), ("", "p value")]
+    assert table.rows[2] == ["Eav", "16.5", "17.4", "100.8 (96.1, 105.7)", "0.74"]
+
+
 def test_flattened_jats_text_keeps_its_tables() -> None:
     jats = read_jats(BMC, BMC.read_bytes())
     again = document_from_text(jats.text, path="flattened.txt")

@@ -83,30 +83,35 @@ def read_export_table(lines: list[SourceLine], at: int) -> tuple[list[SourceLine
             break
         end += 1
     cells = lines[at + 1 : end]
-    fit = _best_fit([line.text for line in cells])
+    kinds = [_kind(line.text) for line in cells]
+    fit = _best_fit(kinds)
     if fit is None:
         return None
-    header, first_label, unsplit = _header(cells, fit)
+    header, first_label, left_out = _header(cells, fit, _body(kinds, fit))
     out: list[SourceLine] = [SourceLine(caption.text, caption.start, caption.page, "table_caption")]
-    if unsplit is not None:  # header cells that could not be told apart: in the text, not in the grid
-        out.append(SourceLine(unsplit.text, unsplit.start, unsplit.page, "table"))
+    for line in left_out:  # header cells that could not be placed over their columns: in the text, not the grid
+        out.append(SourceLine(line.text, line.start, line.page, "table"))
     grid: list[list[int | None]] = []
+    placed: dict[int, int] = {}  # id of a cell's line -> its index in `out` (a spanning cell is one line)
 
-    def add_row(row: list[SourceLine | None]) -> None:
+    def add_row(row: list[SourceLine | None]) -> bool:
         indexes: list[int | None] = []
         opened = False
         for line in row:
             if line is None or not line.text.strip():
                 indexes.append(None)
-                continue
-            out.append(SourceLine(line.text, line.start, line.page, "table_cell" if opened else "table"))
-            opened = True
-            indexes.append(len(out) - 1)
+            elif id(line) in placed:
+                indexes.append(placed[id(line)])
+            else:
+                out.append(SourceLine(line.text, line.start, line.page, "table_cell" if opened else "table"))
+                opened = True
+                placed[id(line)] = len(out) - 1
+                indexes.append(len(out) - 1)
         if opened:
             grid.append(indexes + [None] * (fit.columns - len(indexes)))
+        return opened
 
-    for head in header:
-        add_row(head)
+    header_rows = sum(add_row(head) for head in header)
     for k, (start, count) in enumerate(fit.rows):
         row: list[SourceLine | None] = list(cells[start : start + count])
         if k == 0 and first_label is not None:
@@ -120,7 +125,6 @@ def read_export_table(lines: list[SourceLine], at: int) -> tuple[list[SourceLine
         out.append(SourceLine(line.text, line.start, line.page, "table"))
         notes.append(len(out) - 1)
         last += 1
-    header_rows = sum(1 for row in header if any(line is not None and line.text.strip() for line in row))
     return out, TextTable(caption=0, cells=grid, header_rows=header_rows, notes=notes), 1 + last
 
 
@@ -135,8 +139,7 @@ def _kind(text: str) -> str:
     return "V" if is_value(text) else "T"
 
 
-def _best_fit(texts: list[str]) -> _Fit | None:
-    kinds = [_kind(t) for t in texts]
+def _best_fit(kinds: list[str]) -> _Fit | None:
     best: _Fit | None = None
     for columns in range(2, _MAX_COLUMNS + 1):
         fit = _rows(kinds, columns)
@@ -224,29 +227,178 @@ def _row_score(row: list[str]) -> float:
     return label + sum({"V": 0.3, "I": 0.3, "E": 0.0}.get(k, -0.3) for k in row[1:])
 
 
-_Header = tuple[list[list[SourceLine | None]], SourceLine | None, SourceLine | None]
+# Header rows (a cell spanning columns: the same line at each position it covers), the first body row's label
+# where the header ran into it, and header lines left out of the grid (their columns could not be told).
+_Header = tuple[list[list[SourceLine | None]], SourceLine | None, list[SourceLine]]
 
 
-def _header(cells: list[SourceLine], fit: _Fit) -> _Header:
-    """The header rows; the first body row's label where the header ran into it (header cells written without
-    breaks); and the header text left unsplit, if any."""
+@dataclass(frozen=True)
+class _Body:
+    """What the body rows tell the header: how many leading columns hold row labels, which columns hold values."""
+
+    stub: int
+    valued: list[bool]
+
+
+def _body(kinds: list[str], fit: _Fit) -> _Body:
+    valued = [False] * fit.columns
+    second: list[str] = []
+    for start, count in fit.rows:
+        for c in range(1, count):
+            valued[c] |= kinds[start + c] in "VI"
+        if count == fit.columns and kinds[start + 1] != "E":
+            second.append(kinds[start + 1])
+    texts = sum(1 for k in second if k == "T")
+    stub = 2 if fit.columns > 3 and second and texts >= 0.8 * len(second) else 1
+    return _Body(stub, valued)
+
+
+def _header(cells: list[SourceLine], fit: _Fit, body: _Body) -> _Header:
+    """The header rows, from the lines before the body. Header cells written one per line (<td> in the source's
+    <thead>): the lowest header row has a cell per column; the row above it has fewer cells where a cell spans
+    columns, and is spread over the columns its labels group (`_spreads`); rows of empty cells (rules) are
+    skipped. When two readings are about as good and put different labels over a column, only what they agree on
+    is kept (the lower row, or no header row), the rest of the header stays in the text, out of the grid."""
     columns = fit.columns
     if fit.body == 0:
         return _joined_header(cells[0], columns)
-    rest: list[SourceLine | None] = list(cells[: fit.body])
-    rows: list[list[SourceLine | None]] = []
-    while rest:  # rows of `columns` cells from the bottom up; a shorter top row had cells spanning columns
-        if len(rest) % columns == 0:
-            rows = [rest[k : k + columns] for k in range(0, len(rest), columns)] + rows
-            break
-        if len(rest) < columns:
-            rows.insert(0, rest + [None] * (columns - len(rest)))
-            break
-        rows.insert(0, rest[-columns:])
-        rest = rest[:-columns]
-        while rest and (rest[-1] is None or not rest[-1].text.strip()):
-            rest.pop()  # the empty cells a spanning cell left: its row is shorter
-    return rows, None, None
+    lines = cells[: fit.body]
+    texts = [line.text.strip() for line in lines]
+    trailing = 0
+    while trailing < len(texts) and not texts[len(texts) - 1 - trailing]:
+        trailing += 1
+    # (score, lower row's end, upper row cells with their widths, lines left out)
+    readings: list[tuple[float, int, list[tuple[SourceLine | None, int]], list[SourceLine]]] = []
+    for skip in range(trailing + 1):  # empty lines at the end: a rule row, or the lower row's last cells
+        end = len(lines) - skip
+        if end < columns or not any(texts[end - columns : end]):
+            continue
+        lower = texts[end - columns : end]
+        core = lines[: end - columns]
+        while core and not core[-1].text.strip():
+            core.pop()
+        while core and not core[0].text.strip() and len(core) > columns:
+            core.pop(0)  # a rule row above the header
+        extra = end - columns - len(core)  # empty lines after the upper row: its last cells, or a rule row
+        if not any(line.text.strip() for line in core):
+            readings.append((_unlabelled(lower, [""] * columns, body) - 0.01 * skip, end, [], []))
+            continue
+        if len(core) > columns:  # more than one row above the lower one: only the lower row is read
+            left_out = [line for line in core if line.text.strip()]
+            readings.append((_unlabelled(lower, [""] * columns, body) - 1 - 0.01 * skip, end, [], left_out))
+            continue
+        upper = [line.text.strip() for line in core]
+        for score, widths in _spreads(upper, columns - len(core), min(extra, columns - len(core)), lower, body):
+            row: list[tuple[SourceLine | None, int]] = [
+                (line if line.text.strip() else None, width) for line, width in zip(core, widths, strict=False)
+            ]
+            row += [(None, 1)] * (len(widths) - len(core))
+            readings.append((score - 0.01 * skip, end, row, []))
+    if not readings:  # fewer header lines than columns: their columns cannot be told
+        return [], None, [line for line in lines if line.text.strip()]
+    readings.sort(key=lambda r: -r[0])
+    best = readings[0]
+    close = [r for r in readings if best[0] - r[0] < _SPREAD_MARGIN]
+    shown = {_shown(lines, r[1], columns, r[2]) for r in close}
+    lower_row: list[SourceLine | None] = [
+        line if line.text.strip() else None for line in lines[best[1] - columns : best[1]]
+    ]
+    if len(shown) == 1:
+        upper_row = [line for line, width in best[2] for _ in range(width)]
+        return ([upper_row] if upper_row else []) + [lower_row], None, best[3]
+    above = [line for line in lines[: best[1] - columns] if line.text.strip()]
+    if len({r[1] for r in close}) == 1:
+        return [lower_row], None, above
+    return [], None, [line for line in lines if line.text.strip()]
+
+
+def _shown(
+    lines: list[SourceLine], end: int, columns: int, upper: list[tuple[SourceLine | None, int]]
+) -> tuple[tuple[str, ...], ...]:
+    """What a reading puts over each column: its header labels top to bottom."""
+    tops = [line.text.strip() if line else "" for line, width in upper for _ in range(width)] or [""] * columns
+    return tuple((top, line.text.strip()) for top, line in zip(tops, lines[end - columns : end], strict=True))
+
+
+# A lower header label that is no study group: a p-value, a total, an effect or difference between groups.
+_STAT_HEADER = re.compile(
+    r"(?i)^\s*(?:p\b|p[- ]?values?|sig(?:nificance|\.)?\b)|\b(?:p[- ]?values?|total|overall|difference|diff\.|"
+    r"ratio|effect|versus|vs\.?|95\s*%|CI)\b"
+)
+_P_HEADER = re.compile(r"(?i)^\s*(?:p|p[- ]?values?|sig(?:nificance|\.)?)\b")
+_SPREAD_MARGIN = 0.5
+
+
+def _spreads(upper: list[str], spare: int, extra: int, lower: list[str], body: _Body) -> list[tuple[float, list[int]]]:
+    """The ways an upper header row's cells (`upper`, "" for an empty one) may span the columns of the lower
+    row, each with its score: `spare` columns more than cells, of which up to `extra` may be empty cells after
+    the last (the export writes a row's trailing empty cells and rule rows alike). Empty cells span one column;
+    the labels share the rest.
+
+    A label spans the columns it groups: labelled columns (a column without a label of its own takes its label
+    from the row above), the same run of labels repeated under each of its neighbours ("Losartan | Telmisartan"
+    under "Baseline" and again under "End of treatment"), rarely a p-value or total column among group columns;
+    a stub header spans only the row-label columns; a label followed by an empty cell over a labelled column
+    would rather span it; every column holding values should end up with a label."""
+    out: list[tuple[float, list[int]]] = []
+    labels = [k for k, t in enumerate(upper) if t]
+    for trailing in range(extra + 1):
+        share = spare - trailing
+        for split in _compositions(share, len(labels)):
+            widths = [1] * len(upper) + [1] * trailing
+            for k, more in zip(labels, split, strict=True):
+                widths[k] += more
+            out.append((_spread_score([*upper, *[""] * trailing], widths, lower, body), widths))
+    return out
+
+
+def _compositions(total: int, parts: int) -> list[list[int]]:
+    """Every way to share `total` among `parts` (each part 0 or more)."""
+    if parts == 0:
+        return [[]] if total == 0 else []
+    if parts == 1:
+        return [[total]]
+    return [[first, *rest] for first in range(total + 1) for rest in _compositions(total - first, parts - 1)]
+
+
+def _spread_score(upper: list[str], widths: list[int], lower: list[str], body: _Body) -> float:
+    keys = [_label_key(t) for t in lower]
+    stat = [bool(t) and bool(_STAT_HEADER.search(t)) for t in lower]
+    spans = list(itertools.pairwise(list(itertools.accumulate([0, *widths]))))
+    score = 0.0
+    for k, (a, b) in enumerate(spans):
+        label = upper[k]
+        if not label:
+            left = upper[k - 1] if k else ""
+            if left and a >= body.stub and lower[a] and lower[a - 1] and (stat[a - 1] or not stat[a]):
+                score -= 1  # the label to its left would rather span this column (unless groups end here)
+            continue
+        if a < body.stub:
+            score -= 3 if b > body.stub else 0  # a stub header spans only the row-label columns
+            continue
+        if b - a == 1:
+            continue
+        score -= 3 * sum(1 for c in range(a, b) if not lower[c])
+        if not all(stat[a:b]):
+            score -= sum(stat[a:b])
+        if _P_HEADER.match(label):
+            score -= 2 * (b - a - 1)
+        if any(
+            upper[j] and _label_key(upper[j]) != _label_key(label) and (d - c) == (b - a) and keys[c:d] == keys[a:b]
+            for j, (c, d) in enumerate(spans)
+        ):
+            score += 1
+    return score + _unlabelled(lower, [upper[k] for k, (a, b) in enumerate(spans) for _ in range(a, b)], body)
+
+
+def _unlabelled(lower: list[str], upper: list[str], body: _Body) -> float:
+    """A penalty for each column holding values that no header label reaches."""
+    return -float(sum(1 for c, v in enumerate(body.valued) if v and not lower[c] and not upper[c]))
+
+
+def _label_key(text: str) -> str:
+    """A header label without its numbers (group sizes, footnote numbers): what repeats under each group."""
+    return re.sub(r"[\W\d_]+", " ", re.sub(r"\(\s*[nN]\s*=\s*[\d,]+\s*\)", "", text)).strip().lower()
 
 
 def _joined_header(line: SourceLine, columns: int) -> _Header:
@@ -261,13 +413,13 @@ def _joined_header(line: SourceLine, columns: int) -> _Header:
         if len(pieces) - 1 in (columns, columns - 1):
             break
     if len(pieces) < 2:
-        return [], None, None
+        return [], None, []
     label, heads = pieces[-1], pieces[:-1]
     if len(heads) == columns:
-        return [list(heads)], label, None
+        return [list(heads)], label, []
     if len(heads) == columns - 1:
-        return [[None, *heads]], label, None
-    return [], label, SourceLine(text[: label.start - line.start], line.start, line.page)
+        return [[None, *heads]], label, []
+    return [], label, [SourceLine(text[: label.start - line.start], line.start, line.page)]
 
 
 def _pieces(line: SourceLine, cuts: list[int]) -> list[SourceLine]:

@@ -85,8 +85,8 @@ def layout_header_rows(rows: Sequence[Sequence[str]], stub: int = 1) -> int:
 @dataclass
 class TextTable:
     """A table found in source lines: its caption line, its cells by row and column and its notes, each as the
-    index of a line (in the lines `find_tables` returns; None: an empty cell); `header_rows` leading rows are
-    column headers."""
+    index of a line (in the lines `find_tables` returns; None: an empty cell; a cell spanning rows or columns
+    holds its line at every position it covers); `header_rows` leading rows are column headers."""
 
     caption: int | None
     cells: list[list[int | None]]
@@ -237,7 +237,14 @@ def document_tables(tables: list[TextTable], layout: Layout) -> list[Table]:
             return layout.placed.get(k) if k is not None else None
 
         spans = [[span(k) for k in row] for row in table.cells]
-        rows = [[text[s[0] : s[1]] if s else "" for s in row] for row in spans]
+        seen: set[int] = set()  # a cell spanning positions has its text where it starts (row by row, left to right)
+        rows: list[list[str]] = []
+        for indexes, row_spans in zip(table.cells, spans, strict=True):
+            rows.append([])
+            for k, s in zip(indexes, row_spans, strict=True):
+                rows[-1].append(text[s[0] : s[1]] if s and k is not None and k not in seen else "")
+                if k is not None:
+                    seen.add(k)
         caption_span = span(table.caption)
         written = [s for s in (caption_span, *(s for row in spans for s in row), *map(span, table.notes)) if s]
         if not written or not any(any(row) for row in rows):
