@@ -47,12 +47,17 @@ _NOTE_OPENER = re.compile(
 )
 _ABBREVIATION = re.compile(r"^\s*[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*,?\s+[a-z]")
 _DEFINITIONS = re.compile(r"\b[A-Z]{2,}[A-Za-z0-9-]*\s*[:=,]\s")
-# Where header cells run together: a lower-case letter, a closing bracket or a percent sign, then a capital.
-_HEADER_JOIN = re.compile(r"(?<=[a-z)\]%])(?=[A-Z])|(?<=\))(?=[a-z])")
+# Where header cells run together: a lower-case letter, a closing bracket, a percent sign or a note mark, then a
+# capital; a no-break space before a capital (an empty cell, written as one).
+_HEADER_JOIN = re.compile(r"(?<=[a-z)\]%†‡§¶])(?=[A-Z])|(?<=\))(?=[a-z])|(?<=\S)(?=\xa0[A-Z])")
 # Where cells may meet, tried when the first kind of cut gives too few cells: a number (a group size, a footnote
-# number) then a capitalized word, or a p-value column's header run onto the cell before it ("groupp value").
-_HEADER_JOIN_WEAK = re.compile(r"(?<=\d)(?=[A-Z][a-z])|(?<=[a-z])(?=[pP][- ]?values?\b)")
+# number) then a capital, a p-value column's header run onto the cell before it ("groupp value"), or a
+# p-value column headed "P" run into the first row label ("PMale").
+_HEADER_JOIN_WEAK = re.compile(
+    r"(?<=\d)(?=[A-Z])|(?<=[a-z\d)])(?=[pP][- ]?values?(?![a-z]))|(?:(?<=^[Pp])|(?<=\)[Pp]))(?=[A-Z][a-z])"
+)
 _MARKER_PIECE = re.compile(r"^[a-z*†‡§¶#]{1,2}$")  # a footnote marker cut off its header cell ("(n = 20)" "a")
+_WORD_HEAD = re.compile(r"^\s*[A-Z][a-z]{1,2}$")  # "Hb" of "HbA1c": a piece too short to be a cell
 _SMALL_INTEGER = re.compile(r"^\s*\d{1,3}\s*$")
 
 
@@ -87,7 +92,7 @@ def read_export_table(lines: list[SourceLine], at: int) -> tuple[list[SourceLine
     fit = _best_fit(kinds)
     if fit is None:
         return None
-    header, first_label, left_out = _header(cells, fit, _body(kinds, fit))
+    header, first_label, left_out = _header(cells, fit, _body([line.text for line in cells], kinds, fit))
     out: list[SourceLine] = [SourceLine(caption.text, caption.start, caption.page, "table_caption")]
     for line in left_out:  # header cells that could not be placed over their columns: in the text, not the grid
         out.append(SourceLine(line.text, line.start, line.page, "table"))
@@ -112,9 +117,11 @@ def read_export_table(lines: list[SourceLine], at: int) -> tuple[list[SourceLine
         return opened
 
     header_rows = sum(add_row(head) for head in header)
+    if first_label is not None and fit.body > 0:  # a section row's label the header ran into
+        add_row([first_label])
     for k, (start, count) in enumerate(fit.rows):
         row: list[SourceLine | None] = list(cells[start : start + count])
-        if k == 0 and first_label is not None:
+        if k == 0 and first_label is not None and fit.body == 0:
             row[0] = first_label
         add_row(row)
     last = fit.rows[-1][0] + fit.rows[-1][1]
@@ -228,29 +235,38 @@ def _row_score(row: list[str]) -> float:
 
 
 # Header rows (a cell spanning columns: the same line at each position it covers), the first body row's label
-# where the header ran into it, and header lines left out of the grid (their columns could not be told).
+# where the header ran into it (or a section row's label, when the body starts after the header's line), and
+# header lines left out of the grid (their columns could not be told).
 _Header = tuple[list[list[SourceLine | None]], SourceLine | None, list[SourceLine]]
 
 
 @dataclass(frozen=True)
 class _Body:
-    """What the body rows tell the header: how many leading columns hold row labels, which columns hold values."""
+    """What the body rows tell the header: how many leading columns hold row labels, which columns hold values,
+    which hold only p-values."""
 
     stub: int
     valued: list[bool]
+    p_values: list[bool]
 
 
-def _body(kinds: list[str], fit: _Fit) -> _Body:
+_P_VALUE = re.compile(r"(?i)^\s*(?:p\s*)?(?:[<>=≤≥]\s*)?(?:0?\.\d+|1(?:\.0+)?)\s*[*†‡§a-e]{0,3}\s*$|^\s*n\.?s\.?\s*$")
+
+
+def _body(texts: list[str], kinds: list[str], fit: _Fit) -> _Body:
     valued = [False] * fit.columns
+    p_counts = [[0, 0] for _ in range(fit.columns)]  # p-values, other cells
     second: list[str] = []
     for start, count in fit.rows:
         for c in range(1, count):
             valued[c] |= kinds[start + c] in "VI"
+            if kinds[start + c] != "E":
+                p_counts[c][0 if _P_VALUE.match(texts[start + c]) else 1] += 1
         if count == fit.columns and kinds[start + 1] != "E":
             second.append(kinds[start + 1])
-    texts = sum(1 for k in second if k == "T")
-    stub = 2 if fit.columns > 3 and second and texts >= 0.8 * len(second) else 1
-    return _Body(stub, valued)
+    words = sum(1 for k in second if k == "T")
+    stub = 2 if fit.columns > 3 and second and words >= 0.8 * len(second) else 1
+    return _Body(stub, valued, [bool(p) and not other for p, other in p_counts])
 
 
 def _header(cells: list[SourceLine], fit: _Fit, body: _Body) -> _Header:
@@ -261,7 +277,9 @@ def _header(cells: list[SourceLine], fit: _Fit, body: _Body) -> _Header:
     is kept (the lower row, or no header row), the rest of the header stays in the text, out of the grid."""
     columns = fit.columns
     if fit.body == 0:
-        return _joined_header(cells[0], columns)
+        return _joined_header(cells[0], columns, body, with_label=True)
+    if fit.body == 1 and columns > 2 and cells[0].text.strip():  # header cells run together, then a section row?
+        return _joined_header(cells[0], columns, body, with_label=None)
     lines = cells[: fit.body]
     texts = [line.text.strip() for line in lines]
     trailing = 0
@@ -287,6 +305,8 @@ def _header(cells: list[SourceLine], fit: _Fit, body: _Body) -> _Header:
             left_out = [line for line in core if line.text.strip()]
             readings.append((_unlabelled(lower, [""] * columns, body) - 1 - 0.01 * skip, end, [], left_out))
             continue
+        left_out = [line for line in core if line.text.strip()]
+        readings.append((_unlabelled(lower, [""] * columns, body) - 1 - 0.01 * skip, end, [], left_out))
         upper = [line.text.strip() for line in core]
         for score, widths in _spreads(upper, columns - len(core), min(extra, columns - len(core)), lower, body):
             row: list[tuple[SourceLine | None, int]] = [
@@ -401,39 +421,212 @@ def _label_key(text: str) -> str:
     return re.sub(r"[\W\d_]+", " ", re.sub(r"\(\s*[nN]\s*=\s*[\d,]+\s*\)", "", text)).strip().lower()
 
 
-def _joined_header(line: SourceLine, columns: int) -> _Header:
-    """Header cells run together with the first row label: split where cells meet; kept when the split gives
-    one cell per column (or per column but the first, whose header is empty), else left as one piece of text.
-    The surer cuts are tried first, then the weaker ones too."""
+def _joined_header(line: SourceLine, columns: int, body: _Body, with_label: bool | None) -> _Header:
+    """Header cells run together (<th> cells, written without breaks), with the first row's label at the end when
+    `with_label` (None: perhaps, a section row's label): cut where cells meet (the surer cuts, then the weaker
+    ones too) and stacked over the columns (`_stackings`). Kept when one reading is clearly best, else left as
+    one piece of text."""
     text = line.text
     strong = [m.start() for m in _HEADER_JOIN.finditer(text)]
-    pieces: list[SourceLine] = []
-    for cuts in (strong, sorted(set(strong) | {m.start() for m in _HEADER_JOIN_WEAK.finditer(text)})):
-        pieces = _pieces(line, cuts)
-        if len(pieces) - 1 in (columns, columns - 1):
-            break
-    if len(pieces) < 2:
-        return [], None, []
-    label, heads = pieces[-1], pieces[:-1]
-    if len(heads) == columns:
-        return [list(heads)], label, []
-    if len(heads) == columns - 1:
-        return [[None, *heads]], label, []
-    return [], label, [SourceLine(text[: label.start - line.start], line.start, line.page)]
+    weak = sorted(set(strong) | {m.start() for m in _HEADER_JOIN_WEAK.finditer(text)})
+    readings: list[tuple[float, list[list[SourceLine | None]], SourceLine | None]] = []
+    labelled = (True, False) if with_label is None else (with_label,)
+    for cuts in (strong, weak) if weak != strong else (strong,):
+        doubt = _WEAK_CUT * (len(cuts) - len(strong))
+        for take in labelled:
+            pieces = _pieces(line, cuts, whole_words=cuts is strong)
+            label = pieces.pop() if take and len(pieces) > 1 else None
+            if not pieces or len(pieces) > 2 * columns or (take and label is None) or any(map(_glued, pieces)):
+                continue
+            for score, rows in _stackings(pieces, columns, body):
+                readings.append((score - doubt, rows, label))
+    if not readings:
+        return [], None, [line]
+    readings.sort(key=lambda r: (-r[0], len(r[1])))
+    best = readings[0]
+    close = {(_paths(r[1]), r[2] is None) for r in readings if best[0] - r[0] < _SPREAD_MARGIN}
+    if len(close) > 1:
+        return [], best[2], _before(line, best[2])
+    return best[1], best[2], []
 
 
-def _pieces(line: SourceLine, cuts: list[int]) -> list[SourceLine]:
-    """The line cut at `cuts`; a footnote marker cut off its cell stays with it."""
+_GROUP_SIZE = re.compile(r"\b[nN]\s*=\s*\d")
+
+
+def _glued(piece: SourceLine) -> bool:
+    """A piece that still holds several cells: two group sizes, or one text written twice or more."""
+    text = piece.text.strip()
+    return len(_GROUP_SIZE.findall(text)) > 1 or bool(re.fullmatch(r"(.{2,}?)\1+", text))
+
+
+def _before(line: SourceLine, label: SourceLine | None) -> list[SourceLine]:
+    """The header text of a line that runs into the first row label."""
+    if label is None:
+        return [line]
+    return [SourceLine(line.text[: label.start - line.start], line.start, line.page)]
+
+
+def _paths(rows: list[list[SourceLine | None]]) -> tuple[tuple[str, ...], ...]:
+    """Each column's header labels top to bottom, a label spanning rows once."""
+    paths = []
+    for c in range(len(rows[0]) if rows else 0):
+        path: list[str] = []
+        for row in rows:
+            cell = row[c].text.strip() if row[c] is not None else ""  # type: ignore[union-attr]
+            if cell and (not path or path[-1] != cell):
+                path.append(cell)
+        paths.append(tuple(path))
+    return tuple(paths)
+
+
+_MAX_STACKINGS = 20000
+_WEAK_CUT = 0.25  # what a reading pays for each of the less sure cuts it needed
+
+
+def _stackings(
+    pieces: list[SourceLine], columns: int, body: _Body
+) -> list[tuple[float, list[list[SourceLine | None]]]]:
+    """The ways header cells written one after another (empty ones not written) stand over `columns` columns, in
+    one row or two, each with its score. Two rows: the upper row's cells each group a run of the lower row's
+    labels (`_spread_score`'s reasons) or stand alone over a column of their own (a cell spanning both rows, as
+    "Characteristic" or "P value" often do); a column may have no label in either row."""
+    out: list[tuple[float, list[list[SourceLine | None]]]] = []
+    budget = [_MAX_STACKINGS]
+    for split in range(len(pieces)):
+        upper, lower = pieces[:split], pieces[split:]
+        if len(lower) <= columns and len(upper) <= columns:
+            _walk(_Stack(upper, lower, columns, body, out, budget), [], 0, 0)
+    return out
+
+
+@dataclass
+class _Stack:
+    upper: list[SourceLine]
+    lower: list[SourceLine]
+    columns: int
+    body: _Body
+    out: list[tuple[float, list[list[SourceLine | None]]]]
+    budget: list[int]
+
+
+def _walk(stack: _Stack, placed: list[tuple[str, int, int]], i: int, j: int) -> None:
+    """Every placement of the header cells from upper[i] and lower[j] on over the columns from len(placed) on.
+    Per column: ("", -1, -1) nothing; ("L", -1, j) a lower label; ("U", i, -1) an upper cell over both rows;
+    ("G", i, j) an upper cell grouping lower label j (a group spans its consecutive columns)."""
+    if stack.budget[0] <= 0:
+        return
+    stack.budget[0] -= 1
+    c = len(placed)
+    left = stack.columns - c
+    if len(stack.lower) - j > left or len(stack.upper) - i > left:
+        return
+    if c == stack.columns:
+        if i == len(stack.upper) and j == len(stack.lower) and (not stack.upper or any(k == "G" for k, _, _ in placed)):
+            stack.out.append(_stacking(stack.upper, stack.lower, placed, stack.body))  # two rows: for a group
+        return
+    _walk(stack, [*placed, ("", -1, -1)], i, j)
+    if j < len(stack.lower):
+        _walk(stack, [*placed, ("L", -1, j)], i, j + 1)
+    if i < len(stack.upper):
+        _walk(stack, [*placed, ("U", i, -1)], i + 1, j)
+        for width in range(1, min(left, len(stack.lower) - j) + 1):
+            _walk(stack, placed + [("G", i, j + k) for k in range(width)], i + 1, j + width)
+
+
+def _stacking(
+    upper: list[SourceLine], lower: list[SourceLine], placed: list[tuple[str, int, int]], body: _Body
+) -> tuple[float, list[list[SourceLine | None]]]:
+    """A placement of header cells over the columns, scored, as header rows."""
+    top: list[SourceLine | None] = []
+    bottom: list[SourceLine | None] = []
+    for kind, i, j in placed:
+        top.append(upper[i] if kind in "UG" and kind else None)
+        bottom.append(lower[j] if kind in "LG" and kind else (upper[i] if kind == "U" else None))
+    columns = len(placed)
+    labels = [line.text.strip() if line else "" for line in bottom]
+    groups = [
+        (line.text.strip() if line else "") if kind == "G" else ""
+        for line, (kind, _, _) in zip(top, placed, strict=True)
+    ]
+    score = 0.0
+    for c, (kind, i, _) in enumerate(placed):
+        if kind == "":
+            if c >= body.stub:
+                score -= 0.25 if body.p_values[c] else 1.0
+        elif kind == "U" and c and (c < body.stub or not _STAT_HEADER.search(upper[i].text)):
+            score -= 0.5  # a cell over both rows: mostly the stub's header, a p-value's, a total's
+    # groups: runs of columns under one upper cell
+    runs: list[tuple[int, int, str]] = []
+    c = 0
+    while c < columns:
+        kind, i, _ = placed[c]
+        if kind != "G":
+            c += 1
+            continue
+        d = c
+        while d < columns and placed[d][0] == "G" and placed[d][1] == i:
+            d += 1
+        runs.append((c, d, groups[c]))
+        c = d
+    score += _group_score(runs, labels, body)
+    for a, b, _ in runs:  # a label next to a group, repeated next to another: the groups should have taken it
+        for c, d, _ in runs:
+            if (c, d) != (a, b) and d - c == b - a:
+                for x, y in ((a - 1, c - 1), (b, d)):
+                    if 0 <= x < columns and 0 <= y < columns and placed[x][0] == placed[y][0] == "L":
+                        score -= 2 if _label_key(labels[x]) == _label_key(labels[y]) else 0
+    grouped = {_label_key(labels[c]) for c, (kind, _, _) in enumerate(placed) if kind == "G"}
+    for c, (kind, _, _) in enumerate(placed):
+        if kind == "L" and c >= body.stub and _label_key(labels[c]) in grouped:
+            score -= 1  # a label repeated under each group stands under a group here too
+        if labels[c] and c >= body.stub:
+            p_label = bool(_P_HEADER.match(labels[c]))
+            score += 0.5 if p_label and body.p_values[c] else -0.5 if p_label != body.p_values[c] else 0
+    rows = [top, bottom] if any(top) else [bottom]
+    if len(rows) == 2:
+        score -= 0.5  # two header rows where one would do need a reason: labels grouped, cells left over
+    return score, rows
+
+
+def _group_score(runs: list[tuple[int, int, str]], lower: list[str], body: _Body) -> float:
+    """Upper labels over runs of lower labels [a, b): the reasons of `_spread_score`."""
+    keys = [_label_key(t) for t in lower]
+    stat = [bool(t) and bool(_STAT_HEADER.search(t)) for t in lower]
+    score = 0.0
+    for a, b, label in runs:
+        if a < body.stub:
+            score -= 3 if b > body.stub else 1  # over the row labels' header: rather a cell of its own
+            continue
+        if b - a == 1:
+            continue
+        score -= 3 * sum(1 for c in range(a, b) if not lower[c])
+        if _P_HEADER.match(label):
+            score -= 2 * (b - a - 1)
+        if any(
+            _label_key(other) != _label_key(label) and (d - c) == (b - a) and keys[c:d] == keys[a:b]
+            for c, d, other in runs
+        ):
+            score += 1  # (a p-value column repeated in each group belongs to it)
+        elif not all(stat[a:b]):
+            score -= sum(stat[a:b])
+    return score
+
+
+def _pieces(line: SourceLine, cuts: list[int], whole_words: bool = True) -> list[SourceLine]:
+    """The line cut at `cuts`; a footnote marker cut off its cell stays with it, and with `whole_words` so does a
+    capital and one or two letters cut off the rest of its word ("HbA1c", "VigRX", "EoT")."""
     text = line.text
     pieces: list[SourceLine] = []
+    glue = False  # the last piece is a word's head
     for a, b in itertools.pairwise([0, *cuts, len(text)]):
         if not text[a:b].strip():
             continue
-        if pieces and _MARKER_PIECE.match(text[a:b].strip()):
+        if pieces and (glue or _MARKER_PIECE.match(text[a:b].strip())):
             last = pieces[-1]
             pieces[-1] = SourceLine(text[last.start - line.start : b], last.start, line.page)
         else:
             pieces.append(SourceLine(text[a:b], line.start + a, line.page))
+        glue = whole_words and bool(_WORD_HEAD.match(text[a:b]))
     return pieces
 
 
