@@ -24,6 +24,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from extractor.ingest.clean import SourceLine
 from extractor.ingest.sections import export_heading
@@ -37,6 +38,13 @@ _MAX_HEADER_LINES = 60
 _MAX_BLOCK = 3000  # lines from a caption to where a table must have ended
 _MIN_ROWS = 2
 _MIN_PURITY = 0.8
+_MAX_LEADING_SECTIONS = 8
+# Column counts are weighed with their header: the best few by their rows, within a margin of the best, and a
+# header's score weighs this much against the rows' (a header that reads well tells the columns).
+_COLUMN_CANDIDATES = 4
+_COLUMN_DOUBT = 8.0
+_HEADER_WEIGHT = 2.0
+_EMPTY_COLUMN = 0.2  # per row, for a column no body row fills: rather a rule row's cell, or another table's
 _PROSE_WORDS = 25
 # A footnote: a marker first ("*", "†", "a.", "aBased on", "1No"), or a note's opening words, or an abbreviation
 # list ("CI, confidence interval; HR, ...", "HOMA-IR homeostasis model ...").
@@ -89,10 +97,21 @@ def read_export_table(lines: list[SourceLine], at: int) -> tuple[list[SourceLine
         end += 1
     cells = lines[at + 1 : end]
     kinds = [_kind(line.text) for line in cells]
-    fit = _best_fit(kinds)
-    if fit is None:
+    texts = [line.text for line in cells]
+    fits = _fits_by_score(kinds)
+    if not fits:
         return None
-    header, first_label, left_out = _header(cells, fit, _body([line.text for line in cells], kinds, fit))
+    chosen: tuple[float, _Fit, _Header] | None = None
+    for fit in fits[:_COLUMN_CANDIDATES]:  # the column counts whose rows read best, weighed with their header
+        if fit.score < fits[0].score - _COLUMN_DOUBT:
+            break
+        fit, header = _with_header(cells, kinds, fit, _body(texts, kinds, fit))
+        total = fit.score + _HEADER_WEIGHT * (header.score if header.rows else 0.0)  # unread: no evidence
+        if chosen is None or total > chosen[0] + 1e-9:
+            chosen = (total, fit, header)
+    assert chosen is not None
+    _, fit, header = chosen
+    first_label, left_out = header.label, header.left_out
     out: list[SourceLine] = [SourceLine(caption.text, caption.start, caption.page, "table_caption")]
     for line in left_out:  # header cells that could not be placed over their columns: in the text, not the grid
         out.append(SourceLine(line.text, line.start, line.page, "table"))
@@ -116,7 +135,7 @@ def read_export_table(lines: list[SourceLine], at: int) -> tuple[list[SourceLine
             grid.append(indexes + [None] * (fit.columns - len(indexes)))
         return opened
 
-    header_rows = sum(add_row(head) for head in header)
+    header_rows = sum(add_row(head) for head in header.rows)
     if first_label is not None and fit.body > 0:  # a section row's label the header ran into
         add_row([first_label])
     for k, (start, count) in enumerate(fit.rows):
@@ -146,13 +165,25 @@ def _kind(text: str) -> str:
     return "V" if is_value(text) else "T"
 
 
-def _best_fit(kinds: list[str]) -> _Fit | None:
-    best: _Fit | None = None
-    for columns in range(2, _MAX_COLUMNS + 1):
-        fit = _rows(kinds, columns)
-        if fit is not None and (best is None or fit.score > best.score + 1e-9):
-            best = fit
-    return best
+def _fits_by_score(kinds: list[str]) -> list[_Fit]:
+    """The body read with each column count, best first."""
+    fits = [fit for columns in range(2, _MAX_COLUMNS + 1) if (fit := _rows(kinds, columns)) is not None]
+    return sorted(fits, key=lambda f: (-f.score, f.columns))
+
+
+def _with_header(cells: list[SourceLine], kinds: list[str], fit: _Fit, body: _Body) -> tuple[_Fit, _Header]:
+    """The header read from the lines before the body; rows without values that open the body may be header
+    lines instead (a group label's row holds no values either): the body then starts after them when that reads
+    the header better."""
+    header = _header(cells, fit, body)
+    for skip in range(1, _MAX_LEADING_SECTIONS + 1):
+        if skip >= len(fit.rows) or any(k in "VI" for k in kinds[fit.rows[skip - 1][0] : sum(fit.rows[skip - 1])]):
+            break
+        later = _Fit(fit.columns, fit.rows[skip][0], fit.rows[skip:], fit.score)
+        other = _header(cells, later, body)
+        if other.score > header.score + 1e-9:
+            fit, header = later, other
+    return fit, header
 
 
 def _rows(kinds: list[str], columns: int) -> _Fit | None:
@@ -182,6 +213,8 @@ def _rows(kinds: list[str], columns: int) -> _Fit | None:
                 moves.append((m, _row_score(kinds[i : i + m]) - 0.5))
         if kinds[i] == "T":
             moves.append((1, -0.25))
+        elif kinds[i] == "E":
+            moves.append((1, -0.05))  # a rule across the table: one empty cell
         for m, score in moves:
             if best[i + m] is None or here + score > best[i + m]:  # type: ignore[operator]
                 best[i + m], back[i + m] = here + score, (i, m)
@@ -196,10 +229,13 @@ def _rows(kinds: list[str], columns: int) -> _Fit | None:
     rows.reverse()
     while rows and rows[0][1] == 1:
         rows.pop(0)  # a label alone first is a header line
+    while rows and all(kinds[k2] == "E" for k2 in range(rows[0][0], rows[0][0] + rows[0][1])):
+        rows.pop(0)
     with_values = sum(1 for start, m in rows if any(k2 in "VI" for k2 in kinds[start + 1 : start + m]))
     if with_values < _MIN_ROWS or _purity(kinds, rows, columns) < _MIN_PURITY:
         return None
-    return _Fit(columns, rows[0][0], rows, float(best[end] or 0.0))
+    empty = sum(1 for c in range(1, columns) if all(c >= m or kinds[start + c] == "E" for start, m in rows))
+    return _Fit(columns, rows[0][0], rows, float(best[end] or 0.0) - _EMPTY_COLUMN * empty * len(rows))
 
 
 def _purity(kinds: list[str], rows: list[tuple[int, int]], columns: int) -> float:
@@ -215,29 +251,39 @@ def _purity(kinds: list[str], rows: list[tuple[int, int]], columns: int) -> floa
 
 
 def _fits(row: list[str], partial: bool = False) -> bool:
-    """A body row: a label (or nothing, or a row number) first, then values or empty cells, at least one value
-    (a group label row has none); no prose, and text in at most a third of the value cells."""
+    """A body row: a label (or nothing, or a number) first, then values or empty cells, at least one value (a
+    group label row has none); no prose, and text in at most two thirds of the value cells."""
     label, rest = row[0], row[1:]
-    if "P" in row or label == "V":
+    if "P" in row or (label == "V" and partial):
         return False
     values = sum(1 for k in rest if k in "VI")
     texts = sum(1 for k in rest if k == "T")
     if partial:
         return label == "T" and values == len(rest)
     if values == 0:
-        return label == "T" and all(k == "E" for k in rest)
-    return texts * 3 <= len(rest)
+        return label in "TE" and all(k == "E" for k in rest)  # a group label's row, or a row of rules
+    return texts * 3 <= 2 * len(rest)
 
 
 def _row_score(row: list[str]) -> float:
-    label = {"T": 1.0, "E": 0.0, "I": 0.5}.get(row[0], -1.5)
+    if all(k == "E" for k in row[1:]):
+        return 0.2 if row[0] == "T" else 0.0  # a group label's row (worth little alone), a row of rules
+    label = {"T": 1.0, "E": 0.0, "I": 0.5, "V": -0.5}[row[0]]  # a number as a label: '<65', '0.5' (hours)
     return label + sum({"V": 0.3, "I": 0.3, "E": 0.0}.get(k, -0.3) for k in row[1:])
 
 
 # Header rows (a cell spanning columns: the same line at each position it covers), the first body row's label
 # where the header ran into it (or a section row's label, when the body starts after the header's line), and
 # header lines left out of the grid (their columns could not be told).
-_Header = tuple[list[list[SourceLine | None]], SourceLine | None, list[SourceLine]]
+class _Header(NamedTuple):
+    rows: list[list[SourceLine | None]]
+    label: SourceLine | None
+    left_out: list[SourceLine]
+    score: float  # how well the header reads (0: as headers usually do; lower: doubts, left-out lines)
+
+
+_UNREAD = -3.0  # the score of a header whose lines could not be placed
+_NO_HEADER = -2.0  # the score of no header lines at all (a table without column headers is rare)
 
 
 @dataclass(frozen=True)
@@ -315,7 +361,7 @@ def _header(cells: list[SourceLine], fit: _Fit, body: _Body) -> _Header:
             row += [(None, 1)] * (len(widths) - len(core))
             readings.append((score - 0.01 * skip, end, row, []))
     if not readings:  # fewer header lines than columns: their columns cannot be told
-        return [], None, [line for line in lines if line.text.strip()]
+        return _Header([], None, [line for line in lines if line.text.strip()], _UNREAD if lines else _NO_HEADER)
     readings.sort(key=lambda r: -r[0])
     best = readings[0]
     close = [r for r in readings if best[0] - r[0] < _SPREAD_MARGIN]
@@ -325,11 +371,11 @@ def _header(cells: list[SourceLine], fit: _Fit, body: _Body) -> _Header:
     ]
     if len(shown) == 1:
         upper_row = [line for line, width in best[2] for _ in range(width)]
-        return ([upper_row] if upper_row else []) + [lower_row], None, best[3]
+        return _Header(([upper_row] if upper_row else []) + [lower_row], None, best[3], best[0])
     above = [line for line in lines[: best[1] - columns] if line.text.strip()]
     if len({r[1] for r in close}) == 1:
-        return [lower_row], None, above
-    return [], None, [line for line in lines if line.text.strip()]
+        return _Header([lower_row], None, above, best[0] - 1)
+    return _Header([], None, [line for line in lines if line.text.strip()], _UNREAD)
 
 
 def _shown(
@@ -345,6 +391,7 @@ _STAT_HEADER = re.compile(
     r"(?i)^\s*(?:p\b|p[- ]?values?|sig(?:nificance|\.)?\b)|\b(?:p[- ]?values?|total|overall|difference|diff\.|"
     r"ratio|effect|versus|vs\.?|95\s*%|CI)\b"
 )
+_STUB_SIZED = 2.0  # a group size ("n = 40") over the row labels: a group's header put in the wrong column
 _P_HEADER = re.compile(r"(?i)^\s*(?:p|p[- ]?values?|sig(?:nificance|\.)?)\b")
 _SPREAD_MARGIN = 0.5
 
@@ -412,8 +459,18 @@ def _spread_score(upper: list[str], widths: list[int], lower: list[str], body: _
 
 
 def _unlabelled(lower: list[str], upper: list[str], body: _Body) -> float:
-    """A penalty for each column holding values that no header label reaches."""
-    return -float(sum(1 for c, v in enumerate(body.valued) if v and not lower[c] and not upper[c]))
+    """Penalties for how the labels sit on the body: a column holding values that no header label reaches, a
+    group size over the row labels; a p-value's header over p-values or not (`_p_fit`)."""
+    score = -float(sum(1 for c, v in enumerate(body.valued) if v and not lower[c] and not upper[c]))
+    score -= _STUB_SIZED * sum(1 for c in range(body.stub) if _GROUP_SIZE.search(lower[c] + " " + upper[c]))
+    return score + sum(_p_fit(lower[c], body, c) for c in range(body.stub, len(lower)) if lower[c])
+
+
+def _p_fit(label: str, body: _Body, column: int) -> float:
+    """A p-value's header over a column of p-values reads well; over other values, or other labels over
+    p-values, less so."""
+    p_label = bool(_P_HEADER.match(label))
+    return 0.5 if p_label and body.p_values[column] else -0.5 if p_label != body.p_values[column] else 0.0
 
 
 def _label_key(text: str) -> str:
@@ -441,13 +498,13 @@ def _joined_header(line: SourceLine, columns: int, body: _Body, with_label: bool
             for score, rows in _stackings(pieces, columns, body):
                 readings.append((score - doubt, rows, label))
     if not readings:
-        return [], None, [line]
+        return _Header([], None, [line], _UNREAD)
     readings.sort(key=lambda r: (-r[0], len(r[1])))
     best = readings[0]
     close = {(_paths(r[1]), r[2] is None) for r in readings if best[0] - r[0] < _SPREAD_MARGIN}
     if len(close) > 1:
-        return [], best[2], _before(line, best[2])
-    return best[1], best[2], []
+        return _Header([], best[2], _before(line, best[2]), _UNREAD)
+    return _Header(best[1], best[2], [], best[0])
 
 
 _GROUP_SIZE = re.compile(r"\b[nN]\s*=\s*\d")
@@ -580,8 +637,9 @@ def _stacking(
         if kind == "L" and c >= body.stub and _label_key(labels[c]) in grouped:
             score -= 1  # a label repeated under each group stands under a group here too
         if labels[c] and c >= body.stub:
-            p_label = bool(_P_HEADER.match(labels[c]))
-            score += 0.5 if p_label and body.p_values[c] else -0.5 if p_label != body.p_values[c] else 0
+            score += _p_fit(labels[c], body, c)
+        elif c < body.stub and (_GROUP_SIZE.search(labels[c]) or _GROUP_SIZE.search(groups[c])):
+            score -= _STUB_SIZED
     rows = [top, bottom] if any(top) else [bottom]
     if len(rows) == 2:
         score -= 0.5  # two header rows where one would do need a reason: labels grouped, cells left over

@@ -27,10 +27,11 @@ from extractor.ingest.sections import caption_kind
 
 CELLS = " | "
 _MARKERS = "*†‡§¶#"
-# A cell that holds a value: a number first (after a comparison sign, a minus or an opening bracket), then only
+# A cell that holds a value: a number first (after a comparison sign, a minus or an opening bracket; "P = " before a
+# p-value), then only
 # what values are written with: more numbers, %, ±, brackets, range dashes, "to", "vs", separators.
 _VALUE = re.compile(
-    r"^[<>≤≥~=±+]?\s*[-−–]?\s*\(?\.?\d"
+    r"^(?:[pP]\s*(?=[<>≤≥=]))?[<>≤≥~=±+]?\s*[-−–]?\s*\(?\.?\d"
     r"(?:[-−–\d.,·%±×/;:()\[\]<>≤≥=+\s" + _MARKERS + r"]"
     r"|\b(?:to|vs|and|or)\b|(?<=\d)[eE](?=[-−]?\d)|(?<![A-Za-z])[a-z]\b)*$"
 )
@@ -39,7 +40,7 @@ _MAX_HEADER_ROWS = 3
 
 
 def is_value(cell: str) -> bool:
-    """'12.3 ± 4.5', '14 (35%)', '<0.001', '0.90 (0.82–0.99)', '-', 'NR': a cell of a table's body."""
+    """'12.3 ± 4.5', '14 (35%)', '<0.001', 'P = 0.71', '0.90 (0.82–0.99)', '-', 'NR': a cell of a table's body."""
     cell = cell.strip()
     return bool(cell) and (bool(_VALUE.match(cell)) or bool(_NOT_REPORTED.match(cell)))
 
