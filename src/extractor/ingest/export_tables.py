@@ -299,6 +299,9 @@ class _Body:
 _P_VALUE = re.compile(r"(?i)^\s*(?:p\s*)?(?:[<>=≤≥]\s*)?(?:0?\.\d+|1(?:\.0+)?)\s*[*†‡§a-e]{0,3}\s*$|^\s*n\.?s\.?\s*$")
 
 
+_NO_VALUE = re.compile(r"^\s*(?:[-−–—]+|NA|NR|N/A|ND|NE)\s*$")
+
+
 def _body(texts: list[str], kinds: list[str], fit: _Fit) -> _Body:
     valued = [False] * fit.columns
     p_counts = [[0, 0] for _ in range(fit.columns)]  # p-values, other cells
@@ -306,7 +309,7 @@ def _body(texts: list[str], kinds: list[str], fit: _Fit) -> _Body:
     for start, count in fit.rows:
         for c in range(1, count):
             valued[c] |= kinds[start + c] in "VI"
-            if kinds[start + c] != "E":
+            if kinds[start + c] != "E" and not _NO_VALUE.match(texts[start + c]):
                 p_counts[c][0 if _P_VALUE.match(texts[start + c]) else 1] += 1
         if count == fit.columns and kinds[start + 1] != "E":
             second.append(kinds[start + 1])
@@ -335,8 +338,8 @@ def _header(cells: list[SourceLine], fit: _Fit, body: _Body) -> _Header:
     readings: list[tuple[float, int, list[tuple[SourceLine | None, int]], list[SourceLine]]] = []
     for skip in range(trailing + 1):  # empty lines at the end: a rule row, or the lower row's last cells
         end = len(lines) - skip
-        if end < columns or not any(texts[end - columns : end]):
-            continue
+        if end < columns or not any(texts[end - columns + body.stub : end]):
+            continue  # a lower row labels columns of values (a row with a label alone is a section's)
         lower = texts[end - columns : end]
         core = lines[: end - columns]
         while core and not core[-1].text.strip():
