@@ -79,8 +79,22 @@ def is_export(lines: list[SourceLine]) -> bool:
 class _Fit:
     columns: int
     body: int  # index (into the cells) where the body starts
-    rows: list[tuple[int, int]]  # (first cell index, number of cells) of each body row
+    rows: list[_Row]
     score: float
+    stub: int = 1  # columns of row labels: 2 when a second one holds sub-labels ("Age" | "Median" | values)
+
+
+class _Row(NamedTuple):
+    """A body row: its first cell's index, how many cells it has, and the column of its first cell (1: a row
+    whose label is the one above it, spanning both; the export writes a spanning cell once)."""
+
+    start: int
+    width: int
+    column: int = 0
+
+    @property
+    def end(self) -> int:
+        return self.start + self.width
 
 
 def read_export_table(lines: list[SourceLine], at: int) -> tuple[list[SourceLine], TextTable, int] | None:
@@ -138,12 +152,17 @@ def read_export_table(lines: list[SourceLine], at: int) -> tuple[list[SourceLine
     header_rows = sum(add_row(head) for head in header.rows)
     if first_label is not None and fit.body > 0:  # a section row's label the header ran into
         add_row([first_label])
-    for k, (start, count) in enumerate(fit.rows):
-        row: list[SourceLine | None] = list(cells[start : start + count])
+    label_above: SourceLine | None = None
+    for k, body_row in enumerate(fit.rows):
+        row: list[SourceLine | None] = list(cells[body_row.start : body_row.end])
         if k == 0 and first_label is not None and fit.body == 0:
             row[0] = first_label
+        if body_row.column:
+            row = [label_above, *row]  # a row label spanning this row too
+        elif row[0] is not None and row[0].text.strip():
+            label_above = row[0]
         add_row(row)
-    last = fit.rows[-1][0] + fit.rows[-1][1]
+    last = fit.rows[-1].end
     notes: list[int] = []
     for line in cells[last:]:
         if not _is_note(line.text):
@@ -166,9 +185,14 @@ def _kind(text: str) -> str:
 
 
 def _fits_by_score(kinds: list[str]) -> list[_Fit]:
-    """The body read with each column count, best first."""
-    fits = [fit for columns in range(2, _MAX_COLUMNS + 1) if (fit := _rows(kinds, columns)) is not None]
-    return sorted(fits, key=lambda f: (-f.score, f.columns))
+    """The body read with each column count (and one or two columns of row labels), best first."""
+    fits = [
+        fit
+        for columns in range(2, _MAX_COLUMNS + 1)
+        for stub in (1, 2)
+        if (stub == 1 or columns >= 4) and (fit := _rows(kinds, columns, stub)) is not None
+    ]
+    return sorted(fits, key=lambda f: (-f.score, f.columns, f.stub))
 
 
 def _with_header(cells: list[SourceLine], kinds: list[str], fit: _Fit, body: _Body) -> tuple[_Fit, _Header]:
@@ -177,83 +201,99 @@ def _with_header(cells: list[SourceLine], kinds: list[str], fit: _Fit, body: _Bo
     the header better."""
     header = _header(cells, fit, body)
     for skip in range(1, _MAX_LEADING_SECTIONS + 1):
-        if skip >= len(fit.rows) or any(k in "VI" for k in kinds[fit.rows[skip - 1][0] : sum(fit.rows[skip - 1])]):
+        if skip >= len(fit.rows) or any(k in "VI" for k in kinds[fit.rows[skip - 1].start : fit.rows[skip - 1].end]):
             break
-        later = _Fit(fit.columns, fit.rows[skip][0], fit.rows[skip:], fit.score)
+        later = _Fit(fit.columns, fit.rows[skip].start, fit.rows[skip:], fit.score, fit.stub)
         other = _header(cells, later, body)
         if other.score > header.score + 1e-9:
             fit, header = later, other
     return fit, header
 
 
-def _rows(kinds: list[str], columns: int) -> _Fit | None:
+def _rows(kinds: list[str], columns: int, stub: int = 1) -> _Fit | None:
     """The body read as rows of `columns` cells, by dynamic programming over where rows start: the body starts
     within the first lines (those before it are the header) and ends where the rows score best. A row is full
     (label and values, or a group label and empty cells), shorter (a cell spanning the last columns: label and
-    values only), or a label alone (spanning the table: "HAMD17 Total Score"). (A label spanning rows, "Age" over
-    "Mean (SD)" and "Range", is not read: in the flattened cells it cannot be told from a label spanning the
-    columns above its rows, and reading it so lost more tables than it won on the even PMCIDs.)"""
+    values only), a label alone (spanning the table: "HAMD17 Total Score"), or one empty cell (a rule). With two
+    columns of row labels (`stub` 2: "Age" | "Median" | values), a row may start at the second (its label is the
+    one above, spanning both rows: the export writes a spanning cell once)."""
     n = len(kinds)
     starts = 0
     while starts < min(_MAX_HEADER_LINES, n) and kinds[starts] != "P":
         starts += 1
     best: list[float | None] = [None] * (n + 1)
-    back: list[tuple[int, int] | None] = [None] * (n + 1)  # (row start, cells) of the row ending here
+    back: list[_Row | None] = [None] * (n + 1)  # the row ending here
     for i in range(starts + 1):
         best[i] = 0.0
     for i in range(n):
         here = best[i]
         if here is None:
             continue
-        moves: list[tuple[int, float]] = []
-        if i + columns <= n and _fits(kinds[i : i + columns]):
-            moves.append((columns, _row_score(kinds[i : i + columns])))
-        for m in range(2, columns):
-            if i + m <= n and _fits(kinds[i : i + m], partial=True):
-                moves.append((m, _row_score(kinds[i : i + m]) - 0.5))
+        moves: list[tuple[_Row, float]] = []
+        if i + columns <= n and _fits(kinds[i : i + columns], stub):
+            moves.append((_Row(i, columns), _row_score(kinds[i : i + columns], stub)))
+        covered = ["E", *kinds[i : i + columns - 1]]
+        spanned = stub == 2 and kinds[i] == "T" and _sub_labelled(back[i], kinds, columns)
+        if spanned and i + columns - 1 <= n and _fits(covered, 2):  # under a label spanning rows: worth less
+            moves.append((_Row(i, columns - 1, 1), _row_score(covered, 2) - 0.6))
+        for m in range(2, columns - (stub == 2)):
+            if i + m <= n and _fits(kinds[i : i + m], 1, partial=True):
+                moves.append((_Row(i, m), _row_score(kinds[i : i + m], 1) - 0.5))
         if kinds[i] == "T":
-            moves.append((1, -0.25))
+            moves.append((_Row(i, 1), -0.25))
         elif kinds[i] == "E":
-            moves.append((1, -0.05))  # a rule across the table: one empty cell
-        for m, score in moves:
-            if best[i + m] is None or here + score > best[i + m]:  # type: ignore[operator]
-                best[i + m], back[i + m] = here + score, (i, m)
+            moves.append((_Row(i, 1), -0.05))  # a rule across the table: one empty cell
+        for row, score in moves:
+            if best[row.end] is None or here + score > best[row.end]:  # type: ignore[operator]
+                best[row.end], back[row.end] = here + score, row
     end = max(range(n + 1), key=lambda k: (best[k] if best[k] is not None else float("-inf"), k))
-    rows: list[tuple[int, int]] = []
+    rows: list[_Row] = []
     k = end
-    while back[k] is not None:
-        row = back[k]
-        assert row is not None
-        rows.append(row)
-        k = row[0]
+    while (last := back[k]) is not None:
+        rows.append(last)
+        k = last.start
     rows.reverse()
-    while rows and rows[0][1] == 1:
+    while rows and (
+        rows[0].width == 1 or rows[0].column or all(kinds[k] == "E" for k in range(rows[0].start, rows[0].end))
+    ):
         rows.pop(0)  # a label alone first is a header line
-    while rows and all(kinds[k2] == "E" for k2 in range(rows[0][0], rows[0][0] + rows[0][1])):
-        rows.pop(0)
-    with_values = sum(1 for start, m in rows if any(k2 in "VI" for k2 in kinds[start + 1 : start + m]))
-    if with_values < _MIN_ROWS or _purity(kinds, rows, columns) < _MIN_PURITY:
+    rows = [row for row in rows if not all(kinds[k] == "E" for k in range(row.start, row.end))] or rows
+    with_values = sum(1 for row in rows if any(k in "VI" for k in kinds[row.start + 1 - row.column : row.end]))
+    if with_values < _MIN_ROWS or _purity(kinds, rows, columns, stub) < _MIN_PURITY:
         return None
-    empty = sum(1 for c in range(1, columns) if all(c >= m or kinds[start + c] == "E" for start, m in rows))
-    return _Fit(columns, rows[0][0], rows, float(best[end] or 0.0) - _EMPTY_COLUMN * empty * len(rows))
+    empty = sum(1 for c in range(1, columns) if all(kinds[k] == "E" for k in _column(rows, c)))
+    return _Fit(columns, rows[0].start, rows, float(best[end] or 0.0) - _EMPTY_COLUMN * empty * len(rows), stub)
 
 
-def _purity(kinds: list[str], rows: list[tuple[int, int]], columns: int) -> float:
+def _sub_labelled(row: _Row | None, kinds: list[str], columns: int) -> bool:
+    """The row has a label and a sub-label (or goes on under a label above): a label spanning rows may go on."""
+    if row is None:
+        return False
+    return row.column == 1 or (row.width == columns and kinds[row.start] == "T" and kinds[row.start + 1] == "T")
+
+
+def _column(rows: list[_Row], c: int) -> list[int]:
+    """The cells (indexes) of column `c` in these rows."""
+    return [row.start + c - row.column for row in rows if row.column <= c < row.column + row.width]
+
+
+def _purity(kinds: list[str], rows: list[_Row], columns: int, stub: int) -> float:
     """How consistently each column right of the labels holds one kind of cell (values, or text) across the rows:
     a wrong column count puts labels and values in the same column."""
     shares: list[float] = []
-    for c in range(1, columns):
-        column = [kinds[start + c] for start, n in rows if c < n and kinds[start + c] != "E"]
+    for c in range(stub, columns):
+        column = [kinds[k] for k in _column(rows, c) if kinds[k] != "E"]
         if column:
             values = sum(1 for k in column if k in "VI")
             shares.append(max(values, len(column) - values) / len(column))
     return min(shares, default=0.0)
 
 
-def _fits(row: list[str], partial: bool = False) -> bool:
-    """A body row: a label (or nothing, or a number) first, then values or empty cells, at least one value (a
-    group label row has none); no prose, and text in at most two thirds of the value cells."""
-    label, rest = row[0], row[1:]
+def _fits(row: list[str], stub: int, partial: bool = False) -> bool:
+    """A body row: a label (or nothing, or a number) first (and a sub-label, or nothing, with two label columns),
+    then values or empty cells, at least one value (a group label row has none); no prose, and text in at most
+    two thirds of the value cells."""
+    label, rest = row[0], row[stub:]
     if "P" in row or (label == "V" and partial):
         return False
     values = sum(1 for k in rest if k in "VI")
@@ -261,15 +301,19 @@ def _fits(row: list[str], partial: bool = False) -> bool:
     if partial:
         return label == "T" and values == len(rest)
     if values == 0:
-        return label in "TE" and all(k == "E" for k in rest)  # a group label's row, or a row of rules
+        return all(k in "TE" for k in row[:stub]) and all(k == "E" for k in rest)  # a group label's, a rule's
     return texts * 3 <= 2 * len(rest)
 
 
-def _row_score(row: list[str]) -> float:
-    if all(k == "E" for k in row[1:]):
-        return 0.2 if row[0] == "T" else 0.0  # a group label's row (worth little alone), a row of rules
-    label = {"T": 1.0, "E": 0.0, "I": 0.5, "V": -0.5}[row[0]]  # a number as a label: '<65', '0.5' (hours)
-    return label + sum({"V": 0.3, "I": 0.3, "E": 0.0}.get(k, -0.3) for k in row[1:])
+def _row_score(row: list[str], stub: int) -> float:
+    if all(k == "E" for k in row[stub:]):
+        return 0.2 if "T" in row[:stub] else 0.0  # a group label's row (worth little alone), a row of rules
+    score = sum({"V": 0.3, "I": 0.3, "E": 0.0}.get(k, -0.3) for k in row[stub:])
+    if stub == 2:  # a sub-label under a label, or under the label above (a row span): less than a label alone
+        score += {"T": 0.3, "E": 0.0}.get(row[1], -0.3)
+        if row[0] == "E" and row[1] == "T":
+            return score + 0.6
+    return score + {"T": 1.0, "E": 0.0, "I": 0.5, "V": -0.5}[row[0]]  # a number as a label: '<65', '0.5' (hours)
 
 
 # Header rows (a cell spanning columns: the same line at each position it covers), the first body row's label
@@ -305,17 +349,15 @@ _NO_VALUE = re.compile(r"^\s*(?:[-−–—]+|NA|NR|N/A|ND|NE)\s*$")
 def _body(texts: list[str], kinds: list[str], fit: _Fit) -> _Body:
     valued = [False] * fit.columns
     p_counts = [[0, 0] for _ in range(fit.columns)]  # p-values, other cells
-    second: list[str] = []
-    for start, count in fit.rows:
-        for c in range(1, count):
-            valued[c] |= kinds[start + c] in "VI"
-            if kinds[start + c] != "E" and not _NO_VALUE.match(texts[start + c]):
-                p_counts[c][0 if _P_VALUE.match(texts[start + c]) else 1] += 1
-        if count == fit.columns and kinds[start + 1] != "E":
-            second.append(kinds[start + 1])
-    words = sum(1 for k in second if k == "T")
-    stub = 2 if fit.columns > 3 and second and words >= 0.8 * len(second) else 1
-    return _Body(stub, valued, [bool(p) and not other for p, other in p_counts])
+    for row in fit.rows:
+        for k in range(row.start, row.end):
+            c = k - row.start + row.column
+            if c == 0 or kinds[k] == "E":
+                continue
+            valued[c] |= kinds[k] in "VI"
+            if not _NO_VALUE.match(texts[k]):
+                p_counts[c][0 if _P_VALUE.match(texts[k]) else 1] += 1
+    return _Body(fit.stub, valued, [bool(p) and not other for p, other in p_counts])
 
 
 def _header(cells: list[SourceLine], fit: _Fit, body: _Body) -> _Header:
