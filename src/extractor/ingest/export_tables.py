@@ -196,9 +196,9 @@ def _fits_by_score(kinds: list[str]) -> list[_Fit]:
 
 
 def _with_header(cells: list[SourceLine], kinds: list[str], fit: _Fit, body: _Body) -> tuple[_Fit, _Header]:
-    """The header read from the lines before the body; rows without values that open the body may be header
-    lines instead (a group label's row holds no values either): the body then starts after them when that reads
-    the header better."""
+    """The header read from the lines before the body. Where the body starts is weighed with how the header then
+    reads: rows without values opening the body may be header lines (a group label's row holds no values either),
+    and the header's last line, a label (with the empty cells after it), may be a section row opening the body."""
     header = _header(cells, fit, body)
     for skip in range(1, _MAX_LEADING_SECTIONS + 1):
         if skip >= len(fit.rows) or any(k in "VI" for k in kinds[fit.rows[skip - 1].start : fit.rows[skip - 1].end]):
@@ -207,6 +207,15 @@ def _with_header(cells: list[SourceLine], kinds: list[str], fit: _Fit, body: _Bo
         other = _header(cells, later, body)
         if other.score > header.score + 1e-9:
             fit, header = later, other
+    label = fit.body
+    while label > 0 and kinds[label - 1] == "E":
+        label -= 1
+    label -= 1
+    if label >= 2 and kinds[label] == "T" and fit.body - label <= fit.columns:
+        earlier = _Fit(fit.columns, label, [_Row(label, fit.body - label), *fit.rows], fit.score, fit.stub)
+        other = _header(cells, earlier, body)
+        if other.score > header.score + 1e-9:
+            fit, header = earlier, other
     return fit, header
 
 
@@ -508,6 +517,8 @@ def _unlabelled(lower: list[str], upper: list[str], body: _Body) -> float:
     group size over the row labels; a p-value's header over p-values or not (`_p_fit`)."""
     score = -float(sum(1 for c, v in enumerate(body.valued) if v and not lower[c] and not upper[c]))
     score -= _STUB_SIZED * sum(1 for c in range(body.stub) if _GROUP_SIZE.search(lower[c] + " " + upper[c]))
+    for row in (lower, upper):  # over the row labels: one header at most (a group's label belongs right of them)
+        score -= _STUB_SIZED * max(0, len({t for t in row[: body.stub] if t}) - 1)
     return score + sum(_p_fit(lower[c], body, c) for c in range(body.stub, len(lower)) if lower[c])
 
 
