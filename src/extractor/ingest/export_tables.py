@@ -59,10 +59,14 @@ _DEFINITIONS = re.compile(r"\b[A-Z]{2,}[A-Za-z0-9-]*\s*[:=,]\s")
 # capital; a no-break space before a capital (an empty cell, written as one).
 _HEADER_JOIN = re.compile(r"(?<=[a-z)\]%†‡§¶])(?=[A-Z])|(?<=\))(?=[a-z])|(?<=\S)(?=\xa0[A-Z])")
 # Where cells may meet, tried when the first kind of cut gives too few cells: a number (a group size, a footnote
-# number) then a capital, a p-value column's header run onto the cell before it ("groupp value"), or a
-# p-value column headed "P" run into the first row label ("PMale").
+# number) then a capital, a p-value column's header run onto the cell before it ("groupp value"), a p-value
+# column headed "P" run into the first row label ("PMale"), capitals then a word ("95% CIBaseline"), a closing
+# bracket then an opening one or a number ("(N = 39)(N = 39)", "(n = 11)2 g/day"), a word then a percentage or
+# a time ("Change95% CI", "Baseline12 weeks").
 _HEADER_JOIN_WEAK = re.compile(
     r"(?<=\d)(?=[A-Z])|(?<=[a-z\d)])(?=[pP][- ]?values?(?![a-z]))|(?:(?<=^[Pp])|(?<=\)[Pp]))(?=[A-Z][a-z])"
+    r"|(?<=[A-Z])(?=[A-Z][a-z]{2,})|(?<=\))(?=[(\d])"
+    r"|(?<=[a-z])(?=\d+\s*(?:%|weeks?|wk|months?|mo|days?|years?|hours?|h)(?![a-z]))"
 )
 _MARKER_PIECE = re.compile(r"^[a-z*†‡§¶#]{1,2}$")  # a footnote marker cut off its header cell ("(n = 20)" "a")
 _WORD_HEAD = re.compile(r"^\s*[A-Z][a-z]{1,2}$")  # "Hb" of "HbA1c": a piece too short to be a cell
