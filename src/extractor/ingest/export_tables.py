@@ -44,6 +44,7 @@ _MAX_LEADING_SECTIONS = 8
 _COLUMN_CANDIDATES = 4
 _COLUMN_DOUBT = 8.0
 _HEADER_WEIGHT = 2.0
+_UNREAD_EVIDENCE = -1.0  # a header that cannot be read at all: weak evidence against the column count
 _EMPTY_COLUMN = 0.2  # per row, for a column no body row fills: rather a rule row's cell, or another table's
 _PROSE_WORDS = 25
 # A footnote: a marker first ("*", "†", "a.", "aBased on", "1No"), or a note's opening words, or an abbreviation
@@ -124,7 +125,7 @@ def read_export_table(lines: list[SourceLine], at: int) -> tuple[list[SourceLine
         if fit.score < fits[0].score - _COLUMN_DOUBT:
             break
         fit, header = _with_header(cells, kinds, fit, _body(texts, kinds, fit))
-        total = fit.score + _HEADER_WEIGHT * (header.score if header.rows else 0.0)  # unread: no evidence
+        total = fit.score + _HEADER_WEIGHT * (header.score if header.rows else _UNREAD_EVIDENCE)
         if chosen is None or total > chosen[0] + 1e-9:
             chosen = (total, fit, header)
     assert chosen is not None
