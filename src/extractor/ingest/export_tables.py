@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from extractor.ingest.clean import SourceLine
@@ -87,6 +87,15 @@ class _Fit:
     rows: list[_Row]
     score: float
     stub: int = 1  # columns of row labels: 2 when a second one holds sub-labels ("Age" | "Median" | values)
+    # columns no body row fills: no columns (an empty line the export wrote for a line break in a cell)
+    dropped: tuple[int, ...] = ()
+
+    @property
+    def width(self) -> int:
+        return self.columns - len(self.dropped)
+
+    def kept(self, row: list[SourceLine | None]) -> list[SourceLine | None]:
+        return [cell for c, cell in enumerate(row) if c not in self.dropped]
 
 
 class _Row(NamedTuple):
@@ -151,7 +160,7 @@ def read_export_table(lines: list[SourceLine], at: int) -> tuple[list[SourceLine
                 placed[id(line)] = len(out) - 1
                 indexes.append(len(out) - 1)
         if opened:
-            grid.append(indexes + [None] * (fit.columns - len(indexes)))
+            grid.append(indexes + [None] * (fit.width - len(indexes)))
         return opened
 
     header_rows = sum(add_row(head) for head in header.rows)
@@ -166,7 +175,7 @@ def read_export_table(lines: list[SourceLine], at: int) -> tuple[list[SourceLine
             row = [label_above, *row]  # a row label spanning this row too
         elif row[0] is not None and row[0].text.strip():
             label_above = row[0]
-        add_row(row)
+        add_row(fit.kept(row))
     last = fit.rows[-1].end
     notes: list[int] = []
     for line in cells[last:]:
@@ -208,7 +217,7 @@ def _with_header(cells: list[SourceLine], kinds: list[str], fit: _Fit, body: _Bo
     for skip in range(1, _MAX_LEADING_SECTIONS + 1):
         if skip >= len(fit.rows) or any(k in "VI" for k in kinds[fit.rows[skip - 1].start : fit.rows[skip - 1].end]):
             break
-        later = _Fit(fit.columns, fit.rows[skip].start, fit.rows[skip:], fit.score, fit.stub)
+        later = replace(fit, body=fit.rows[skip].start, rows=fit.rows[skip:])
         other = _header(cells, later, body)
         if other.score > header.score + 1e-9:
             fit, header = later, other
@@ -216,8 +225,8 @@ def _with_header(cells: list[SourceLine], kinds: list[str], fit: _Fit, body: _Bo
     while label > 0 and kinds[label - 1] == "E":
         label -= 1
     label -= 1
-    if label >= 2 and kinds[label] == "T" and fit.body - label <= fit.columns:
-        earlier = _Fit(fit.columns, label, [_Row(label, fit.body - label), *fit.rows], fit.score, fit.stub)
+    if label >= 2 and kinds[label] == "T" and fit.body - label - 1 in (0, fit.width - 1):  # alone, or its row
+        earlier = replace(fit, body=label, rows=[_Row(label, fit.body - label), *fit.rows])
         other = _header(cells, earlier, body)
         if other.score > header.score + 1e-9:
             fit, header = earlier, other
@@ -275,8 +284,13 @@ def _rows(kinds: list[str], columns: int, stub: int = 1) -> _Fit | None:
     with_values = sum(1 for row in rows if any(k in "VI" for k in kinds[row.start + 1 - row.column : row.end]))
     if with_values < _MIN_ROWS or _purity(kinds, rows, columns, stub) < _MIN_PURITY:
         return None
-    empty = sum(1 for c in range(1, columns) if all(kinds[k] == "E" for k in _column(rows, c)))
-    return _Fit(columns, rows[0].start, rows, float(best[end] or 0.0) - _EMPTY_COLUMN * empty * len(rows), stub)
+    if stub == 2:  # sub-labels: words in the second column, nearly always
+        second = [kinds[k] for k in _column(rows, 1) if kinds[k] != "E"]
+        if sum(1 for k in second if k == "T") < _MIN_PURITY * len(second):
+            return None
+    empty = tuple(c for c in range(stub, columns) if all(kinds[k] == "E" for k in _column(rows, c)))
+    score = float(best[end] or 0.0) - _EMPTY_COLUMN * len(empty) * len(rows)
+    return _Fit(columns, rows[0].start, rows, score, stub, empty if columns - len(empty) >= 2 else ())
 
 
 def _sub_labelled(row: _Row | None, kinds: list[str], columns: int) -> bool:
@@ -371,7 +385,9 @@ def _body(texts: list[str], kinds: list[str], fit: _Fit) -> _Body:
             valued[c] |= kinds[k] in "VI"
             if not _NO_VALUE.match(texts[k]):
                 p_counts[c][0 if _P_VALUE.match(texts[k]) else 1] += 1
-    return _Body(fit.stub, valued, [bool(p) and not other for p, other in p_counts])
+    p_values = [bool(p) and not other for p, other in p_counts]
+    kept = [c for c in range(fit.columns) if c not in fit.dropped]
+    return _Body(fit.stub, [valued[c] for c in kept], [p_values[c] for c in kept])
 
 
 def _header(cells: list[SourceLine], fit: _Fit, body: _Body) -> _Header:
@@ -380,7 +396,7 @@ def _header(cells: list[SourceLine], fit: _Fit, body: _Body) -> _Header:
     columns, and is spread over the columns its labels group (`_spreads`); rows of empty cells (rules) are
     skipped. When two readings are about as good and put different labels over a column, only what they agree on
     is kept (the lower row, or no header row), the rest of the header stays in the text, out of the grid."""
-    columns = fit.columns
+    columns = fit.width
     if fit.body == 0:
         return _joined_header(cells[0], columns, body, with_label=True)
     if fit.body == 1 and columns > 2 and cells[0].text.strip():  # header cells run together, then a section row?
@@ -509,6 +525,8 @@ def _spread_score(upper: list[str], widths: list[int], lower: list[str], body: _
             score -= sum(stat[a:b])
         if _P_HEADER.match(label):
             score -= 2 * (b - a - 1)
+        if all(_SIZE_ONLY.match(t) for t in lower[a:b]):
+            score -= b - a - 1  # a group's size under each group: a label over several sizes groups groups
         if any(
             upper[j] and _label_key(upper[j]) != _label_key(label) and (d - c) == (b - a) and keys[c:d] == keys[a:b]
             for j, (c, d) in enumerate(spans)
@@ -569,6 +587,7 @@ def _joined_header(line: SourceLine, columns: int, body: _Body, with_label: bool
 
 
 _GROUP_SIZE = re.compile(r"\b[nN]\s*=\s*\d")
+_SIZE_ONLY = re.compile(r"^\s*[(\[]?\s*[nN]\s*=\s*[\d,]+\s*[)\]]?\s*$")
 
 
 def _glued(piece: SourceLine) -> bool:
@@ -721,6 +740,8 @@ def _group_score(runs: list[tuple[int, int, str]], lower: list[str], body: _Body
         score -= 3 * sum(1 for c in range(a, b) if not lower[c])
         if _P_HEADER.match(label):
             score -= 2 * (b - a - 1)
+        if all(_SIZE_ONLY.match(t) for t in lower[a:b]):
+            score -= b - a - 1
         if any(
             _label_key(other) != _label_key(label) and (d - c) == (b - a) and keys[c:d] == keys[a:b]
             for c, d, other in runs
