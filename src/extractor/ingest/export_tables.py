@@ -45,7 +45,7 @@ _COLUMN_CANDIDATES = 4
 _COLUMN_DOUBT = 8.0
 _HEADER_WEIGHT = 2.0
 _UNREAD_EVIDENCE = -1.0  # a header that cannot be read at all: weak evidence against the column count
-_EMPTY_COLUMN = 0.2  # per row, for a column no body row fills: rather a rule row's cell, or another table's
+_EMPTY_COLUMN = 0.05  # per row, for a column no body row fills (left out of the grid: a line break in cells)
 _PROSE_WORDS = 25
 # A footnote: a marker first ("*", "†", "a.", "aBased on", "1No"), or a note's opening words, or an abbreviation
 # list ("CI, confidence interval; HR, ...", "HOMA-IR homeostasis model ...").
