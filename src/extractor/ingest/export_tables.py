@@ -21,6 +21,7 @@ lines as they are.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass, replace
@@ -124,7 +125,7 @@ def read_export_table(lines: list[SourceLine], at: int) -> tuple[list[SourceLine
             break
         end += 1
     cells = lines[at + 1 : end]
-    kinds = [_kind(line.text) for line in cells]
+    kinds = "".join(_kind(line.text) for line in cells)  # one letter per line (`_kind`)
     texts = [line.text for line in cells]
     fits = _fits_by_score(kinds)
     if not fits:
@@ -198,7 +199,7 @@ def _kind(text: str) -> str:
     return "V" if is_value(text) else "T"
 
 
-def _fits_by_score(kinds: list[str]) -> list[_Fit]:
+def _fits_by_score(kinds: str) -> list[_Fit]:
     """The body read with each column count (and one or two columns of row labels), best first."""
     fits = [
         fit
@@ -209,7 +210,7 @@ def _fits_by_score(kinds: list[str]) -> list[_Fit]:
     return sorted(fits, key=lambda f: (-f.score, f.columns, f.stub))
 
 
-def _with_header(cells: list[SourceLine], kinds: list[str], fit: _Fit, body: _Body) -> tuple[_Fit, _Header]:
+def _with_header(cells: list[SourceLine], kinds: str, fit: _Fit, body: _Body) -> tuple[_Fit, _Header]:
     """The header read from the lines before the body. Where the body starts is weighed with how the header then
     reads: rows without values opening the body may be header lines (a group label's row holds no values either),
     and the header's last line, a label (with the empty cells after it), may be a section row opening the body."""
@@ -233,7 +234,7 @@ def _with_header(cells: list[SourceLine], kinds: list[str], fit: _Fit, body: _Bo
     return fit, header
 
 
-def _rows(kinds: list[str], columns: int, stub: int = 1) -> _Fit | None:
+def _rows(kinds: str, columns: int, stub: int = 1) -> _Fit | None:
     """The body read as rows of `columns` cells, by dynamic programming over where rows start: the body starts
     within the first lines (those before it are the header) and ends where the rows score best. A row is full
     (label and values, or a group label and empty cells), shorter (a cell spanning the last columns: label and
@@ -255,11 +256,11 @@ def _rows(kinds: list[str], columns: int, stub: int = 1) -> _Fit | None:
         moves: list[tuple[_Row, float]] = []
         if i + columns <= n and _fits(kinds[i : i + columns], stub):
             moves.append((_Row(i, columns), _row_score(kinds[i : i + columns], stub)))
-        covered = ["E", *kinds[i : i + columns - 1]]
+        covered = "E" + kinds[i : i + columns - 1]
         spanned = stub == 2 and kinds[i] == "T" and _sub_labelled(back[i], kinds, columns)
         if spanned and i + columns - 1 <= n and _fits(covered, 2):  # under a label spanning rows: worth less
             moves.append((_Row(i, columns - 1, 1), _row_score(covered, 2) - 0.6))
-        for m in range(2, columns - (stub == 2)):
+        for m in range(2, (columns - (stub == 2)) if kinds[i] == "T" else 2):  # a label, then values only
             if i + m <= n and _fits(kinds[i : i + m], 1, partial=True):
                 moves.append((_Row(i, m), _row_score(kinds[i : i + m], 1) - 0.5))
         if kinds[i] == "T":
@@ -293,7 +294,7 @@ def _rows(kinds: list[str], columns: int, stub: int = 1) -> _Fit | None:
     return _Fit(columns, rows[0].start, rows, score, stub, empty if columns - len(empty) >= 2 else ())
 
 
-def _sub_labelled(row: _Row | None, kinds: list[str], columns: int) -> bool:
+def _sub_labelled(row: _Row | None, kinds: str, columns: int) -> bool:
     """The row has a label and a sub-label (or goes on under a label above): a label spanning rows may go on."""
     if row is None:
         return False
@@ -305,7 +306,7 @@ def _column(rows: list[_Row], c: int) -> list[int]:
     return [row.start + c - row.column for row in rows if row.column <= c < row.column + row.width]
 
 
-def _purity(kinds: list[str], rows: list[_Row], columns: int, stub: int) -> float:
+def _purity(kinds: str, rows: list[_Row], columns: int, stub: int) -> float:
     """How consistently each column right of the labels holds one kind of cell (values, or text) across the rows:
     a wrong column count puts labels and values in the same column."""
     shares: list[float] = []
@@ -317,7 +318,8 @@ def _purity(kinds: list[str], rows: list[_Row], columns: int, stub: int) -> floa
     return min(shares, default=0.0)
 
 
-def _fits(row: list[str], stub: int, partial: bool = False) -> bool:
+@functools.lru_cache(maxsize=65536)
+def _fits(row: str, stub: int, partial: bool = False) -> bool:
     """A body row: a label (or nothing, or a number) first (and a sub-label, or nothing, with two label columns),
     then values or empty cells, at least one value (a group label row has none); no prose, and text in at most
     two thirds of the value cells."""
@@ -333,7 +335,8 @@ def _fits(row: list[str], stub: int, partial: bool = False) -> bool:
     return texts * 3 <= 2 * len(rest)
 
 
-def _row_score(row: list[str], stub: int) -> float:
+@functools.lru_cache(maxsize=65536)
+def _row_score(row: str, stub: int) -> float:
     if all(k == "E" for k in row[stub:]):
         return 0.2 if "T" in row[:stub] else 0.0  # a group label's row (worth little alone), a row of rules
     score = sum({"V": 0.3, "I": 0.3, "E": 0.0}.get(k, -0.3) for k in row[stub:])
@@ -374,7 +377,7 @@ _P_VALUE = re.compile(r"(?i)^\s*(?:p\s*)?(?:[<>=≤≥]\s*)?(?:0?\.\d+|1(?:\.0+)
 _NO_VALUE = re.compile(r"^\s*(?:[-−–—]+|NA|NR|N/A|ND|NE)\s*$")
 
 
-def _body(texts: list[str], kinds: list[str], fit: _Fit) -> _Body:
+def _body(texts: list[str], kinds: str, fit: _Fit) -> _Body:
     valued = [False] * fit.columns
     p_counts = [[0, 0] for _ in range(fit.columns)]  # p-values, other cells
     for row in fit.rows:
@@ -545,13 +548,29 @@ def _unlabelled(lower: list[str], upper: list[str], body: _Body) -> float:
     return score + sum(_p_fit(lower[c], body, c) for c in range(body.stub, len(lower)) if lower[c])
 
 
+@functools.lru_cache(maxsize=4096)
+def _is_stat(label: str) -> bool:
+    return bool(label) and bool(_STAT_HEADER.search(label))
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_p(label: str) -> bool:
+    return bool(_P_HEADER.match(label))
+
+
+@functools.lru_cache(maxsize=4096)
+def _sized(label: str) -> bool:
+    return bool(_GROUP_SIZE.search(label))
+
+
 def _p_fit(label: str, body: _Body, column: int) -> float:
     """A p-value's header over a column of p-values reads well; over other values, or other labels over
     p-values, less so."""
-    p_label = bool(_P_HEADER.match(label))
+    p_label = _is_p(label)
     return 0.5 if p_label and body.p_values[column] else -0.5 if p_label != body.p_values[column] else 0.0
 
 
+@functools.lru_cache(maxsize=4096)
 def _label_key(text: str) -> str:
     """A header label without its numbers (group sizes, footnote numbers): what repeats under each group."""
     return re.sub(r"[\W\d_]+", " ", re.sub(r"\(\s*[nN]\s*=\s*[\d,]+\s*\)", "", text)).strip().lower()
@@ -617,6 +636,7 @@ def _paths(rows: list[list[SourceLine | None]]) -> tuple[tuple[str, ...], ...]:
 
 
 _MAX_STACKINGS = 20000
+_MAX_BLANK_COLUMNS = 2  # columns right of the row labels without a header cell in a reading
 _WEAK_CUT = 0.25  # what a reading pays for each of the less sure cuts it needed
 
 
@@ -627,13 +647,17 @@ def _stackings(
     one row or two, each with its score. Two rows: the upper row's cells each group a run of the lower row's
     labels (`_spread_score`'s reasons) or stand alone over a column of their own (a cell spanning both rows, as
     "Characteristic" or "P value" often do); a column may have no label in either row."""
-    out: list[tuple[float, list[list[SourceLine | None]]]] = []
+    found: list[tuple[float, tuple[tuple[str, int, int], ...], int]] = []
     budget = [_MAX_STACKINGS]
     for split in range(len(pieces)):
         upper, lower = pieces[:split], pieces[split:]
         if len(lower) <= columns and len(upper) <= columns:
-            _walk(_Stack(upper, lower, columns, body, out, budget), [], 0, 0)
-    return out
+            stack = _Stack(upper, lower, columns, body, [], budget)
+            _walk(stack, [], 0, 0)
+            found += [(score, placed, split) for score, placed in stack.out]
+    if budget[0] <= 0:
+        return []  # too many ways to stand: none is clearly the one
+    return [(score, _stacked(pieces[:split], pieces[split:], placed)) for score, placed, split in found]
 
 
 @dataclass
@@ -642,7 +666,7 @@ class _Stack:
     lower: list[SourceLine]
     columns: int
     body: _Body
-    out: list[tuple[float, list[list[SourceLine | None]]]]
+    out: list[tuple[float, tuple[tuple[str, int, int], ...]]]
     budget: list[int]
 
 
@@ -659,9 +683,14 @@ def _walk(stack: _Stack, placed: list[tuple[str, int, int]], i: int, j: int) -> 
         return
     if c == stack.columns:
         if i == len(stack.upper) and j == len(stack.lower) and (not stack.upper or any(k == "G" for k, _, _ in placed)):
-            stack.out.append(_stacking(stack.upper, stack.lower, placed, stack.body))  # two rows: for a group
+            stack.out.append((_stacking(stack.upper, stack.lower, placed, stack.body), tuple(placed)))
         return
-    _walk(stack, [*placed, ("", -1, -1)], i, j)
+    body = stack.body
+    if c < body.stub or (
+        (body.p_values[c] or not body.valued[c])
+        and sum(1 for k, _, _ in placed[body.stub :] if not k) < _MAX_BLANK_COLUMNS
+    ):  # no header cell: over the row labels, p-values, a column without values
+        _walk(stack, [*placed, ("", -1, -1)], i, j)
     if j < len(stack.lower):
         _walk(stack, [*placed, ("L", -1, j)], i, j + 1)
     if i < len(stack.upper):
@@ -670,27 +699,34 @@ def _walk(stack: _Stack, placed: list[tuple[str, int, int]], i: int, j: int) -> 
             _walk(stack, placed + [("G", i, j + k) for k in range(width)], i + 1, j + width)
 
 
-def _stacking(
-    upper: list[SourceLine], lower: list[SourceLine], placed: list[tuple[str, int, int]], body: _Body
-) -> tuple[float, list[list[SourceLine | None]]]:
-    """A placement of header cells over the columns, scored, as header rows."""
+def _stacked(
+    upper: list[SourceLine], lower: list[SourceLine], placed: tuple[tuple[str, int, int], ...]
+) -> list[list[SourceLine | None]]:
+    """A placement of header cells as header rows (one, or two when an upper cell stands in it)."""
     top: list[SourceLine | None] = []
     bottom: list[SourceLine | None] = []
     for kind, i, j in placed:
-        top.append(upper[i] if kind in "UG" and kind else None)
-        bottom.append(lower[j] if kind in "LG" and kind else (upper[i] if kind == "U" else None))
+        top.append(upper[i] if kind in ("U", "G") else None)
+        bottom.append(lower[j] if kind in ("L", "G") else (upper[i] if kind == "U" else None))
+    return [top, bottom] if any(top) else [bottom]
+
+
+def _stacking(
+    upper: list[SourceLine], lower: list[SourceLine], placed: list[tuple[str, int, int]], body: _Body
+) -> float:
+    """How well a placement of header cells over the columns reads."""
     columns = len(placed)
-    labels = [line.text.strip() if line else "" for line in bottom]
-    groups = [
-        (line.text.strip() if line else "") if kind == "G" else ""
-        for line, (kind, _, _) in zip(top, placed, strict=True)
+    labels = [
+        lower[j].text.strip() if kind in ("L", "G") else upper[i].text.strip() if kind == "U" else ""
+        for kind, i, j in placed
     ]
+    groups = [upper[i].text.strip() if kind == "G" else "" for kind, i, _ in placed]
     score = 0.0
     for c, (kind, i, _) in enumerate(placed):
         if kind == "":
             if c >= body.stub:
                 score -= 0.25 if body.p_values[c] else 1.0
-        elif kind == "U" and c and (c < body.stub or not _STAT_HEADER.search(upper[i].text)):
+        elif kind == "U" and c and (c < body.stub or not _is_stat(upper[i].text.strip())):
             score -= 0.5  # a cell over both rows: mostly the stub's header, a p-value's, a total's
     # groups: runs of columns under one upper cell
     runs: list[tuple[int, int, str]] = []
@@ -718,18 +754,17 @@ def _stacking(
             score -= 1  # a label repeated under each group stands under a group here too
         if labels[c] and c >= body.stub:
             score += _p_fit(labels[c], body, c)
-        elif c < body.stub and (_GROUP_SIZE.search(labels[c]) or _GROUP_SIZE.search(groups[c])):
+        elif c < body.stub and (_sized(labels[c]) or _sized(groups[c])):
             score -= _STUB_SIZED
-    rows = [top, bottom] if any(top) else [bottom]
-    if len(rows) == 2:
+    if any(kind in ("U", "G") for kind, _, _ in placed):
         score -= 0.5  # two header rows where one would do need a reason: labels grouped, cells left over
-    return score, rows
+    return score
 
 
 def _group_score(runs: list[tuple[int, int, str]], lower: list[str], body: _Body) -> float:
     """Upper labels over runs of lower labels [a, b): the reasons of `_spread_score`."""
     keys = [_label_key(t) for t in lower]
-    stat = [bool(t) and bool(_STAT_HEADER.search(t)) for t in lower]
+    stat = [_is_stat(t) for t in lower]
     score = 0.0
     for a, b, label in runs:
         if a < body.stub:
