@@ -287,7 +287,7 @@ def _rows(kinds: str, columns: int, stub: int = 1) -> _Fit | None:
         return None
     if stub == 2:  # sub-labels: words in the second column, nearly always
         second = [kinds[k] for k in _column(rows, 1) if kinds[k] != "E"]
-        if sum(1 for k in second if k == "T") < _MIN_PURITY * len(second):
+        if not second or sum(1 for k in second if k == "T") < _MIN_PURITY * len(second):
             return None
     empty = tuple(c for c in range(stub, columns) if all(kinds[k] == "E" for k in _column(rows, c)))
     score = float(best[end] or 0.0) - _EMPTY_COLUMN * len(empty) * len(rows)
