@@ -227,6 +227,56 @@ def test_export_empty_line_written_for_a_line_break_is_no_column() -> None:
     _spans_hold_cells(doc, table)
 
 
+def test_export_row_of_values_spanning_the_header_groups() -> None:
+    # A row with one value per upper header group: each spans its group (PMC1175098, Health and Quality of
+    # Life Outcomes 2005, CC-BY; Table 3).
+    lines = [
+        "Table 3Comparison of FACT-G, FLIC and EORTC QLQ-C30 total/global functioning scores",
+        "", "FACT-G", "FLIC", "EORTC QLQ-C30", "",
+        "Order A (N = 445)", "Order B (N = 390)", "Order A (N = 378)", "Order B (N = 436)", "Order A (N = 433)",
+        "Order B (N = 428)",
+        "Mean", "85.92", "83.48", "123.56", "124.18", "63.68", "67.11",
+        "Difference in means (95% CI)", "2.44 (0.66 to 4.24)", "-0.62 (-3.20 to 1.97)", "-3.43 (-5.87 to -0.99)",
+        "SD", "15.44", "15.94", "21.84", "22.79", "21.69", "21.83",
+    ]  # fmt: skip
+    doc = _export("\n".join(lines) + "\n")
+    (table,) = doc.tables
+    assert [path[0] for path in _header_paths(doc, table)] == [
+        "",
+        *["FACT-G"] * 2,
+        *["FLIC"] * 2,
+        *["EORTC QLQ-C30"] * 2,
+    ]
+    difference = table.rows[3]
+    assert difference == ["Difference in means (95% CI)", lines[20], "", lines[21], "", lines[22], ""]
+    assert table.filled(doc.text)[3][1:3] == [lines[20]] * 2  # the value spans its group's two columns
+    _spans_hold_cells(doc, table)
+
+
+def test_export_row_under_a_value_spanning_rows() -> None:
+    # The p-value of a two-row group is written once: the second row is a cell short, its last column the
+    # first row's (PMC5706840, Oncotarget 2017, CC-BY; Table 2, first rows).
+    lines = [
+        "Table 2Baseline characteristics in the mITT population for each miR-31-3p group",
+        "Low n = 50Intermediate n = 49High n = 50p-valueSex", "", "", "", "",
+        " F", "13 (26%)", "19 (38.8%)", "15 (30%)", "0.401", " M", "37 (74%)", "30 (61.2%)", "35 (70%)",
+        "Age", "", "", "", "",
+        " [0-60]", "11 (22%)", "12 (24.5%)", "16 (32%)", "0.815", " [60-70]", "27 (54%)", "24 (49%)", "22 (44%)",
+        " [70+]", "12 (24%)", "13 (26.5%)", "12 (24%)",
+        "Chemotherapy regimen", "", "", "", "", " CapOx", "10 (20.4%)", "10 (20.4%)", "13 (26.5%)", "0.439",
+        " FOLFIRI", "3 (6.1%)", "8 (16.3%)", "7 (14.3%)", " FOLFOX", "36 (73.5%)", "31 (63.3%)", "29 (59.2%)",
+    ]  # fmt: skip
+    doc = _export("\n".join(lines) + "\n")
+    (table,) = doc.tables
+    assert table.rows[0] == ["", "Low n = 50", "Intermediate n = 49", "High n = 50", "p-value"]
+    assert table.rows[1] == ["Sex", "", "", "", ""]
+    assert table.rows[3] == ["M", "37 (74%)", "30 (61.2%)", "35 (70%)", ""]
+    assert table.filled(doc.text)[3][4] == "0.401"
+    assert [row[4] for row in table.filled(doc.text)[5:8]] == ["0.815"] * 3
+    assert table.rows[8] == ["Chemotherapy regimen", "", "", "", ""]
+    _spans_hold_cells(doc, table)
+
+
 def test_export_header_that_cannot_be_placed_is_no_header() -> None:
     # Two upper labels over twelve columns with no group repeated under them: where the first ends cannot be
     # told, so the upper row stays in the text, out of the grid (PMC2596788, BMC Health Services Research 2008,

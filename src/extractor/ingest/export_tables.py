@@ -167,7 +167,9 @@ def read_export_table(lines: list[SourceLine], at: int) -> tuple[list[SourceLine
     header_rows = sum(add_row(head) for head in header.rows)
     if first_label is not None and fit.body > 0:  # a section row's label the header ran into
         add_row([first_label])
+    groups = _groups(header.rows, fit.stub)
     label_above: SourceLine | None = None
+    last_above: SourceLine | None = None  # the last cell of the row above, when it has one
     for k, body_row in enumerate(fit.rows):
         row: list[SourceLine | None] = list(cells[body_row.start : body_row.end])
         if k == 0 and first_label is not None and fit.body == 0:
@@ -176,7 +178,24 @@ def read_export_table(lines: list[SourceLine], at: int) -> tuple[list[SourceLine
             row = [label_above, *row]  # a row label spanning this row too
         elif row[0] is not None and row[0].text.strip():
             label_above = row[0]
-        add_row(fit.kept(row))
+        if body_row.column == 0 and body_row.width == fit.columns - 1 and last_above is not None:
+            row = fit.kept([*row, last_above])  # the last cell of the row above spans this row too (a p-value)
+        elif header.rows and body_row.column == 0 and 1 < body_row.width < fit.columns:  # spanning: which columns?
+            if len(groups) != body_row.width - 1:
+                out.extend(
+                    SourceLine(line.text, line.start, line.page, "table_cell" if i else "table")
+                    for i, line in enumerate(line for line in row if line is not None and line.text.strip())
+                )  # no telling: in the text, out of the grid
+                continue
+            spread: list[SourceLine | None] = [row[0], *[None] * (fit.width - 1)]
+            for (a, b), value in zip(groups, row[1:], strict=True):
+                spread[a:b] = [value] * (b - a)
+            row = spread
+        else:
+            row = fit.kept(row)
+        if body_row.width + body_row.column == fit.columns:
+            last_above = row[-1] if row[-1] is not None and row[-1].text.strip() else None
+        add_row(row)
     last = fit.rows[-1].end
     notes: list[int] = []
     for line in cells[last:]:
@@ -186,6 +205,21 @@ def read_export_table(lines: list[SourceLine], at: int) -> tuple[list[SourceLine
         notes.append(len(out) - 1)
         last += 1
     return out, TextTable(caption=0, cells=grid, header_rows=header_rows, notes=notes), 1 + last
+
+
+def _groups(header: list[list[SourceLine | None]], stub: int) -> list[tuple[int, int]]:
+    """The columns [a, b) each cell of the top header row spans right of the row labels, when that row groups
+    columns (a cell over two or more): a row of fewer values than columns gives one value to each group."""
+    if len(header) < 2:
+        return []
+    top, runs, c = header[0], [], stub
+    while c < len(top):
+        d = c + 1
+        while d < len(top) and top[d] is not None and top[d] is top[c]:
+            d += 1
+        runs.append((c, d))
+        c = d
+    return runs if any(b - a > 1 for a, b in runs) else []
 
 
 def _kind(text: str) -> str:
@@ -595,8 +629,10 @@ def _joined_header(line: SourceLine, columns: int, body: _Body, with_label: bool
                 continue
             for score, rows in _stackings(pieces, columns, body):
                 readings.append((score - doubt, rows, label))
-    if not readings:
-        return _Header([], None, [line], _UNREAD)
+    if not readings:  # the first row's label still ends the line
+        pieces = _pieces(line, weak, whole_words=False)
+        label = pieces[-1] if with_label and len(pieces) > 1 else None
+        return _Header([], label, _before(line, label), _UNREAD)
     readings.sort(key=lambda r: (-r[0], len(r[1])))
     best = readings[0]
     close = {(_paths(r[1]), r[2] is None) for r in readings if best[0] - r[0] < _SPREAD_MARGIN}

@@ -28,12 +28,12 @@ from extractor.ingest.sections import caption_kind
 CELLS = " | "
 _MARKERS = "*†‡§¶#"
 # A cell that holds a value: a number first (after a comparison sign, a minus or an opening bracket; "P = " before a
-# p-value), then only
-# what values are written with: more numbers, %, ±, brackets, range dashes, "to", "vs", separators.
+# p-value), then only what values are written with: more numbers, %, ±, brackets, range dashes, "to", "vs",
+# separators, note marks (a letter, or up to three run onto a number: "10/15ab (67%)").
 _VALUE = re.compile(
     r"^(?:[pP]\s*(?=[<>≤≥=]))?[<>≤≥~=±+]?\s*[-−–]?\s*\(?\.?\d"
     r"(?:[-−–\d.,·%±×/;:()\[\]<>≤≥=+\s" + _MARKERS + r"]"
-    r"|\b(?:to|vs|and|or)\b|(?<=\d)[eE](?=[-−]?\d)|(?<![A-Za-z])[a-z]\b)*$"
+    r"|\b(?:to|vs|and|or)\b|(?<=\d)[eE](?=[-−]?\d)|(?<![A-Za-z])[a-z]\b|(?<=[\d)%\]])[a-z]{2,3}(?![A-Za-z]))*$"
 )
 _NOT_REPORTED = re.compile(r"^(?:[-−–—]+|NR|NA|N/A|NE|ND|NS|n\.?s\.?|n/a|—)$", re.I)
 _MAX_HEADER_ROWS = 3
