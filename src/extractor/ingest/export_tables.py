@@ -6,14 +6,26 @@ line of its own, empty cells as empty lines, header cells (<th>) run together wi
 into the first body cell ("CharacteristicsInfusion group(n = 120)Bolus group(n = 120)P-valueAge (years)"); then
 each footnote on a line. Row ends and column spans are not written.
 
-Rows are read back from what a results table looks like: a row label, then one cell per column holding a value
-("12.3 ± 4.5", "14 (35%)", "-") or nothing. For each column count the body is read as rows of that many cells
-(a group label row, "Gender, n (%)", has only empty cells after its label; a row shorter by the columns a
-spanning cell took ends where the next label starts); the count whose rows fit best, with labels in the first
-column and values in the others, wins. Lines before the body are header rows. Header cells run together are
-split where a lower-case letter or a closing bracket meets a capital ("group(n = 120)Bolus"), and kept only
-when that gives one cell per column. After the last row, lines that read as table notes (a note marker, an
-abbreviation list, "Data are ...", or a short line that is not a sentence) are the footnotes.
+Rows are read back from what a results table looks like: a row label (or a label and a sub-label, "Age" |
+"Median"), then one cell per column holding a value ("12.3 ± 4.5", "14 (35%)", "-") or nothing. For each column
+count the body is read as rows of that many cells (`_rows`): a group label's row has only empty cells after its
+label, a rule is one empty cell or a row of them, a row under a label spanning rows starts at the sub-label, a
+row a cell short sits under a value spanning rows, a shorter row has values spanning columns. A column no row
+fills is no column (an empty line written for a line break in a cell).
+
+Lines before the body are the header. Cells written one per line (<td>): the lowest header row has a cell per
+column, the row above it fewer where its cells span columns; they are spread over the columns they group, the
+run of labels repeated under each (`_spreads`). Cells run together (<th>, empty ones not written at all) are cut
+where cells meet ("group(n = 120)Bolus") and stacked over the columns in one row or two (`_stackings`). The
+column count whose rows and header read best together wins; the body's first rows without values may be header
+lines, the header's last label a section row. A span is kept as the spanning cell's line at every position it
+covers (`Table.spans`: covered positions hold the covering cell's offsets).
+
+When two readings of the header are about as good and put different labels over a column, only what they agree
+on is kept (the lower row, or no header row): the rest stays in the text, out of the grid, and so do values whose
+columns cannot be told. A misplaced header puts values under the wrong study group, which is worse than none.
+After the last row, lines that read as table notes (a note marker, an abbreviation list, "Data are ...", or a
+short line that is not a sentence) are the footnotes.
 
 Nothing is read where this is not clear: too few rows, rows that do not fit, or prose among the cells leave the
 lines as they are.
