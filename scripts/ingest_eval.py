@@ -10,7 +10,8 @@
      header alignment: of the cells right of the row labels that a table read with header rows puts in the
      right row (their (row label, cell) pair is the JATS's), the share whose header path (the column's
      non-empty header cells top to bottom, spans filled) is the JATS's (P), and those cells against all the
-     JATS's (R); tables whose header rows are all right;
+     JATS's (R), and against all the cells read under a header (row or header wrong alike); tables whose
+     header rows are all right;
    - title equal to the JATS <article-title> (letters and digits compared); paragraphs of 80+ characters whose
      section is the JATS reader's; article types.
 2. Yun et al. 2024 JATS fragments (`rct_numeric_yun2024/xml`) and their markdown: documents read, tables with
@@ -125,6 +126,7 @@ def evidence_inference(root: Path) -> None:
             c["pairs"] += sum((_pairs(g3) & _pairs(p3)).values())
             g_paths, p_paths = _paths(jats_doc, gold), _paths(text_doc, table)
             if table.header_rows:
+                c["under header"] += sum(p_paths.values())
                 c["placed"] += sum((_pairs(g_paths) & _pairs(p_paths)).values())
                 c["aligned"] += sum((g_paths & p_paths).values())
                 c["header right"] += {t.split("\t")[1] for t in p_paths} == {t.split("\t")[1] for t in g_paths}
@@ -153,7 +155,8 @@ def evidence_inference(root: Path) -> None:
             f"R {ratio('cells right', 'gold cells')}; triples strict P {ratio('strict', 'read')} "
             f"R {ratio('strict', 'gold')}, relaxed header P {ratio('relaxed', 'read')} R {ratio('relaxed', 'gold')}; "
             f"(label, cell) P {ratio('pairs', 'read')} R {ratio('pairs', 'gold')}; header alignment "
-            f"P {ratio('aligned', 'placed')} R {ratio('aligned', 'gold')} (tables with all header paths right "
+            f"P {ratio('aligned', 'placed')} R {ratio('aligned', 'gold')}, of all cells under a header "
+            f"{ratio('aligned', 'under header')} (tables with all header paths right "
             f"{c['header right']}); title {c['title right']}/"
             f"{c['articles']}; paragraphs in the JATS reader's section {ratio('same section', 'paragraphs')} "
             f"of {c['paragraphs']}"
