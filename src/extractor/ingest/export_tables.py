@@ -268,6 +268,11 @@ def _with_header(cells: list[SourceLine], kinds: str, fit: _Fit, body: _Body) ->
         other = _header(cells, later, body)
         if other.score > header.score + 1e-9:
             fit, header = later, other
+    if fit.body == fit.columns - 1 and _joined(cells[0].text):  # header cells run into a row's label, its cells
+        opened = replace(fit, body=0, rows=[_Row(0, fit.columns), *fit.rows])
+        other = _header(cells, opened, body)
+        if other.score > header.score + 1e-9:
+            fit, header = opened, other
     label = fit.body
     while label > 0 and kinds[label - 1] == "E":
         label -= 1
@@ -462,6 +467,8 @@ def _header(cells: list[SourceLine], fit: _Fit, body: _Body) -> _Header:
         if end < columns or not any(texts[end - columns + body.stub : end]):
             continue  # a lower row labels columns of values (a row with a label alone is a section's)
         lower = texts[end - columns : end]
+        if any(map(_joined, lower)):
+            continue  # header cells run together are no cell of a row
         core = lines[: end - columns]
         while core and not core[-1].text.strip():
             core.pop()
@@ -478,6 +485,8 @@ def _header(cells: list[SourceLine], fit: _Fit, body: _Body) -> _Header:
         left_out = [line for line in core if line.text.strip()]
         readings.append((_unlabelled(lower, [""] * columns, body) - 1 - 0.01 * skip, end, [], left_out))
         upper = [line.text.strip() for line in core]
+        if any(map(_joined, upper)):
+            continue
         for score, widths in _spreads(upper, columns - len(core), min(extra, columns - len(core)), lower, body):
             row: list[tuple[SourceLine | None, int]] = [
                 (line if line.text.strip() else None, width) for line, width in zip(core, widths, strict=False)
@@ -654,6 +663,13 @@ def _joined_header(line: SourceLine, columns: int, body: _Body, with_label: bool
 
 
 _GROUP_SIZE = re.compile(r"\b[nN]\s*=\s*\d")
+
+
+def _joined(text: str) -> bool:
+    """Header cells run together (a <th> row written without breaks): where one cell meets another, twice."""
+    return len(_HEADER_JOIN.findall(text)) >= 2
+
+
 _SIZE_ONLY = re.compile(r"^\s*[(\[]?\s*[nN]\s*=\s*[\d,]+\s*[)\]]?\s*$")
 
 
