@@ -7,6 +7,11 @@
    - tables the export writes with cells (its caption line is in the text): found, columns and body rows right;
      cells (multiset of cell texts), (row label, column header, cell) triples (strict: the header text of the
      column equal; relaxed: the header read contained in the JATS one) and (row label, cell) pairs, P and R;
+     header alignment: of the cells right of the row labels that a table read with header rows puts in the
+     right row (their (row label, cell) pair is the JATS's), the share whose header path (the column's
+     non-empty header cells top to bottom, spans filled) is the JATS's (P), and those cells against all the
+     JATS's (R), and against all the cells read under a header (row or header wrong alike); tables whose
+     header rows are all right;
    - title equal to the JATS <article-title> (letters and digits compared); paragraphs of 80+ characters whose
      section is the JATS reader's; article types.
 2. Yun et al. 2024 JATS fragments (`rct_numeric_yun2024/xml`) and their markdown: documents read, tables with
@@ -39,12 +44,30 @@ def _squash(text: str | None) -> str:
 
 
 def _triples(doc: Document, table: Table) -> Counts:
+    """(row label, column header, cell) of every cell right of the row labels, each cell once (where it starts:
+    a section label spanning the row is no cell of each column), labels and headers with spans filled."""
     grid, head = table.filled(doc.text), table.header_rows
     return collections.Counter(
-        f"{_key(grid[r][0])}\t{_key(' '.join(grid[k][c] for k in range(head)))}\t{_key(grid[r][c])}"
+        f"{_key(grid[r][0])}\t{_key(' '.join(grid[k][c] for k in range(head)))}\t{_key(table.rows[r][c])}"
         for r in range(head, len(grid))
-        for c in range(1, len(grid[r]))
-        if grid[r][c].strip()
+        for c in range(1, len(table.rows[r]))
+        if table.rows[r][c].strip()
+    )
+
+
+def _paths(doc: Document, table: Table) -> Counts:
+    """(row label, header path, cell) of every cell right of the row labels, as in `_triples`: the path holds the
+    column's non-empty header cells, spans filled, top to bottom."""
+    grid, head = table.filled(doc.text), table.header_rows
+    width = max(map(len, grid), default=0)
+    paths = [
+        "/".join(_key(grid[k][c]) for k in range(head) if c < len(grid[k]) and grid[k][c].strip()) for c in range(width)
+    ]
+    return collections.Counter(
+        f"{_key(grid[r][0])}\t{paths[c]}\t{_key(table.rows[r][c])}"
+        for r in range(head, len(grid))
+        for c in range(1, len(table.rows[r]))
+        if table.rows[r][c].strip()
     )
 
 
@@ -101,6 +124,12 @@ def evidence_inference(root: Path) -> None:
             c["strict"] += sum((g3 & p3).values())
             c["relaxed"] += _relaxed(g3, p3)
             c["pairs"] += sum((_pairs(g3) & _pairs(p3)).values())
+            g_paths, p_paths = _paths(jats_doc, gold), _paths(text_doc, table)
+            if table.header_rows:
+                c["under header"] += sum(p_paths.values())
+                c["placed"] += sum((_pairs(g_paths) & _pairs(p_paths)).values())
+                c["aligned"] += sum((g_paths & p_paths).values())
+                c["header right"] += {t.split("\t")[1] for t in p_paths} == {t.split("\t")[1] for t in g_paths}
             c["columns right"] += max(map(len, gold.rows)) == max(map(len, table.rows))
             c["body rows right"] += len(gold.rows) - gold.header_rows == len(table.rows) - table.header_rows
             c["with header"] += table.header_rows > 0
@@ -125,7 +154,10 @@ def evidence_inference(root: Path) -> None:
             f"with header rows {c['with header']}); cells P {ratio('cells right', 'found cells')} "
             f"R {ratio('cells right', 'gold cells')}; triples strict P {ratio('strict', 'read')} "
             f"R {ratio('strict', 'gold')}, relaxed header P {ratio('relaxed', 'read')} R {ratio('relaxed', 'gold')}; "
-            f"(label, cell) P {ratio('pairs', 'read')} R {ratio('pairs', 'gold')}; title {c['title right']}/"
+            f"(label, cell) P {ratio('pairs', 'read')} R {ratio('pairs', 'gold')}; header alignment "
+            f"P {ratio('aligned', 'placed')} R {ratio('aligned', 'gold')}, of all cells under a header "
+            f"{ratio('aligned', 'under header')} (tables with all header paths right "
+            f"{c['header right']}); title {c['title right']}/"
             f"{c['articles']}; paragraphs in the JATS reader's section {ratio('same section', 'paragraphs')} "
             f"of {c['paragraphs']}"
         )

@@ -80,6 +80,226 @@ def test_export_header_cells_run_together() -> None:
     assert doc.section_at(doc.text.index("Using ITT analysis")) == "results"  # prose after the table is not a note
 
 
+def _export(table: str) -> Document:
+    """A text in the Evidence Inference export's layout holding `table` (its lines as the export writes them)."""
+    head = "TITLE: \nA randomised trial\n\n\n\nABSTRACT.RESULTS:\nSee below.\n\nBODY.RESULTS:\n"
+    return document_from_text(head + table + "\nBODY.DISCUSSION:\nThe groups differed.\n", path="export.txt")
+
+
+def _header_paths(doc: Document, table: Table) -> list[tuple[str, ...]]:
+    """Each column's header labels top to bottom, spans filled."""
+    grid = table.filled(doc.text)
+    return [tuple(grid[r][c] for r in range(table.header_rows)) for c in range(len(grid[0]))]
+
+
+def test_export_upper_header_cells_spread_over_repeated_groups() -> None:
+    # The upper row's cells are written once each: a label spans the run of group labels repeated under each
+    # (PMC1079844, BMC Medicine 2005, CC-BY; Table 1, first rows).
+    lines = [
+        "Table 1Average plasma total and LDL cholesterol concentrations during follow-up",
+        "Baseline characteristic", "Plasma total cholesterol (mmol/l)", "Plasma LDL cholesterol (mmol/l)", "",
+        *["Simvastatin", "Placebo", "Difference*"] * 2, *[""] * 7,
+        "Sex", *[""] * 6, "Male", "4.1", "5.3", "-1.2", "2.2", "3.2", "-1.0",
+        "Female", "4.6", "5.8", "-1.2", "2.5", "3.4", "-0.9",
+    ]  # fmt: skip
+    doc = _export("\n".join(lines) + "\n")
+    (table,) = doc.tables
+    assert table.header_rows == 2
+    total, ldl = "Plasma total cholesterol (mmol/l)", "Plasma LDL cholesterol (mmol/l)"
+    assert _header_paths(doc, table) == [
+        ("Baseline characteristic", ""),
+        *[(total, arm) for arm in ("Simvastatin", "Placebo", "Difference*")],
+        *[(ldl, arm) for arm in ("Simvastatin", "Placebo", "Difference*")],
+    ]
+    assert table.rows[0] == ["Baseline characteristic", total, "", "", ldl, "", ""]  # a spanning cell: once
+    assert table.rows[2] == ["Sex", "", "", "", "", "", ""]  # a section row
+    assert table.rows[3:] == [
+        ["Male", "4.1", "5.3", "-1.2", "2.2", "3.2", "-1.0"],
+        ["Female", "4.6", "5.8", "-1.2", "2.5", "3.4", "-0.9"],
+    ]
+    _spans_hold_cells(doc, table)
+
+
+def test_export_upper_header_label_spans_the_groups_not_the_comparison() -> None:
+    # An upper label, then empty cells over the comparison and p-value columns (PMC1386666, Respiratory
+    # Research 2006, CC-BY; Table 2, first rows).
+    lines = [
+        "Table 2Treatment comparisons (budesonide/formoterol vs formoterol) for all FEV1 outcome variables",
+        "", "Mean % change from baselinea", *[""] * 6,
+        "Variable", "Formoterol (n = 57)", "Budesonide/formoterol (n = 58)",
+        "Budesonide/formoterol vs formoterol: mean ratio, % (95% confidence limits)", "p value",
+        "Eav", "16.5", "17.4", "100.8 (96.1, 105.7)", "0.74",
+        "Emax", "26.3", "27.2", "100.7 (95.1, 106.7)", "0.80",
+    ]  # fmt: skip
+    doc = _export("\n".join(lines) + "\n")
+    (table,) = doc.tables
+    paths = _header_paths(doc, table)
+    assert paths[1:3] == [("Mean % change from baselinea", lines[i]) for i in (10, 11)]
+    assert paths[3:] == [("", lines[12]), ("", "p value")]
+    assert table.rows[2] == ["Eav", "16.5", "17.4", "100.8 (96.1, 105.7)", "0.74"]
+
+
+def test_export_header_cells_run_together_in_two_rows() -> None:
+    # <th> cells of two header rows, written without breaks (an empty one as a no-break space): the upper row's
+    # labels each group the run of lower labels repeated under them (PMC3733748, Diabetology & Metabolic
+    # Syndrome 2013, CC-BY; Table 2, first rows).
+    lines = [
+        "Table 2Changes from baseline to week 8 of anthropometric and metabolic parameters in cilostazol and "
+        "placebo group (n=37)",
+        "\u00a0PlaceboCilostazol\u00a0BaselineFollow-upP-valueBaselineFollow-upP-valueBMI (kg/m2)",
+        "26.2 ± 2.9", "26.2 ± 2.9", "0.29", "26.2 ± 2.9", "26.0 ± 2.9", "0.12",
+        "Waist circumference (cm)", "92.5 ± 8.0", "92.1 ± 7.6", "0.36", "92.6 ± 8.0", "91.4 ± 7.4", "0.007",
+        "Systolic blood pressure (mmHg)", "131.0 ± 10.8", "128.6 ± 11.4", "0.21", "130.1 ± 9.6", "127.3 ± 9.1",
+        "0.04",
+    ]  # fmt: skip
+    doc = _export("\n".join(lines) + "\n")
+    (table,) = doc.tables
+    assert table.header_rows == 2
+    assert _header_paths(doc, table) == [
+        ("", ""),
+        *[("Placebo", label) for label in ("Baseline", "Follow-up", "P-value")],
+        *[("Cilostazol", label) for label in ("Baseline", "Follow-up", "P-value")],
+    ]
+    assert table.rows[2] == ["BMI (kg/m2)", "26.2 ± 2.9", "26.2 ± 2.9", "0.29", "26.2 ± 2.9", "26.0 ± 2.9", "0.12"]
+    _spans_hold_cells(doc, table)
+
+
+def test_export_two_label_columns_and_a_label_over_rows() -> None:
+    # A label and a sub-label per row; the rows under the same label leave its cell empty; an upper header
+    # cell spans the two label columns; a rule row's empty cells in the header (PMC1820788, Malaria Journal
+    # 2007, CC-BY; Table 1, first rows).
+    lines = [
+        "Table 1Characteristics of study subjects at enrollment",
+        "Characteristic", "Amodiaquine/Placebo", "Artesunate/Amodiaquine", "", "", "", "", "",
+        "N = 37 (%)", "N = 34 (%)",
+        "Age (years old)", "Median", "19", "18.5", "", "Range", "5 to 62", "3 to 58",
+        "Gender", "Male", "24 (64.8)", "27 (79.4)", "", "Female", "13 (35.2)", "7 (20.6)",
+        "Weight (kg)", "Median", "55", "57", "", "Range", "19 to 99", "12.5 to 80",
+    ]  # fmt: skip
+    doc = _export("\n".join(lines) + "\n")
+    (table,) = doc.tables
+    assert _header_paths(doc, table) == [
+        ("Characteristic", ""),
+        ("Characteristic", ""),
+        ("Amodiaquine/Placebo", "N = 37 (%)"),
+        ("Artesunate/Amodiaquine", "N = 34 (%)"),
+    ]
+    assert table.rows[2:6] == [
+        ["Age (years old)", "Median", "19", "18.5"],
+        ["", "Range", "5 to 62", "3 to 58"],
+        ["Gender", "Male", "24 (64.8)", "27 (79.4)"],
+        ["", "Female", "13 (35.2)", "7 (20.6)"],
+    ]
+
+
+def test_export_numbers_as_row_labels() -> None:
+    # Time points as row labels (PMC1570354, Respiratory Research 2006, CC-BY; Table 4).
+    lines = [
+        "Table 4Adjusted mean change (se) from pre-dose FEV1 (L) over 24 hours after a single inhalation",
+        "Time post dose (hr)", "Placebo", "SFC", "FBC",
+        "0.5", "0.04 (0.02)", "0.31 (0.02)*", "0.36 (0.02)*", "1", "0.10 (0.03)", "0.37 (0.03)*", "0.38 (0.03)*",
+        "2", "0.14 (0.03)", "0.41 (0.03)*", "0.44 (0.03)*", "8", "0.14 (0.04)", "0.38 (0.04)*", "0.42 (0.04)*",
+        "12", "0.06 (0.04)", "0.31 (0.04)*", "0.31 (0.04)*", "16", "-0.05 (0.04)", "0.22 (0.04)*", "0.25 (0.04)*",
+        "20", "-0.15 (0.04)", "0.08 (0.04)*", "0.13 (0.04)*", "24", "-0.06 (0.04)", "0.06 (0.04)**", "0.07 (0.04)***",
+        "* p < 0.001 vs placebo; ** p = 0.007 vs placebo; *** p = 0.004 vs placebo.",
+    ]  # fmt: skip
+    doc = _export("\n".join(lines) + "\n")
+    (table,) = doc.tables
+    assert table.header_rows == 1 and table.rows[0] == ["Time post dose (hr)", "Placebo", "SFC", "FBC"]
+    assert [row[0] for row in table.rows[1:]] == ["0.5", "1", "2", "8", "12", "16", "20", "24"]
+    assert table.footnotes == [lines[-1]]
+
+
+def test_export_empty_line_written_for_a_line_break_is_no_column() -> None:
+    # Row labels whose cells hold a line break, written as an empty line after each (PMC4675066, Trials 2015,
+    # CC-BY; Table 1, first rows): the column no row fills is left out.
+    lines = [
+        "Table 1Baseline demographic characteristics",
+        "Iodine (n = 29)Placebo (n = 30)Age at trial entry, yearsa", "", "29.1 (5.7)", "29.8 (5.1)",
+        "Gestational age at trial entry, weeksa", "", "15.2 (2.6)", "14.9 (2.4)",
+        "Primiparousb", "", "13 (44.8)", "13 (43.3)",
+        "Completed secondary educationb", "", "20 (69.0)", "22 (73.3)",
+    ]  # fmt: skip
+    doc = _export("\n".join(lines) + "\n")
+    (table,) = doc.tables
+    assert table.rows[0] == ["", "Iodine (n = 29)", "Placebo (n = 30)"]
+    assert table.rows[1] == ["Age at trial entry, yearsa", "29.1 (5.7)", "29.8 (5.1)"]
+    _spans_hold_cells(doc, table)
+
+
+def test_export_row_of_values_spanning_the_header_groups() -> None:
+    # A row with one value per upper header group: each spans its group (PMC1175098, Health and Quality of
+    # Life Outcomes 2005, CC-BY; Table 3).
+    lines = [
+        "Table 3Comparison of FACT-G, FLIC and EORTC QLQ-C30 total/global functioning scores",
+        "", "FACT-G", "FLIC", "EORTC QLQ-C30", "",
+        "Order A (N = 445)", "Order B (N = 390)", "Order A (N = 378)", "Order B (N = 436)", "Order A (N = 433)",
+        "Order B (N = 428)",
+        "Mean", "85.92", "83.48", "123.56", "124.18", "63.68", "67.11",
+        "Difference in means (95% CI)", "2.44 (0.66 to 4.24)", "-0.62 (-3.20 to 1.97)", "-3.43 (-5.87 to -0.99)",
+        "SD", "15.44", "15.94", "21.84", "22.79", "21.69", "21.83",
+    ]  # fmt: skip
+    doc = _export("\n".join(lines) + "\n")
+    (table,) = doc.tables
+    assert [path[0] for path in _header_paths(doc, table)] == [
+        "",
+        *["FACT-G"] * 2,
+        *["FLIC"] * 2,
+        *["EORTC QLQ-C30"] * 2,
+    ]
+    difference = table.rows[3]
+    assert difference == ["Difference in means (95% CI)", lines[20], "", lines[21], "", lines[22], ""]
+    assert table.filled(doc.text)[3][1:3] == [lines[20]] * 2  # the value spans its group's two columns
+    _spans_hold_cells(doc, table)
+
+
+def test_export_row_under_a_value_spanning_rows() -> None:
+    # The p-value of a two-row group is written once: the second row is a cell short, its last column the
+    # first row's (PMC5706840, Oncotarget 2017, CC-BY; Table 2, first rows).
+    lines = [
+        "Table 2Baseline characteristics in the mITT population for each miR-31-3p group",
+        "Low n = 50Intermediate n = 49High n = 50p-valueSex", "", "", "", "",
+        " F", "13 (26%)", "19 (38.8%)", "15 (30%)", "0.401", " M", "37 (74%)", "30 (61.2%)", "35 (70%)",
+        "Age", "", "", "", "",
+        " [0-60]", "11 (22%)", "12 (24.5%)", "16 (32%)", "0.815", " [60-70]", "27 (54%)", "24 (49%)", "22 (44%)",
+        " [70+]", "12 (24%)", "13 (26.5%)", "12 (24%)",
+        "Chemotherapy regimen", "", "", "", "", " CapOx", "10 (20.4%)", "10 (20.4%)", "13 (26.5%)", "0.439",
+        " FOLFIRI", "3 (6.1%)", "8 (16.3%)", "7 (14.3%)", " FOLFOX", "36 (73.5%)", "31 (63.3%)", "29 (59.2%)",
+    ]  # fmt: skip
+    doc = _export("\n".join(lines) + "\n")
+    (table,) = doc.tables
+    assert table.rows[0] == ["", "Low n = 50", "Intermediate n = 49", "High n = 50", "p-value"]
+    assert table.rows[1] == ["Sex", "", "", "", ""]
+    assert table.rows[3] == ["M", "37 (74%)", "30 (61.2%)", "35 (70%)", ""]
+    assert table.filled(doc.text)[3][4] == "0.401"
+    assert [row[4] for row in table.filled(doc.text)[5:8]] == ["0.815"] * 3
+    assert table.rows[8] == ["Chemotherapy regimen", "", "", "", ""]
+    _spans_hold_cells(doc, table)
+
+
+def test_export_header_that_cannot_be_placed_is_no_header() -> None:
+    # Two upper labels over twelve columns with no group repeated under them: where the first ends cannot be
+    # told, so the upper row stays in the text, out of the grid (PMC2596788, BMC Health Services Research 2008,
+    # CC-BY; Table 3, first rows).
+    heads = ["Pain & bowel s.", "Gastric dysfunc.", "Health impair.", "Life impair.", "Reflux", "Sum score"]
+    heads += ["Anxiety", "Well-being", "Depr.", "Coping", "Social dysfunc.", "Likert sum score"]
+    lines = [
+        "Table 3Associations between change in GERD-knowledge and change in symptoms and quality of life",
+        "", "Digestive Symptoms and Impact Questionnaire – DSIQ", "General Health Questionnaire v. 30 – GHQ-30",
+        "", *heads, "",
+        "All patients", "0.2 (0.18)", "0.2 (0.18)", "0.1 (0.59)", "0.3 (0.10)", "0.02 (0.84)", "0.3 (0.13)",
+        "0.44 (0.25)", "0.38 (0.46)", "0.30 (0.50)", "0.8 (0.06)", "0.2 (0.60)", "0.03 (0.15)", "",
+        "Advanced school", "0.1 (0.65)", "0.0 (1.0)", "0.2 (0.51)", "0.1 (0.66)", "0.05 (0.76)", "0.02 (0.57)",
+        "0.6 (0.16)", "- 0.8 (0.22)", "0.8 (0.22)", "1.0 (0.05)", "0.2 (0.49)", "0.04 (0.08)", "",
+    ]  # fmt: skip
+    doc = _export("\n".join(lines) + "\n")
+    (table,) = doc.tables
+    assert all("Questionnaire" not in cell for row in table.rows for cell in row)
+    assert "Digestive Symptoms and Impact Questionnaire" in doc.text[table.start : table.end]
+    assert table.header_rows <= 1 and (table.header_rows == 0 or table.rows[0] == ["", *heads])
+    assert table.rows[table.header_rows][:3] == ["All patients", "0.2 (0.18)", "0.2 (0.18)"]
+
+
 def test_flattened_jats_text_keeps_its_tables() -> None:
     jats = read_jats(BMC, BMC.read_bytes())
     again = document_from_text(jats.text, path="flattened.txt")

@@ -27,19 +27,20 @@ from extractor.ingest.sections import caption_kind
 
 CELLS = " | "
 _MARKERS = "*†‡§¶#"
-# A cell that holds a value: a number first (after a comparison sign, a minus or an opening bracket), then only
-# what values are written with: more numbers, %, ±, brackets, range dashes, "to", "vs", separators.
+# A cell that holds a value: a number first (after a comparison sign, a minus or an opening bracket; "P = " before a
+# p-value), then only what values are written with: more numbers, %, ±, brackets, range dashes, "to", "vs",
+# separators, note marks (a letter, or up to three run onto a number: "10/15ab (67%)").
 _VALUE = re.compile(
-    r"^[<>≤≥~=±+]?\s*[-−–]?\s*\(?\.?\d"
+    r"^(?:[pP]\s*(?=[<>≤≥=]))?[<>≤≥~=±+]?\s*[-−–]?\s*\(?\.?\d"
     r"(?:[-−–\d.,·%±×/;:()\[\]<>≤≥=+\s" + _MARKERS + r"]"
-    r"|\b(?:to|vs|and|or)\b|(?<=\d)[eE](?=[-−]?\d)|(?<![A-Za-z])[a-z]\b)*$"
+    r"|\b(?:to|vs|and|or)\b|(?<=\d)[eE](?=[-−]?\d)|(?<![A-Za-z])[a-z]\b|(?<=[\d)%\]])[a-z]{2,3}(?![A-Za-z]))*$"
 )
 _NOT_REPORTED = re.compile(r"^(?:[-−–—]+|NR|NA|N/A|NE|ND|NS|n\.?s\.?|n/a|—)$", re.I)
 _MAX_HEADER_ROWS = 3
 
 
 def is_value(cell: str) -> bool:
-    """'12.3 ± 4.5', '14 (35%)', '<0.001', '0.90 (0.82–0.99)', '-', 'NR': a cell of a table's body."""
+    """'12.3 ± 4.5', '14 (35%)', '<0.001', 'P = 0.71', '0.90 (0.82–0.99)', '-', 'NR': a cell of a table's body."""
     cell = cell.strip()
     return bool(cell) and (bool(_VALUE.match(cell)) or bool(_NOT_REPORTED.match(cell)))
 
@@ -85,8 +86,8 @@ def layout_header_rows(rows: Sequence[Sequence[str]], stub: int = 1) -> int:
 @dataclass
 class TextTable:
     """A table found in source lines: its caption line, its cells by row and column and its notes, each as the
-    index of a line (in the lines `find_tables` returns; None: an empty cell); `header_rows` leading rows are
-    column headers."""
+    index of a line (in the lines `find_tables` returns; None: an empty cell; a cell spanning rows or columns
+    holds its line at every position it covers); `header_rows` leading rows are column headers."""
 
     caption: int | None
     cells: list[list[int | None]]
@@ -237,7 +238,14 @@ def document_tables(tables: list[TextTable], layout: Layout) -> list[Table]:
             return layout.placed.get(k) if k is not None else None
 
         spans = [[span(k) for k in row] for row in table.cells]
-        rows = [[text[s[0] : s[1]] if s else "" for s in row] for row in spans]
+        seen: set[int] = set()  # a cell spanning positions has its text where it starts (row by row, left to right)
+        rows: list[list[str]] = []
+        for indexes, row_spans in zip(table.cells, spans, strict=True):
+            rows.append([])
+            for k, s in zip(indexes, row_spans, strict=True):
+                rows[-1].append(text[s[0] : s[1]] if s and k is not None and k not in seen else "")
+                if k is not None:
+                    seen.add(k)
         caption_span = span(table.caption)
         written = [s for s in (caption_span, *(s for row in spans for s in row), *map(span, table.notes)) if s]
         if not written or not any(any(row) for row in rows):
