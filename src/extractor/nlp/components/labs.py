@@ -1,6 +1,7 @@
 """Laboratory values and vital signs: analyte, value, unit as printed (normalized), and the value in SI units.
 
-Analytes and their SI units, molar masses and plausible bounds are data (`lexicons/analytes.tsv`); the cues
+Analytes and their SI units, molar masses, conversion factors, LOINC numbers and plausible bounds are data
+(`lexicons/analytes.tsv`, merged with the open labunits table); the cues
 that make a number a reference range or threshold rather than a result are data too
 (`lexicons/lab_rules.json`). A value belongs to the nearest analyte printed before it in its sentence whose
 unit pint can convert it to ("white blood cell (WBC) count was 4,100/μl, her hemoglobin level was 6.8 g/dl");
@@ -45,16 +46,27 @@ class Analyte:
     min_si: float | None = None
     max_si: float | None = None
     also_units: tuple[str, ...] = ()
+    loinc: tuple[str, ...] = ()
+    factors: tuple[tuple[str, float], ...] = ()
 
     def reads(self, unit: Unit) -> bool:
         """Whether a value printed in `unit` can be a value of this analyte."""
         return unit.display in self.also_units or self.to_si(1.0, unit) is not None
 
     def to_si(self, value: float, unit: Unit) -> float | None:
-        """None for a unit of `also_units`: 'HbA1c 7.1%' is not 71 mmol/mol (the IFCC scale is not a ratio of %)."""
+        """None for a unit of `also_units`: 'HbA1c 7.1%' is not 71 mmol/mol (the IFCC scale is not a ratio of %).
+        A unit pint cannot relate to `unit_si` converts through the analyte's own factor: enzymes printed in IU/L
+        are U/L, 'mEq/L' of magnesium is half a mmol/L, insulin in uIU/mL has no molar mass."""
         if unit.display in self.also_units:
             return None
-        return convert(value, unit, self.unit_si, self.molar_mass)
+        direct = convert(value, unit, self.unit_si, self.molar_mass)
+        if direct is not None:
+            return direct
+        for conventional, factor in self.factors:
+            in_conventional = convert(value, unit, conventional)
+            if in_conventional is not None:
+                return in_conventional * factor
+        return None
 
     def plausible(self, value_si: float) -> bool:
         low = self.min_si if self.min_si is not None else float("-inf")
@@ -64,6 +76,16 @@ class Analyte:
 
 def _number(text: str) -> float | None:
     return float(text) if text.strip() else None
+
+
+def _factors(text: str) -> tuple[tuple[str, float], ...]:
+    """'IU/L:0.0166667|mEq/L:1' -> (('IU/L', 0.0166667), ('mEq/L', 1.0))."""
+    pairs = []
+    for entry in text.split("|"):
+        if entry.strip():
+            unit, _, factor = entry.rpartition(":")
+            pairs.append((unit.strip(), float(factor)))
+    return tuple(pairs)
 
 
 def load_analytes(rows: Iterable[dict[str, str]]) -> list[Analyte]:
@@ -76,6 +98,8 @@ def load_analytes(rows: Iterable[dict[str, str]]) -> list[Analyte]:
             min_si=_number(row["min_si"]),
             max_si=_number(row["max_si"]),
             also_units=tuple(u for u in row["also_units"].split("|") if u),
+            loinc=tuple(code for code in row.get("loinc", "").split("|") if code),
+            factors=_factors(row.get("factors", "")),
         )
         for row in rows
     ]
@@ -122,18 +146,40 @@ class AnalyteMatcher:
         self.sensitive = _alternation(sensitive, 0)
         self.insensitive = _alternation(insensitive, re.IGNORECASE)
 
+    def named(self, surface: str) -> Analyte | None:
+        """The analyte a name names, under the matching rules of `find`."""
+        return self.by_surface.get(surface) if _case_sensitive(surface) else self.by_surface.get(surface.lower())
+
     def find(self, text: str, end: int | None = None) -> list[Mention]:
+        """Non-overlapping names, the longer of two overlapping ones kept ('Serum creatinine phosphokinase' is
+        creatine kinase, not serum creatinine)."""
         end = len(text) if end is None else end
         found = [Mention(m.start(), m.end(), self.by_surface[m.group()]) for m in self.sensitive.finditer(text, 0, end)]
         found += [
             Mention(m.start(), m.end(), self.by_surface[m.group().lower()])
             for m in self.insensitive.finditer(text, 0, end)
         ]
+        found += self._overlapping(text, found, end)
         kept: list[Mention] = []
         for mention in sorted(found, key=lambda m: (m.start, -(m.end - m.start))):
-            if not kept or mention.start >= kept[-1].end:
-                kept.append(mention)
+            if kept and mention.start < kept[-1].end:
+                if mention.end - mention.start > kept[-1].end - kept[-1].start:
+                    kept[-1] = mention
+                continue
+            kept.append(mention)
         return kept
+
+    def _overlapping(self, text: str, found: list[Mention], end: int) -> list[Mention]:
+        """Names starting at a later word of a name found, and running past it (a scan finds no overlaps)."""
+        more = []
+        for mention in found:
+            for word in re.finditer(r"(?<=[\s(/])\S", text[mention.start : mention.end]):
+                at = mention.start + word.start()
+                for pattern, key in ((self.sensitive, str), (self.insensitive, str.lower)):
+                    match = pattern.match(text, at, end)
+                    if match and match.end() > mention.end:
+                        more.append(Mention(at, match.end(), self.by_surface[key(match.group())]))
+        return more
 
 
 def _case_sensitive(surface: str) -> bool:
@@ -368,4 +414,6 @@ def _analyte_row(analyte: Analyte) -> dict[str, str]:
         "min_si": "" if analyte.min_si is None else str(analyte.min_si),
         "max_si": "" if analyte.max_si is None else str(analyte.max_si),
         "also_units": "|".join(analyte.also_units),
+        "loinc": "|".join(analyte.loinc),
+        "factors": "|".join(f"{unit}:{factor}" for unit, factor in analyte.factors),
     }
