@@ -453,7 +453,7 @@ class LabReader:
     def _context(self, mention: Mention, start: int, end: int) -> Item:
         """Arm and time point printed in the rest of the clause ('in the metformin group at 18 months'); a time
         point also between the analyte and its first value ('prolactin level (11 months postoperatively) was') or
-        opening the sentence ('On hospital day 3, the platelet count was')."""
+        opening its sentence or clause ('...; on hospital day 3, the platelet count was')."""
         sentence = sentence_at(self.text, end)
         after = self.text[end : min(sentence[1], end + 80)]
         after = re.split(r"[;,](?!\d)|\band\b", after)[0]
@@ -461,7 +461,10 @@ class LabReader:
         between = self.timepoint.search(self.text, mention.end, start)
         if between and _has_number(self.text[between.end() : start]):
             between = None  # the time of an earlier value ('level (11 months postoperatively) was 20.6; ... 15.2')
-        time = self.timepoint.search(after) or between or self.timepoint.match(self.text, sentence[0])
+        clause = max(sentence[0], self.text.rfind(";", sentence[0], mention.start) + 1)
+        while clause < mention.start and self.text[clause].isspace():
+            clause += 1
+        time = self.timepoint.search(after) or between or self.timepoint.match(self.text, clause)
         return {"arm": arm.group("arm") if arm else None, "timepoint": time.group("time") if time else None}
 
     def _pressure_pairs(self) -> list[Item]:
