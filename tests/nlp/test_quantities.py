@@ -50,6 +50,13 @@ UNITS = [
     ("mg/d", "mg/day"),
     ("ml · kg −1 · min −1", "mL/kg/min"),  # grobid-quantities
     ("%", "%"),
+    ("k/mm3", "10^3/mm3"),  # hindawi case report PMC4736389: 'white cell count of 9.22 k/mm3'
+    ("K/μL", "10^3/uL"),
+    ("thou/uL", "10^3/uL"),
+    ("x 10(3)/mm(3)", "10^3/mm3"),  # PHEE: 'platelet count decreased to 102 x 10(3)/mm(3)'
+    ("mEq/L", "mEq/L"),  # hindawi PMC4738914: 'sodium of 140 mEq/L'
+    ("meq/l", "mEq/L"),
+    ("mOsm/kg", "mOsm/kg"),
 ]
 
 
@@ -98,6 +105,7 @@ AMOUNTS = [
     ("20-mg", 20.0, None, "mg"),  # PHEE: 'a 20-mg daily olanzapine dosage'
     ("31.5 ± 9.2 U/L", 31.5, None, "U/L"),  # the example: the SD is not the value
     ("38.4\u00a0 °C", 38.4, None, "°C"),  # 000_0a971266401ee98e.txt, printed with NBSP
+    ("102 x 10(3)/mm(3)", 102.0, None, "10^3/mm3"),  # PHEE: the unit read to its end
 ]
 
 

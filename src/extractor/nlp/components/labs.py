@@ -1,6 +1,7 @@
 """Laboratory values and vital signs: analyte, value, unit as printed (normalized), and the value in SI units.
 
-Analytes and their SI units, molar masses and plausible bounds are data (`lexicons/analytes.tsv`); the cues
+Analytes and their SI units, molar masses, conversion factors, LOINC numbers and plausible bounds are data
+(`lexicons/analytes.tsv`, merged with the open labunits table); the cues
 that make a number a reference range or threshold rather than a result are data too
 (`lexicons/lab_rules.json`). A value belongs to the nearest analyte printed before it in its sentence whose
 unit pint can convert it to ("white blood cell (WBC) count was 4,100/μl, her hemoglobin level was 6.8 g/dl");
@@ -11,7 +12,7 @@ later in the text ("baseline CEA 27.8") is listed once.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,10 +31,21 @@ from extractor.nlp.extensions import set_extensions
 from extractor.nlp.layout import layout
 from extractor.nlp.positions import Cover
 from extractor.nlp.prose import item_spans, references_start, sentence_at
-from extractor.nlp.quantities import Measurement, Unit, convert, find_quantities, parse_unit, round_sig
+from extractor.nlp.quantities import (
+    NUMBER,
+    Measurement,
+    Unit,
+    convert,
+    find_quantities,
+    parse_number,
+    parse_unit,
+    round_sig,
+)
 
 SPANS_KEY = "lab_values"
 Item = dict[str, Any]
+Slot = tuple[float, int, int]  # a value and the start and end of its printed number
+_NUMBER = re.compile(NUMBER)
 
 
 @dataclass(frozen=True)
@@ -47,16 +59,27 @@ class Analyte:
     min_si: float | None = None
     max_si: float | None = None
     also_units: tuple[str, ...] = ()
+    loinc: tuple[str, ...] = ()
+    factors: tuple[tuple[str, float], ...] = ()
 
     def reads(self, unit: Unit) -> bool:
         """Whether a value printed in `unit` can be a value of this analyte."""
         return unit.display in self.also_units or self.to_si(1.0, unit) is not None
 
     def to_si(self, value: float, unit: Unit) -> float | None:
-        """None for a unit of `also_units`: 'HbA1c 7.1%' is not 71 mmol/mol (the IFCC scale is not a ratio of %)."""
+        """None for a unit of `also_units`: 'HbA1c 7.1%' is not 71 mmol/mol (the IFCC scale is not a ratio of %).
+        A unit pint cannot relate to `unit_si` converts through the analyte's own factor: enzymes printed in IU/L
+        are U/L, 'mEq/L' of magnesium is half a mmol/L, insulin in uIU/mL has no molar mass."""
         if unit.display in self.also_units:
             return None
-        return convert(value, unit, self.unit_si, self.molar_mass)
+        direct = convert(value, unit, self.unit_si, self.molar_mass)
+        if direct is not None:
+            return direct
+        for conventional, factor in self.factors:
+            in_conventional = convert(value, unit, conventional)
+            if in_conventional is not None:
+                return in_conventional * factor
+        return None
 
     def plausible(self, value_si: float) -> bool:
         low = self.min_si if self.min_si is not None else float("-inf")
@@ -66,6 +89,16 @@ class Analyte:
 
 def _number(text: str) -> float | None:
     return float(text) if text.strip() else None
+
+
+def _factors(text: str) -> tuple[tuple[str, float], ...]:
+    """'IU/L:0.0166667|mEq/L:1' -> (('IU/L', 0.0166667), ('mEq/L', 1.0))."""
+    pairs = []
+    for entry in text.split("|"):
+        if entry.strip():
+            unit, _, factor = entry.rpartition(":")
+            pairs.append((unit.strip(), float(factor)))
+    return tuple(pairs)
 
 
 def load_analytes(rows: Iterable[dict[str, str]]) -> list[Analyte]:
@@ -78,6 +111,8 @@ def load_analytes(rows: Iterable[dict[str, str]]) -> list[Analyte]:
             min_si=_number(row["min_si"]),
             max_si=_number(row["max_si"]),
             also_units=tuple(u for u in row["also_units"].split("|") if u),
+            loinc=tuple(code for code in row.get("loinc", "").split("|") if code),
+            factors=_factors(row.get("factors", "")),
         )
         for row in rows
     ]
@@ -94,10 +129,14 @@ class LabRules(BaseModel):
     difference_after_value: str
     restated_value: str
     table_cell_between: str
+    assay_limit: str
     window_before_value: int
     arm: str
     timepoint: str
     from_word: str
+    series_element: str
+    analyte_separator: str
+    value_separator: str
     pressure_pair: str
     pressure_parts: tuple[str, str]
 
@@ -124,18 +163,40 @@ class AnalyteMatcher:
         self.sensitive = _alternation(sensitive, 0)
         self.insensitive = _alternation(insensitive, re.IGNORECASE)
 
+    def named(self, surface: str) -> Analyte | None:
+        """The analyte a name names, under the matching rules of `find`."""
+        return self.by_surface.get(surface) if _case_sensitive(surface) else self.by_surface.get(surface.lower())
+
     def find(self, text: str, end: int | None = None) -> list[Mention]:
+        """Non-overlapping names, the longer of two overlapping ones kept ('Serum creatinine phosphokinase' is
+        creatine kinase, not serum creatinine)."""
         end = len(text) if end is None else end
         found = [Mention(m.start(), m.end(), self.by_surface[m.group()]) for m in self.sensitive.finditer(text, 0, end)]
         found += [
             Mention(m.start(), m.end(), self.by_surface[m.group().lower()])
             for m in self.insensitive.finditer(text, 0, end)
         ]
+        found += self._overlapping(text, found, end)
         kept: list[Mention] = []
         for mention in sorted(found, key=lambda m: (m.start, -(m.end - m.start))):
-            if not kept or mention.start >= kept[-1].end:
-                kept.append(mention)
+            if kept and mention.start < kept[-1].end:
+                if mention.end - mention.start > kept[-1].end - kept[-1].start:
+                    kept[-1] = mention
+                continue
+            kept.append(mention)
         return kept
+
+    def _overlapping(self, text: str, found: list[Mention], end: int) -> list[Mention]:
+        """Names starting at a later word of a name found, and running past it (a scan finds no overlaps)."""
+        more = []
+        for mention in found:
+            for word in re.finditer(r"(?<=[\s(/])\S", text[mention.start : mention.end]):
+                at = mention.start + word.start()
+                for pattern, key in ((self.sensitive, str), (self.insensitive, str.lower)):
+                    match = pattern.match(text, at, end)
+                    if match and match.end() > mention.end:
+                        more.append(Mention(at, match.end(), self.by_surface[key(match.group())]))
+        return more
 
 
 def _case_sensitive(surface: str) -> bool:
@@ -194,47 +255,176 @@ class LabReader:
         self.from_word = re.compile(rules.from_word, re.IGNORECASE)
         self.arm = re.compile(rules.arm, re.IGNORECASE)
         self.timepoint = re.compile(rules.timepoint, re.IGNORECASE)
+        self.assay_limit = re.compile(rules.assay_limit, re.IGNORECASE)
+        element = rules.series_element.replace("<NUMBER>", NUMBER)
+        self.series_element = re.compile(element, re.IGNORECASE)
+        self.series = re.compile(rf"(?:{element})+$", re.IGNORECASE)
+        self.analyte_separator = re.compile(rules.analyte_separator, re.IGNORECASE)
+        self.value_separator = re.compile(rules.value_separator, re.IGNORECASE)
 
     def values(self) -> list[Item]:
         items = self._pressure_pairs()
         taken = Cover(item["evidence"] for item in items)
         mentions = Cover((m.start, m.end) for m in self.mentions)
         previous_end = -1
+        readable = []
         for measurement in find_quantities(self.text, 0, self.limit):
-            restated = self.restated_value.match(self.text[previous_end : measurement.start]) is not None
+            series = self._series(max(previous_end, 0), measurement)
+            restated = self.restated_value.match(
+                self.text[previous_end : series[0][1] if series else measurement.start]
+            )
             previous_end = measurement.end
-            if measurement.unit is None or measurement.signed or restated:
+            if measurement.unit is None or measurement.signed or restated is not None:
                 continue
             if taken.contains(measurement.start, measurement.start + 1):
                 continue
             if mentions.contains(measurement.start, measurement.start + 1):
                 continue  # the number inside 'CA 15-3'
-            items.extend(self._read(measurement))
+            readable.append(measurement)
+        for run in self._runs(readable):
+            items.extend(self._read_run(run))
         return _first_of_repeats(items)
 
-    def _read(self, measurement: Measurement) -> list[Item]:
-        assert measurement.unit is not None
+    def _read(self, measurement: Measurement, series: bool = True) -> list[Item]:
         mention = self._analyte_for(measurement)
         if mention is None:
             return []
-        before = self.text[mention.end : measurement.start]
-        if not self._is_result(mention, measurement, before):
+        slots = self._slots(mention, measurement, series)
+        return [item for slot in slots or [] for item in self._items(mention, measurement, slot, slots or [])]
+
+    def _read_run(self, run: list[Measurement]) -> list[Item]:
+        """Values listed together; when as many analytes (or a fraction as many) are listed just before them, the
+        values go to the analytes in turn ('sodium, potassium and chloride were 140, 4.0 and 106 mEq/L',
+        'creatinine phosphokinase and ethanol measured 806 U/L and 58 mg/dL, respectively'); else each value to
+        its nearest analyte."""
+        listed = self._listed_analytes(run[0])
+        if len(listed) > 1 and self.change_before_analyte.search(
+            self.text[max(0, listed[0].start - 40) : listed[0].start]
+        ):
+            return []  # 'reductions in triglycerides, total cholesterol and LDL cholesterol of 53.3, 24 and 9.8 mg/dl'
+        first = self._series(listed[-1].end, run[0]) if listed else []
+        values_text = self.text[first[0][1] if first else run[0].start : run[-1].start]
+        if len(listed) > 1 and not re.search(r"\b(?:to|vs|versus)\b|→|->", values_text):  # '5.02 vs 4.45': one's
+            slots: list[tuple[Measurement, Slot, list[Slot]]] = []
+            for measurement in run:
+                own = self._slots(listed[-1], measurement)
+                if own is None:
+                    break
+                slots.extend((measurement, slot, own) for slot in own)
+            else:
+                if slots and len(slots) % len(listed) == 0:
+                    items = []
+                    for i, (measurement, slot, own) in enumerate(slots):
+                        mention = listed[i % len(listed)]
+                        assert measurement.unit is not None
+                        if mention.analyte.reads(measurement.unit):
+                            items.extend(self._items(mention, measurement, slot, own))
+                    return items
+        return [item for measurement in run for item in self._read(measurement, series=len(listed) < 2)]
+
+    def _slots(self, mention: Mention, measurement: Measurement, series_too: bool = True) -> list[Slot] | None:
+        """The values a measurement gives its analyte (value, start, end of its evidence), with the bare numbers
+        listed before it in its unit; None when it is no result (a threshold, a difference, a reference range, an
+        assay's detection limit)."""
+        assert measurement.unit is not None
+        series = self._series(mention.end, measurement) if series_too else []
+        prefix = self.text[mention.end : series[0][1] if series else measurement.start]
+        if not self._is_result(mention, measurement, prefix):
+            return None
+        if self.assay_limit.search(self.text, sentence_at(self.text, measurement.start)[0], measurement.start):
+            return None
+        if measurement.value_max is None:
+            return [*series, (measurement.value, measurement.start, measurement.end)]
+        if not self.from_word.search(prefix):
+            return None  # a printed range ('0-25 U/mL') is a reference range, not a result
+        value_start = measurement.start
+        return [
+            *series,
+            (measurement.value, value_start, measurement.value_end),
+            (measurement.value_max, value_start, measurement.end),
+        ]
+
+    def _items(self, mention: Mention, measurement: Measurement, slot: Slot, slots: list[Slot]) -> list[Item]:
+        assert measurement.unit is not None
+        value, _, end = slot
+        if len(slots) == 1:
+            raw = re.sub(r"\s+", " ", self.text[measurement.start : measurement.end])
+        else:
+            raw = f"{_fmt(value)} {measurement.unit.printed.strip()}"
+        item = lab_item(mention.analyte, value, measurement.unit, raw)
+        if item is None:
             return []
-        values = [measurement.value]
-        if measurement.value_max is not None:
-            if not self.from_word.search(before):
-                return []  # a printed range ('0-25 U/mL') is a reference range, not a result
-            values.append(measurement.value_max)
-        items = []
-        printed = re.sub(r"\s+", " ", self.text[measurement.start : measurement.end])
-        ends = [measurement.end] if len(values) == 1 else [measurement.value_end, measurement.end]
-        for value, end in zip(values, ends, strict=True):
-            raw = printed if len(values) == 1 else f"{_fmt(value)} {measurement.unit.printed.strip()}"
-            item = lab_item(mention.analyte, value, measurement.unit, raw)
-            if item is not None:
-                item.update(self._context(measurement), evidence=(mention.start, end))
-                items.append(item)
-        return items
+        item.update(self._context(mention, slots[0][1], end), evidence=(mention.start, end))
+        return [item]
+
+    def _series(self, lowest: int, measurement: Measurement) -> list[Slot]:
+        """Bare numbers listed before a value in its unit: 'from 94 ± 8 to 109 ± 12 mmHg', '8.6 (at 12 hours),
+        6.4 (at 24 hours), and 2.1 μg/mL', '155 ± 125 vs 99 ± 73 μmol/L'. Not for percentages: a number before a
+        percentage is its own (see `_has_number`)."""
+        assert measurement.unit is not None
+        if measurement.unit.display == "%":
+            return []
+        start = max(lowest, measurement.start - self.rules.window_before_value)
+        found = self.series.search(self.text, start, measurement.start)
+        if found is None:
+            return []
+        slots = []
+        for element in self.series_element.finditer(self.text, found.start(), measurement.start):
+            number = _NUMBER.match(self.text, element.start())
+            value = parse_number(number.group()) if number else None
+            if number is None or value is None:
+                return []
+            slots.append((value, element.start(), number.end()))
+        return slots
+
+    def _runs(self, measurements: list[Measurement]) -> list[list[Measurement]]:
+        """Measurements printed as one list ('806 U/L and 58 mg/dL', '5 pg/mL, 2 pg/mL'), in order."""
+        runs: list[list[Measurement]] = []
+        for measurement in measurements:
+            if runs and runs[-1][-1].value_max is None and measurement.value_max is None:
+                previous = runs[-1][-1]
+                series = self._series(previous.end, measurement)
+                between = self.text[previous.end : series[0][1] if series else measurement.start]
+                if self.value_separator.match(between):
+                    runs[-1].append(measurement)
+                    continue
+            runs.append([measurement])
+        return runs
+
+    def _listed_analytes(self, measurement: Measurement) -> list[Mention]:
+        """The analytes listed together just before a value ('IL-6, IL-8 and TNF-α were ...'), each once, in order
+        (its name and its bracketed abbreviation, 'white blood cell (WBC) count', are one)."""
+        sentence_start = sentence_at(self.text, measurement.start)[0]
+        low = bisect_left(self.mentions, sentence_start, key=lambda m: m.start)
+        before = self.mentions[low : bisect_right(self.mentions, measurement.start, key=lambda m: m.end)]
+        if not before:
+            return []
+        series = self._series(before[-1].end, measurement)
+        if _has_number(self.text[before[-1].end : series[0][1] if series else measurement.start]):
+            return before[-1:]
+        listed = [before[-1]]
+        for mention in reversed(before[:-1]):
+            between = self.text[mention.end : listed[0].start]
+            if mention.analyte is listed[0].analyte and between.strip() == "(":
+                listed[0] = mention
+            elif self.analyte_separator.match(between) and all(m.analyte is not mention.analyte for m in listed):
+                listed.insert(0, mention)
+            else:
+                break
+        elided = self._elided(sentence_start, listed[0])
+        if elided is not None and all(m.analyte is not elided.analyte for m in listed):
+            listed.insert(0, elided)
+        return listed
+
+    def _elided(self, lowest: int, mention: Mention) -> Mention | None:
+        """The analyte a word before a listed one names with that one's last words: 'systolic' in 'systolic and
+        diastolic pressure', 'total' in 'total and LDL cholesterol'."""
+        words = self.text[mention.start : mention.end].split(maxsplit=1)
+        word = re.search(r"(?<![\w-])([A-Za-z][\w-]*)\s+(?:and|or)\s+$", self.text[lowest : mention.start])
+        if len(words) < 2 or word is None:
+            return None
+        analyte = self.matcher.named(f"{word.group(1)} {words[1]}")
+        return Mention(lowest + word.start(1), lowest + word.end(1), analyte) if analyte else None
 
     def _is_result(self, mention: Mention, measurement: Measurement, before: str) -> bool:
         """Not a threshold ('HbA1c <7.0%'), a difference ('the mean change in haemoglobin ... was 0.5 g/dL',
@@ -265,13 +455,21 @@ class LabReader:
                 return mention
         return None
 
-    def _context(self, measurement: Measurement) -> Item:
-        """Arm and time point printed in the rest of the clause ('in the metformin group at 18 months')."""
-        sentence = sentence_at(self.text, measurement.start)
-        after = self.text[measurement.end : min(sentence[1], measurement.end + 80)]
+    def _context(self, mention: Mention, start: int, end: int) -> Item:
+        """Arm and time point printed in the rest of the clause ('in the metformin group at 18 months'); a time
+        point also between the analyte and its first value ('prolactin level (11 months postoperatively) was') or
+        opening its sentence or clause ('...; on hospital day 3, the platelet count was')."""
+        sentence = sentence_at(self.text, end)
+        after = self.text[end : min(sentence[1], end + 80)]
         after = re.split(r"[;,](?!\d)|\band\b", after)[0]
         arm = self.arm.search(after)
-        time = self.timepoint.search(after)
+        between = self.timepoint.search(self.text, mention.end, start)
+        if between and _has_number(self.text[between.end() : start]):
+            between = None  # the time of an earlier value ('level (11 months postoperatively) was 20.6; ... 15.2')
+        clause = max(sentence[0], self.text.rfind(";", sentence[0], mention.start) + 1)
+        while clause < mention.start and self.text[clause].isspace():
+            clause += 1
+        time = self.timepoint.search(after) or between or self.timepoint.match(self.text, clause)
         return {"arm": arm.group("arm") if arm else None, "timepoint": time.group("time") if time else None}
 
     def _pressure_pairs(self) -> list[Item]:
@@ -374,4 +572,6 @@ def _analyte_row(analyte: Analyte) -> dict[str, str]:
         "min_si": "" if analyte.min_si is None else str(analyte.min_si),
         "max_si": "" if analyte.max_si is None else str(analyte.max_si),
         "also_units": "|".join(analyte.also_units),
+        "loinc": "|".join(analyte.loinc),
+        "factors": "|".join(f"{unit}:{factor}" for unit, factor in analyte.factors),
     }
