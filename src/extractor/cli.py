@@ -165,7 +165,7 @@ def eval_cli(
         str | None, typer.Option("--subset", help="even | odd: only gold files whose number (PMCID) is even / odd")
     ] = None,
 ) -> None:
-    """Precision, recall and F1 per category against hand-made gold (matching rules in evaluate.py)."""
+    """Precision, recall and F1 per category against hand-made gold (matching rules in extractor.eval.gold)."""
     from extractor.eval.gold import CATEGORIES, evaluate
 
     if show_misses is not None and show_misses not in CATEGORIES:

@@ -272,7 +272,7 @@ def _count_before(text: str, start: int) -> int | None:
 def _counted_groups(text: str, mentions: list[DrugMention]) -> list[ArmDraft]:
     """'30 received White Grape Juice (WGJ), and 30 were given colored water': counted groups in one sentence."""
     pattern = re.compile(
-        rf"(?P<n>\d[\d,]*|{WORD_NUM})\s+(?:(?:patients|subjects|participants|children|women|men|infants|adults)\s+)?"
+        rf"(?<![\d,.])(?P<n>\d[\d,]*|{WORD_NUM})\s+(?:(?:patients|subjects|participants|children|women|men|infants|adults)\s+)?"
         r"(?:were\s+)?(?:randomi[sz]ed\s+to|assigned\s+to|allocated\s+to|received|given|fed|treated\s+with|underwent)\s+"
         r"(?P<arm>[^,;.()]{3,80}(?:\([^()]{1,20}\))?)",
         re.I,

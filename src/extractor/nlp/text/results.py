@@ -150,6 +150,7 @@ _INTERVAL = re.compile(
     rf"(?:CI|confidence\s+interval)\s*[:,=]?\s*)?(?P<lo>{_SIGNED})\s*(?P=u)?\s*(?:[–—]|-{{1,2}}|to|,|;)\s*(?P<hi>{_SIGNED})\s*(?P=u)?\s*[)\]]",
     re.I,
 )
+_UNIT_AFTER = re.compile(r"\s*([A-Za-zµμ°/][\w/µμ°^.·-]{0,14})")
 _PERCENT = re.compile(rf"(?<![\w.])(?P<v>{NUM})\s*%(?!\s*(?:CI|confidence))")
 _PEOPLE = re.compile(
     rf"(?<![\w.,])(?P<n>\d[\d,]*|(?i:{WORD_NUM}))\s+(?:(?:of\s+the\s+)?(?:patients|subjects|participants|women|men|"
@@ -207,14 +208,20 @@ def find_stats(text: str, start: int, end: int) -> list[StatMention]:
         hint = StatHint.of(text[max(start, a - 40) : a])
         reading = interpret(Stat(value, second=sd, pm=True), hint)
         add(StatMention(a, b, reading, unit, _p_after(text, b, end)))
+    listed = StatHint()  # 'median (95% CI) time was 102 (90–117) hours for A and 72 (62–80) hours for B'
     for m in _INTERVAL.finditer(window):
         a, b = start + m.start(), start + m.end()
         value, lo, hi = parse_number(m.group("v")), parse_number(m.group("lo")), parse_number(m.group("hi"))
         if value is None or lo is None or hi is None or not free(a, b) or not lo <= value <= hi:
             continue
-        hint = StatHint.of(text[max(start, a - 60) : a] + " " + ((m.group("lvl") and "95% CI") or ""))
-        reading = interpret(Stat(value, low=lo, high=hi), hint)
-        add(StatMention(a, b, reading, _unit(m.group("u")), _p_after(text, b, end)))
+        hint = StatHint.of(text[max(start, a - 60) : a] + " " + ((m.group("lvl") and "95% CI") or "")).over(listed)
+        listed = hint
+        # '73.9% (67.0% – 80.3 %)': a percentage with its interval is a rate, unless a mean is said
+        percent = m.group("u") == "%" and hint.center not in ("mean", "median")
+        reading = interpret(Stat(value, low=lo, high=hi, value_is_percent=percent), hint)
+        after = _UNIT_AFTER.match(text, b, min(end, b + 20))  # '102 (90–117) hours'
+        unit = _unit(m.group("u")) or (_unit(after.group(1)) if after else None)
+        add(StatMention(a, b, reading, unit, _p_after(text, b, end)))
     counting = re.search(r"\bnumbers?\s+of\b", window, re.I) is not None
     for pattern in (_PEOPLE, _BARE_COUNT) if counting else (_PEOPLE,):
         for m in pattern.finditer(window):

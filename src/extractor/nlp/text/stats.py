@@ -183,7 +183,18 @@ def interpret(stat: Stat, hint: StatHint = StatHint(), n: int | None = None) -> 
     center, spread = hint.center, hint.spread
     whole = stat.value == int(stat.value) and stat.value >= 0
     if stat.value_is_percent:
-        return Reading("rate", stat.value, percent=stat.value, qualifier=stat.qualifier)
+        interval: Spread | None = None
+        if stat.low is not None and stat.high is not None:
+            interval = spread if spread in ("iqr", "range", "ci") else "ci"
+        return Reading(
+            "rate",
+            stat.value,
+            percent=stat.value,
+            qualifier=stat.qualifier,
+            low=stat.low,
+            high=stat.high,
+            interval=interval,
+        )
     if stat.total is not None and whole and stat.value <= stat.total:
         pct = stat.percent
         if pct is None and stat.second is not None and consistent_percent(stat.value, stat.second, stat.total):
@@ -218,7 +229,7 @@ def interpret(stat: Stat, hint: StatHint = StatHint(), n: int | None = None) -> 
     ):
         return Reading("rate", second, events=int(stat.value), percent=second)
     if stat.low is not None and stat.high is not None:
-        interval: Spread = spread if spread in ("iqr", "range", "ci") else ("ci" if center == "mean" else "iqr")
+        interval = spread if spread in ("iqr", "range", "ci") else ("ci" if center == "mean" else "iqr")
         if spread is None and center is None:
             interval = "ci"
         measure = center if center in ("mean", "median") else ("median" if interval in ("iqr", "range") else "mean")
