@@ -39,9 +39,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
+from extractor.ingest.cell_values import is_value
 from extractor.ingest.clean import SourceLine
 from extractor.ingest.sections import export_heading
-from extractor.ingest.text_tables import TextTable, is_value
+from extractor.ingest.table_lines import TextTable
 
 # "Table 2Baseline ...", "Table 1.Demographics", "Table\xa03 ..." (the label and the caption run together)
 CAPTION = re.compile(r"^\s*(?P<label>Table[\s\u00a0]*(?:\d{1,3}|[IVX]{1,5})[A-Za-z]?\.?)(?=\S|\s+\S)")

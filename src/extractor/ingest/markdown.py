@@ -29,11 +29,12 @@ from pathlib import Path
 from typing import Literal
 
 from extractor.errors import EmptyInput, Warn
+from extractor.ingest.cell_values import is_value
 from extractor.ingest.document import Document, SourceInfo
 from extractor.ingest.markup import SOFT_SPACE, Cell, MarkupWriter, Piece, words
 from extractor.ingest.sections import classify_heading
 from extractor.ingest.text import decode, read_text
-from extractor.ingest.text_tables import is_value, layout_header_rows, pipe_cells
+from extractor.ingest.text_tables import layout_header_rows, pipe_cells
 from extractor.record import SectionName, SourceFormat
 
 # --- inline markup ---------------------------------------------------------------------------------------------
