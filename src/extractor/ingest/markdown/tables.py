@@ -130,10 +130,6 @@ def _simple_table(lines: list[Line], i: int) -> tuple[int, list[list[Cell]], int
     return end, _spread_group_headers(cells, texts, max(header, more)), max(header, more) or None
 
 
-def _header_above(lines: list[Line], rule: int) -> bool:
-    return rule > 0 and bool(lines[rule - 1].text.strip())
-
-
 def _continues(row: list[list[Line]], parts: list[list[Line]]) -> bool:
     """A line that continues the cells of the row above (a simple table's cell wrapped onto the next line): the
     row label column is empty, and every cell it adds goes on a cell of the row above that is left open (an
