@@ -11,7 +11,7 @@ from extractor.ingest import load_document
 from extractor.ingest.document import Document, Table
 from extractor.ingest.jats import read_jats
 from extractor.ingest.text import document_from_text
-from extractor.ingest.text_tables import is_value, layout_header_rows, pipe_cells
+from extractor.ingest.text_tables import layout_header_rows, pipe_cells
 
 EXPORT = Path(__file__).resolve().parents[1] / "fixtures" / "evidence_inference" / "PMC546184.txt"
 BMC = Path(__file__).resolve().parents[1] / "fixtures" / "PMC1810515.nxml"
@@ -333,17 +333,6 @@ def test_markdown_pipe_table_in_a_text_file() -> None:
 def test_joined_lines_without_a_caption_are_not_a_table() -> None:
     doc = document_from_text("Signalling\n\nmTORC1 | mTORC2\nmTOR | PI3K\n\nThe pathway is shown.\n", path="f.txt")
     assert doc.tables == []
-
-
-@pytest.mark.parametrize(
-    ("cell", "value"),
-    [
-        *[("12.3 ± 4.5", True), ("14 (35%)", True), ("<.001", True), ("-", True), ("3.3 ± 7.7b", True)],
-        *[("40 mg/d", False), ("(N = 357)", False), ("Week 12", False), ("6-month follow-up", False)],
-    ],
-)
-def test_values_and_labels(cell: str, value: bool) -> None:
-    assert is_value(cell) is value
 
 
 def test_header_rows_from_the_layout() -> None:

@@ -19,30 +19,16 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
+from extractor.ingest.cell_values import is_value
 from extractor.ingest.clean import Layout, SourceLine
 from extractor.ingest.document import CellSpan, Table
+from extractor.ingest.export_tables import is_export, read_export_table
 from extractor.ingest.sections import caption_kind
+from extractor.ingest.table_lines import TextTable
 
 CELLS = " | "
-_MARKERS = "*†‡§¶#"
-# A cell that holds a value: a number first (after a comparison sign, a minus or an opening bracket; "P = " before a
-# p-value), then only what values are written with: more numbers, %, ±, brackets, range dashes, "to", "vs",
-# separators, note marks (a letter, or up to three run onto a number: "10/15ab (67%)").
-_VALUE = re.compile(
-    r"^(?:[pP]\s*(?=[<>≤≥=]))?[<>≤≥~=±+]?\s*[-−–]?\s*\(?\.?\d"
-    r"(?:[-−–\d.,·%±×/;:()\[\]<>≤≥=+\s" + _MARKERS + r"]"
-    r"|\b(?:to|vs|and|or)\b|(?<=\d)[eE](?=[-−]?\d)|(?<![A-Za-z])[a-z]\b|(?<=[\d)%\]])[a-z]{2,3}(?![A-Za-z]))*$"
-)
-_NOT_REPORTED = re.compile(r"^(?:[-−–—]+|NR|NA|N/A|NE|ND|NS|n\.?s\.?|n/a|—)$", re.I)
 _MAX_HEADER_ROWS = 3
-
-
-def is_value(cell: str) -> bool:
-    """'12.3 ± 4.5', '14 (35%)', '<0.001', 'P = 0.71', '0.90 (0.82–0.99)', '-', 'NR': a cell of a table's body."""
-    cell = cell.strip()
-    return bool(cell) and (bool(_VALUE.match(cell)) or bool(_NOT_REPORTED.match(cell)))
 
 
 def pipe_cells(line: str) -> list[tuple[str, int]]:
@@ -83,18 +69,6 @@ def layout_header_rows(rows: Sequence[Sequence[str]], stub: int = 1) -> int:
     return header if with_values >= 0.6 * len(body) else 0
 
 
-@dataclass
-class TextTable:
-    """A table found in source lines: its caption line, its cells by row and column and its notes, each as the
-    index of a line (in the lines `find_tables` returns; None: an empty cell; a cell spanning rows or columns
-    holds its line at every position it covers); `header_rows` leading rows are column headers."""
-
-    caption: int | None
-    cells: list[list[int | None]]
-    header_rows: int
-    notes: list[int] = field(default_factory=list)
-
-
 _CAPTION = re.compile(r"^\s*Table[\s\u00a0]*(?:\d{1,3}|[IVX]{1,5})[A-Za-z]?\b")
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
@@ -103,8 +77,6 @@ def find_tables(lines: list[SourceLine]) -> tuple[list[SourceLine], list[TextTab
     """The lines with the tables found among them marked for `lay_out` (a caption line "table_caption", each row's
     first cell "table" and its other cells "table_cell", notes "table": the cells of a row written apart, one
     line each), and the tables, indexing those lines. Lines that are no table's are returned as they were."""
-    from extractor.ingest.export_tables import is_export, read_export_table  # reads SourceLine and TextTable
-
     export = is_export(lines)
     out: list[SourceLine] = []
     tables: list[TextTable] = []
