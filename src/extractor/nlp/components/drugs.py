@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, filter_spans, from_disk, to_disk
 
 from extractor.lexicons import iter_tsv, load_json
+from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import abbreviations, set_extensions
 from extractor.nlp.positions import Cover, between
 
@@ -142,7 +143,8 @@ class DrugMatcher:
         spans = self._add_abbreviations(doc, spans)
         if self.resolve_abbreviations:
             spans = self._resolve_abbreviations(doc, spans)
-        return [s for s in spans if not self._is_reagent(s)]
+        text = doc_text(doc)
+        return [s for s in spans if not self._is_reagent(text, s)]
 
     def _add_abbreviations(self, doc: Doc, spans: list[Span]) -> list[Span]:
         """'MTX', 'PTU': standard abbreviations, case-sensitive; 'ABC', 'TMP' only beside another drug across
@@ -163,9 +165,8 @@ class DrugMatcher:
                 added.append(Span(doc, i, i + 1, label=LABEL, kb_id=canonical))
         return sorted([*spans, *added], key=lambda s: s.start)
 
-    def _is_reagent(self, span: Span) -> bool:
+    def _is_reagent(self, text: str, span: Span) -> bool:
         """'EDTA tubes', 'tubes containing 400 kIU of aprotinin', '40 mM EDTA', 'as an internal standard'."""
-        text = span.doc.text
         start, end = span.start_char, span.end_char
         return bool(
             (self.reagent_before and self.reagent_before.search(text, max(0, start - 120), start))
