@@ -24,56 +24,19 @@ from pathlib import Path
 from typing import Any
 
 import srsly
-from pydantic import BaseModel, ConfigDict
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path, from_disk, to_disk
 
-from extractor.lexicons import load_json
 from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import set_extensions
 from extractor.nlp.positions import between
 from extractor.nlp.prose import item_spans, references_start, sentence_at, sentence_bounds
 from extractor.nlp.quantities import Unit, find_quantities, parse_number
+from extractor.nlp.rules import DoseRules, PatternRule, dose_rules, read_rule_file
 
 SPANS_KEY = "doses"
 Item = dict[str, Any]
-
-
-class PatternRule(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    pattern: str
-    canonical: str
-
-
-class DoseRules(BaseModel):
-    """The schema of `lexicons/dose_rules.json`: a typo in the file is an error, not a silent miss."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    meta: dict[str, str] = {}
-    number_words: dict[str, int]
-    frequencies: list[PatternRule]
-    unit_frequencies: dict[str, str]
-    routes: list[PatternRule]
-    durations: list[PatternRule]
-    changes: list[PatternRule]
-    change_negation: str
-    anaphora_cue: str
-    not_given: str
-    dosing_cue: str
-    drug_then_dose: str
-    plural_anaphora: str
-    left_bridge: str
-    right_bridge: str
-    list_bridge: str
-    coordination_bridge: str
-    complement_before_drug: str
-    radiation_units: list[str]
-    radiation_drug: str
-    dose_units: list[str]
-    body_size_units: dict[str, str]
-    auc: str
-    combination_amounts: str
 
 
 @dataclass(frozen=True)
@@ -126,7 +89,7 @@ class CompiledRules:
 
 @lru_cache(maxsize=1)
 def packaged_rules() -> CompiledRules:
-    return CompiledRules(DoseRules.model_validate(load_json("dose_rules.json")))
+    return CompiledRules(dose_rules())
 
 
 def find_cues(
@@ -561,7 +524,7 @@ class DoseExtractor:
     def _load(path: str | None) -> CompiledRules:
         if path is None:
             raise ValueError("extractor_doses needs rules: 'default' or a path to a dose_rules JSON file")
-        return CompiledRules(DoseRules.model_validate(srsly.read_json(path)))
+        return CompiledRules(read_rule_file(DoseRules, path))
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.match(doc))
@@ -581,7 +544,7 @@ class DoseExtractor:
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> DoseExtractor:
         def read(p: Path) -> None:
-            self.rules = CompiledRules(DoseRules.model_validate(srsly.read_json(p)))
+            self.rules = CompiledRules(read_rule_file(DoseRules, p))
 
         from_disk(ensure_path(path), {"rules.json": read}, exclude)
         return self

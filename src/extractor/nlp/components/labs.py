@@ -20,12 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import srsly
-from pydantic import BaseModel, ConfigDict
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path, from_disk, to_disk
 
-from extractor.lexicons import iter_tsv, load_json
+from extractor.lexicons import iter_tsv
 from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import set_extensions
 from extractor.nlp.layout import layout
@@ -41,6 +40,7 @@ from extractor.nlp.quantities import (
     parse_unit,
     round_sig,
 )
+from extractor.nlp.rules import LabRules, lab_rules, read_rule_file
 
 SPANS_KEY = "lab_values"
 Item = dict[str, Any]
@@ -118,29 +118,6 @@ def load_analytes(rows: Iterable[dict[str, str]]) -> list[Analyte]:
     ]
 
 
-class LabRules(BaseModel):
-    """The schema of `lexicons/lab_rules.json`."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    meta: dict[str, str] = {}
-    not_measurement: str
-    change_before_analyte: str
-    difference_before_value: str
-    difference_after_value: str
-    restated_value: str
-    table_cell_between: str
-    assay_limit: str
-    window_before_value: int
-    arm: str
-    timepoint: str
-    from_word: str
-    series_element: str
-    analyte_separator: str
-    value_separator: str
-    pressure_pair: str
-    pressure_parts: tuple[str, str]
-
-
 @dataclass(frozen=True)
 class Mention:
     start: int
@@ -211,11 +188,6 @@ def _alternation(surfaces: Sequence[str], flags: int) -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def packaged_analytes() -> tuple[Analyte, ...]:
     return tuple(load_analytes(iter_tsv("analytes.tsv")))
-
-
-@lru_cache(maxsize=1)
-def packaged_lab_rules() -> LabRules:
-    return LabRules.model_validate(load_json("lab_rules.json"))
 
 
 def lab_item(analyte: Analyte, value: float, unit: Unit | None, raw: str, change: bool = False) -> Item | None:
@@ -527,7 +499,7 @@ class LabValueExtractor:
         self.name = name
         self.spans_key = spans_key
         self.analytes = list(packaged_analytes()) if analytes == "default" else load_analytes(srsly.read_json(analytes))
-        self.rules = packaged_lab_rules() if rules == "default" else LabRules.model_validate(srsly.read_json(rules))
+        self.rules = lab_rules() if rules == "default" else read_rule_file(LabRules, rules)
         self.matcher = AnalyteMatcher(self.analytes)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -556,7 +528,7 @@ class LabValueExtractor:
             self.matcher = AnalyteMatcher(self.analytes)
 
         def read_rules(p: Path) -> None:
-            self.rules = LabRules.model_validate(srsly.read_json(p))
+            self.rules = read_rule_file(LabRules, p)
 
         from_disk(ensure_path(path), {"analytes.json": read_analytes, "rules.json": read_rules}, exclude)
         return self

@@ -39,7 +39,7 @@ class NegationDetector:
         self.span_keys = list(span_keys)
         self.vocab = nlp.vocab
         self.tokenizer = nlp.tokenizer
-        self.rules: list[Rule] = load_rules(rules, default="negation_rules.json")
+        self.rules: list[Rule] = load_rules(rules)
         self._build()
 
     def _build(self) -> None:

@@ -20,43 +20,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict
-
-from extractor.lexicons import load_json
+from extractor.nlp.rules import result_rules
 from extractor.nlp.text.numbers import MINUS, NUM, WORD_NUM, as_count, parse_number
 from extractor.nlp.text.stats import Reading, Stat, StatHint, interpret
 
 _SIGNED = rf"[{MINUS}+]?\s?{NUM}"
-
-
-class ResultRules(BaseModel):
-    """The schema of `lexicons/result_rules.json`."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    meta: dict[str, str] = {}
-    unit: str
-    effect: dict[str, str]
-    p_value: str
-    respectively: str
-    comparison: str
-    arm_after: str
-    arm_before: str
-    subject_stop: str
-    subject_lead: str
-    subject_trail: str
-    not_endpoint: str
-    object_verbs: str
-    clause_break: str
-    not_result: str
-    cited: str
-    endpoint_in: str
-    weak_subject: str
-    timepoint: str
-    stat_paren: str
-    hypothetical: str
-    arm_adjacent: str
-    none_occurred: str
-    when_subject: str
 
 
 @dataclass(frozen=True)
@@ -88,7 +56,7 @@ class ResultPatterns:
 
 @lru_cache(maxsize=1)
 def result_patterns() -> ResultPatterns:
-    data = ResultRules.model_validate(load_json("result_rules.json"))
+    data = result_rules()
     compiled = {
         k: re.compile(v.replace("{NUM}", NUM).replace("{WORD_NUM}", WORD_NUM), re.I)
         for k, v in data.model_dump(exclude={"meta", "effect"}).items()

@@ -13,29 +13,14 @@ import math
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
-from extractor.lexicons import load_json
+from extractor.nlp.rules import Center, Spread, stat_rules
 from extractor.nlp.text.numbers import MINUS, NUM, as_count, parse_number
-
-Center = Literal["mean", "median", "count", "percent", "percent_count"]
-Spread = Literal["sd", "se", "iqr", "range", "ci"]
-
-
-class StatRules(BaseModel):
-    """The schema of `lexicons/stat_rules.json`."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    meta: dict[str, str] = {}
-    center: dict[Center, str]
-    spread: dict[Spread, str]
 
 
 @lru_cache(maxsize=1)
 def rules() -> tuple[dict[Center, re.Pattern[str]], dict[Spread, re.Pattern[str]]]:
-    data = StatRules.model_validate(load_json("stat_rules.json"))
+    data = stat_rules()
     return (
         {k: re.compile(v, re.I) for k, v in data.center.items()},
         {k: re.compile(v, re.I) for k, v in data.spread.items()},
