@@ -19,9 +19,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from extractor.lexicons import load_json
 from extractor.nlp.components.results import arm_spans
 from extractor.nlp.prose import sentence_bounds
+from extractor.nlp.rules import outcome_synonyms
 from extractor.nlp.spelling import american, greek_spelled
 from extractor.nlp.text.arms import Arm as TextArm
 from extractor.nlp.text.arms import ArmRegistry
@@ -137,7 +137,7 @@ def words(text: str | None) -> list[str]:
 def synonyms() -> dict[str, str]:
     """Each word of `lexicons/outcome_synonyms.json` to its group's first word."""
     table: dict[str, str] = {}
-    for group in load_json("outcome_synonyms.json")["groups"]:
+    for group in outcome_synonyms().groups:
         for word in group:
             table[word] = group[0]
     return table

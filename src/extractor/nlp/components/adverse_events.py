@@ -26,13 +26,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path, from_disk, to_disk
 
-from extractor.lexicons import iter_tsv, load_json
+from extractor.lexicons import iter_tsv
 from extractor.nlp.components.negation import NegationDetector
-from extractor.nlp.components.outcomes import EndpointLexicon, EndpointMention, default_lexicon_data
+from extractor.nlp.components.outcomes import EndpointLexicon, EndpointMention
 from extractor.nlp.extensions import set_extensions
 from extractor.nlp.positions import Cover, between, match_at
 from extractor.nlp.result_doc import DocFacts, Draft, write_spans
 from extractor.nlp.result_values import WORD_NUM, PhraseIndex, Value, group_values, parse_number
+from extractor.nlp.rules import AeCues, ae_cues, endpoint_rules, read_rule_file
 from extractor.nlp.spelling import american, spellings
 from extractor.nlp.study_context import PLACEBO, ArmMention, Regimen, assign_arms, regimen_lists
 from extractor.tables import Grid, cells, footnote_abbreviations, parse_cell, parse_table
@@ -70,11 +71,6 @@ def default_terms() -> tuple[tuple[str, str, str], ...]:
         for surface in spellings([r["term"]]):
             rows.setdefault(surface, (surface, preferred, r["kind"]))
     return tuple(rows.values())
-
-
-@lru_cache(maxsize=1)
-def default_cues() -> dict[str, Any]:
-    return load_json("ae_cues.json")
 
 
 def read_grade(text: str, pattern: re.Pattern[str]) -> str | None:
@@ -118,15 +114,15 @@ class AdverseEventExtractor:
         set_extensions()
         self.name, self.spans_key, self.diseases_key = name, spans_key, diseases_key
         self.rows = list(default_terms()) if terms in ("default", None) else [tuple(r) for r in srsly.read_json(terms)]
-        self.cue_data = default_cues() if cues in ("default", None) else srsly.read_json(cues)
+        self.cue_data = ae_cues() if cues in ("default", None) else read_rule_file(AeCues, cues)
         self.negation = NegationDetector(nlp, f"{name}_negation", rules=negation_rules, span_keys=[])
-        self.endpoints = EndpointLexicon(default_lexicon_data())
+        self.endpoints = EndpointLexicon(endpoint_rules())
         self._build()
 
     def _build(self) -> None:
         self.matcher = TermMatcher(self.rows)
-        self.cues = {k: re.compile(v, re.I) for k, v in self.cue_data.items() if isinstance(v, str) and k != "meta"}
-        self.grade_free = set(self.cue_data["grade_free"])
+        self.cues = {k: re.compile(v, re.I) for k, v in self.cue_data.model_dump().items() if isinstance(v, str)}
+        self.grade_free = set(self.cue_data.grade_free)
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.match(doc))
@@ -237,9 +233,9 @@ class AdverseEventExtractor:
 
     def _event(self, text: str, floor: int, term: Term) -> str:
         """'discontinued ... because of adverse events' counts discontinuations, not any adverse event."""
-        summary = term.kind == "summary" and term.event == self.cue_data["summary_any"]
+        summary = term.kind == "summary" and term.event == self.cue_data.summary_any
         if summary and self.cues["discontinuation"].search(text[floor : term.start]):
-            return str(self.cue_data["discontinuation_event"])
+            return self.cue_data.discontinuation_event
         return term.event
 
     def _fields(
@@ -540,7 +536,7 @@ class AdverseEventExtractor:
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         serializers = {
             "terms.json": lambda p: srsly.write_json(p, [list(r) for r in self.rows]),
-            "cues.json": lambda p: srsly.write_json(p, self.cue_data),
+            "cues.json": lambda p: srsly.write_json(p, self.cue_data.model_dump(by_alias=True)),
         }
         to_disk(ensure_path(path), serializers, exclude)
 
@@ -549,7 +545,7 @@ class AdverseEventExtractor:
             self.rows = [tuple(r) for r in srsly.read_json(p)]
 
         def read_cues(p: Path) -> None:
-            self.cue_data = srsly.read_json(p)
+            self.cue_data = read_rule_file(AeCues, p)
 
         from_disk(ensure_path(path), {"terms.json": read_terms, "cues.json": read_cues}, exclude)
         self._build()

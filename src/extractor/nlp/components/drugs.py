@@ -27,9 +27,10 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, filter_spans, from_disk, to_disk
 
-from extractor.lexicons import iter_tsv, load_json
+from extractor.lexicons import iter_tsv
 from extractor.nlp.extensions import abbreviations, set_extensions
 from extractor.nlp.positions import Cover, between
+from extractor.nlp.rules import drug_context
 
 LABEL = "DRUG"
 COMBINATION_MARKS = frozenset({"/", "-", "–", "+"})
@@ -59,7 +60,7 @@ class DrugLexicon:
             lex.synonyms.setdefault(canonical, canonical)
         for row in iter_tsv("drug_abbreviations.tsv"):
             lex.abbreviations[row["abbreviation"]] = (row["canonical"], row["alone"] == "yes")
-        lex.context = {k: v for k, v in load_json("drug_context.json").items() if k != "meta"}
+        lex.context = drug_context().model_dump(exclude={"meta"})
         return lex
 
     def to_dict(self) -> dict[str, Any]:

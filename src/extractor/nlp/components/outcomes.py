@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,6 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path, from_disk, to_disk
 
-from extractor.lexicons import load_json
 from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import abbreviations, set_extensions
 from extractor.nlp.positions import between, match_at, match_end
@@ -37,6 +35,7 @@ from extractor.nlp.result_values import (
     parse_number,
     unit_name,
 )
+from extractor.nlp.rules import EndpointRules, endpoint_rules, read_rule_file
 from extractor.nlp.study_context import Anchor, Regimen, assign_arms
 
 SPANS_KEY = "outcomes"
@@ -64,16 +63,12 @@ class EndpointMention:
 class EndpointLexicon:
     """Endpoint terms and the cue patterns of `lexicons/endpoints.json`."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: EndpointRules) -> None:
         self.data = data
-        self.terms = [
-            (term, EndpointTerm(e["name"], e["kind"], bool(e.get("strong", True))))
-            for e in data["endpoints"]
-            for term in e["terms"]
-        ]
-        self.cues = {name: re.compile(pattern, re.I) for name, pattern in data["cues"].items()}
-        self.response_rate: str = data.get("response_rate_abbreviation", "RR")
-        self.ambiguous: frozenset[str] = frozenset(data.get("ambiguous_abbreviations", ()))
+        self.terms = [(term, EndpointTerm(e.name, e.kind, e.strong)) for e in data.endpoints for term in e.terms]
+        self.cues = {name: re.compile(pattern, re.I) for name, pattern in data.cues.items()}
+        self.response_rate: str = data.response_rate_abbreviation
+        self.ambiguous: frozenset[str] = frozenset(data.ambiguous_abbreviations)
         self.kinds = {term.name: term.kind for _, term in self.terms}
         self.index = PhraseIndex(self.terms)
 
@@ -90,11 +85,6 @@ class EndpointLexicon:
             ]
             index = PhraseIndex(terms)
         return [EndpointMention(m.start, m.end, m.entry.name, m.entry.kind, m.entry.strong) for m in index.find(text)]
-
-
-@lru_cache(maxsize=1)
-def default_lexicon_data() -> dict[str, Any]:
-    return load_json("endpoints.json")
 
 
 def defined_abbreviations(doc: Doc, lexicon: EndpointLexicon) -> tuple[dict[str, str], set[str]]:
@@ -136,7 +126,7 @@ class OutcomeExtractor:
     def __init__(self, nlp: Language, name: str, *, spans_key: str, lexicon: str | None) -> None:
         set_extensions()
         self.name, self.spans_key = name, spans_key
-        data = default_lexicon_data() if lexicon in ("default", None) else srsly.read_json(lexicon)
+        data = endpoint_rules() if lexicon in ("default", None) else read_rule_file(EndpointRules, lexicon)
         self.lexicon = EndpointLexicon(data)
 
     @property
@@ -433,11 +423,12 @@ class OutcomeExtractor:
         write_spans(doc, DocFacts.of(doc).view, drafts, self.spans_key)
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        to_disk(ensure_path(path), {"lexicon.json": lambda p: srsly.write_json(p, self.lexicon.data)}, exclude)
+        lexicon = self.lexicon.data.model_dump(by_alias=True)
+        to_disk(ensure_path(path), {"lexicon.json": lambda p: srsly.write_json(p, lexicon)}, exclude)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> OutcomeExtractor:
         def read(p: Path) -> None:
-            self.lexicon = EndpointLexicon(srsly.read_json(p))
+            self.lexicon = EndpointLexicon(read_rule_file(EndpointRules, p))
 
         from_disk(ensure_path(path), {"lexicon.json": read}, exclude)
         return self

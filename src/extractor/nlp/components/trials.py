@@ -21,18 +21,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, from_disk, to_disk
 
-from extractor.lexicons import load_json
 from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import set_extensions
 from extractor.nlp.positions import Cover
 from extractor.nlp.prose import sentence_at
+from extractor.nlp.rules import TrialRules, read_rule_file, trial_rules
 
 NCT = re.compile(r"\bNCT\s?0?\d{7,8}\b")
 # BOLERO-2, SOLAR-1, TRINITI-1, 305/EMBRACE, S1207, BYLieve, SoFEA, HORIZON, monarchE, TELEX II
@@ -48,8 +47,8 @@ _FUNCTION_WORDS = frozenset({"a", "an", "and", "at", "by", "for", "from", "in", 
 
 
 @dataclass(frozen=True)
-class TrialRules:
-    """`lexicons/trial_rules.json`, compiled."""
+class CompiledTrialRules:
+    """`lexicons/trial_rules.json` (TrialRules), compiled."""
 
     cue_after: re.Pattern[str]
     cue_before: re.Pattern[str]
@@ -69,40 +68,35 @@ class TrialRules:
     stop: frozenset[str]
 
     @classmethod
-    def of(cls, data: dict[str, Any]) -> TrialRules:
+    def of(cls, data: TrialRules) -> CompiledTrialRules:
         return cls(
-            cue_after=re.compile(r"\s*(?:[)\]]\s*)?(?:" + "|".join(data["cues_after"]) + ")", re.I),
+            cue_after=re.compile(r"\s*(?:[)\]]\s*)?(?:" + "|".join(data.cues_after) + ")", re.I),
             cue_before=re.compile(
-                r"(?:" + "|".join(data["cues_before"]) + r")(?:[ \t]+[\w-]+){0,2}[ \t]+[(\[]\s*$", re.I
+                r"(?:" + "|".join(data.cues_before) + r")(?:[ \t]+[\w-]+){0,2}[ \t]+[(\[]\s*$", re.I
             ),
-            long_form_cues=re.compile(r"\b(?:" + "|".join(data["long_form_cues"]) + ")", re.I),
-            defined_after=re.compile(data["defined_after"]),
-            arms_after=re.compile(data["arms_after"], re.I),
-            listed_trials=re.compile(data["listed_trials"], re.I),
-            long_form_not_head=re.compile(r"\b(?:" + "|".join(data["long_form_not_heads"]) + r")\W*$", re.I),
-            registry_between=re.compile(data["registry_between"], re.I),
-            reported_after=re.compile(data["reported_after"]),
-            reported_before=re.compile(data["reported_before"]),
-            cited_before=re.compile(data["cited_before"]),
-            cited_after=re.compile(data["cited_after"]),
-            opening_before=re.compile(data["opening_before"]),
-            opening_after=re.compile(data["opening_after"]),
-            registries=tuple((re.compile(r["pattern"]), r["format"]) for r in data["registries"].values()),
-            stop=frozenset(w.lower() for w in data["not_trials"]),
+            long_form_cues=re.compile(r"\b(?:" + "|".join(data.long_form_cues) + ")", re.I),
+            defined_after=re.compile(data.defined_after),
+            arms_after=re.compile(data.arms_after, re.I),
+            listed_trials=re.compile(data.listed_trials, re.I),
+            long_form_not_head=re.compile(r"\b(?:" + "|".join(data.long_form_not_heads) + r")\W*$", re.I),
+            registry_between=re.compile(data.registry_between, re.I),
+            reported_after=re.compile(data.reported_after),
+            reported_before=re.compile(data.reported_before),
+            cited_before=re.compile(data.cited_before),
+            cited_after=re.compile(data.cited_after),
+            opening_before=re.compile(data.opening_before),
+            opening_after=re.compile(data.opening_after),
+            registries=tuple((re.compile(r.pattern), r.format) for r in data.registries.values()),
+            stop=frozenset(w.lower() for w in data.not_trials),
         )
 
 
 @lru_cache(maxsize=1)
-def _default_rules() -> dict[str, Any]:
-    return load_json("trial_rules.json")
+def _default_compiled() -> CompiledTrialRules:
+    return CompiledTrialRules.of(trial_rules())
 
 
-@lru_cache(maxsize=1)
-def _default_compiled() -> TrialRules:
-    return TrialRules.of(_default_rules())
-
-
-def registry_ids(text: str, rules: TrialRules) -> list[tuple[int, int, str, str]]:
+def registry_ids(text: str, rules: CompiledTrialRules) -> list[tuple[int, int, str, str]]:
     """(start, end, kind, normalized id): 'nct' for ClinicalTrials.gov, 'registry' for the others
     ('ISRCTN 75784880' -> 'ISRCTN75784880', 'EudraCT No. 2004-001234-12' -> 'EudraCT 2004-001234-12')."""
     found = [(m.start(), m.end(), "nct", re.sub(r"\s", "", m.group()).upper()) for m in NCT.finditer(text)]
@@ -178,7 +172,7 @@ def _proper_name(phrase: str) -> bool:
 class _Reader:
     """The evidence for each candidate name of one text."""
 
-    def __init__(self, text: str, rules: TrialRules) -> None:
+    def __init__(self, text: str, rules: CompiledTrialRules) -> None:
         self.text, self.rules = text, rules
         self.headings = Cover(heading_spans(text))
         self.ids = registry_ids(text, rules)
@@ -237,11 +231,11 @@ class _Reader:
 
 
 def find_trials(
-    text: str, rules: dict[str, Any], not_names: Iterable[tuple[int, int]] = ()
+    text: str, rules: TrialRules, not_names: Iterable[tuple[int, int]] = ()
 ) -> list[tuple[int, int, str, str]]:
     """(start, end, kind, normalized) for registry ids and trial names in `text`; kind 'nct', 'registry' or
     'name'. `not_names`: spans that are something else (drug mentions: 'effects of MDMA compared to ...')."""
-    compiled = _default_compiled() if rules is _default_rules() else TrialRules.of(rules)
+    compiled = _default_compiled() if rules is trial_rules() else CompiledTrialRules.of(rules)
     reader = _Reader(text, compiled)
     found = list(reader.ids)
     taken = Cover([(s, e) for s, e, *_ in found] + list(not_names))
@@ -304,7 +298,7 @@ class TrialMatcher:
     def __init__(self, nlp: Language, name: str, *, spans_key: str, rules: str | None) -> None:
         set_extensions()
         self.name, self.spans_key = name, spans_key
-        self.rules: dict[str, Any] = _default_rules() if rules == "default" else srsly.read_json(rules or "")
+        self.rules = trial_rules() if rules == "default" else read_rule_file(TrialRules, rules or "")
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
@@ -319,11 +313,12 @@ class TrialMatcher:
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        to_disk(ensure_path(path), {"rules.json": lambda p: srsly.write_json(p, self.rules)}, exclude)
+        rules = self.rules.model_dump(by_alias=True)
+        to_disk(ensure_path(path), {"rules.json": lambda p: srsly.write_json(p, rules)}, exclude)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> TrialMatcher:
         def read(p: Path) -> None:
-            self.rules = srsly.read_json(p)
+            self.rules = read_rule_file(TrialRules, p)
 
         from_disk(ensure_path(path), {"rules.json": read}, exclude)
         return self
