@@ -39,7 +39,10 @@ from extractor.nlp.study_context import PLACEBO, ArmMention, Regimen, assign_arm
 from extractor.tables import Grid, cells, footnote_abbreviations, parse_cell, parse_table
 
 SPANS_KEY = "adverse_events"
-MAX_TERM_TO_VALUE = 150
+MAX_TERM_TO_VALUE = 150  # a term owns a value printed within about a clause after it
+COUNT_BEFORE = 25  # a count right before a summary term ('12 serious adverse events', 'twenty-one treatment-related')
+GRADE_BEFORE = 20  # 'grade' just before that count makes it a grade ('grade 3 adverse events'), not a count
+PATIENT_EVENT_BEFORE = 60  # 'the patient developed' and up to five words before an event term (ae_cues patient_event)
 SUMMARY_ON = re.compile(r"\s+on\b")  # 'adverse events on treatment': a summary term naming a period, not an event
 
 
@@ -322,9 +325,11 @@ class AdverseEventExtractor:
         for term in terms:
             if term.kind != "summary":
                 continue
-            m = re.search(rf"(?:^|\s)(?P<n>\d+|{WORD_NUM})\s+$", text[max(start, term.start - 25) : term.start], re.I)
+            m = re.search(
+                rf"(?:^|\s)(?P<n>\d+|{WORD_NUM})\s+$", text[max(start, term.start - COUNT_BEFORE) : term.start], re.I
+            )
             count = parse_number(m.group("n")) if m else None
-            if count is None or re.search(r"grade", text[max(start, term.start - 20) : term.start], re.I):
+            if count is None or re.search(r"grade", text[max(start, term.start - GRADE_BEFORE) : term.start], re.I):
                 continue
             anchor = facts.context.anchor_at(term.start)
             arm_phrase = next((a for a in between(facts.arms, term.end, end) if a.armlike), None)
@@ -430,7 +435,7 @@ class AdverseEventExtractor:
             return drafts
         for term in terms:
             if term.kind != "event" or not self.cues["patient_event"].search(
-                text[max(start, term.start - 60) : term.start]
+                text[max(start, term.start - PATIENT_EVENT_BEFORE) : term.start]
             ):
                 continue
             after = [

@@ -43,6 +43,7 @@ MAX_ARM_PHRASE_CHARS = 120  # one arm of the list: 'once-daily telmisartan (80 m
 MAX_ARM_WORDS = 12  # an arm named by its words alone: 'local anesthetic infiltration of the port site'
 MIN_GROUP_MENTIONS = 2  # a group named this often by a drug or a control word, with no other source, is an arm
 OFTEN_NAMED = 3  # ... and any group the text names this often ('the 1-week group')
+COUNT_BEFORE = 60  # a group size before an arm ('40 patients were randomized to'): a number and a few words
 
 
 @Language.factory(
@@ -265,7 +266,7 @@ def _list_items(text: str, start: int, end: int, mentions: list[DrugMention]) ->
 
 
 def _count_before(text: str, start: int) -> int | None:
-    m = arm_patterns().count_before.search(text[max(0, start - 60) : start])
+    m = arm_patterns().count_before.search(text[max(0, start - COUNT_BEFORE) : start])
     return as_count(parse_number(m.group("n"))) if m else None
 
 

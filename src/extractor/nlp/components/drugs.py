@@ -34,6 +34,7 @@ from extractor.nlp.rules import drug_context
 
 LABEL = "DRUG"
 COMBINATION_MARKS = frozenset({"/", "-", "–", "+"})
+REAGENT_BEFORE = 120  # the words that make a drug a laboratory material: 'blood was drawn into tubes coated with'
 
 
 @dataclass
@@ -169,7 +170,7 @@ class DrugMatcher:
         text = span.doc.text
         start, end = span.start_char, span.end_char
         return bool(
-            (self.reagent_before and self.reagent_before.search(text, max(0, start - 120), start))
+            (self.reagent_before and self.reagent_before.search(text, max(0, start - REAGENT_BEFORE), start))
             or (self.reagent_after and self.reagent_after.match(text, end))
         )
 

@@ -47,6 +47,12 @@ Item = dict[str, Any]
 Slot = tuple[float, int, int]  # a value and the start and end of its printed number
 _NUMBER = re.compile(NUMBER)
 
+# Character windows (the one before a value is lab_rules.json's window_before_value), each as wide as its words:
+CHANGE_BEFORE = 40  # a change word before an analyte ('the mean reduction in'): a few words, not the clause
+DIFFERENCE_AFTER = 40  # a difference word after a value ('1.0 mmol/L greater reduction'), with its unit
+CLAUSE_AFTER = 80  # the rest of a value's clause, for its arm and time point ('in the metformin group at 18 months')
+CRITERION_BEFORE = 30  # 'normal' or 'blood pressure ≥' right before a pressure pair makes it a criterion
+
 
 @dataclass(frozen=True)
 class Analyte:
@@ -271,7 +277,7 @@ class LabReader:
         its nearest analyte."""
         listed = self._listed_analytes(run[0])
         if len(listed) > 1 and self.change_before_analyte.search(
-            self.text[max(0, listed[0].start - 40) : listed[0].start]
+            self.text[max(0, listed[0].start - CHANGE_BEFORE) : listed[0].start]
         ):
             return []  # 'reductions in triglycerides, total cholesterol and LDL cholesterol of 53.3, 24 and 9.8 mg/dl'
         first = self._series(listed[-1].end, run[0]) if listed else []
@@ -401,12 +407,12 @@ class LabReader:
     def _is_result(self, mention: Mention, measurement: Measurement, before: str) -> bool:
         """Not a threshold ('HbA1c <7.0%'), a difference ('the mean change in haemoglobin ... was 0.5 g/dL',
         'reduced by 1.0 mmol/L', 'a 1 mmol/L reduction'), nor another cell of a flattened table."""
-        after = self.text[measurement.end : measurement.end + 40]
+        after = self.text[measurement.end : measurement.end + DIFFERENCE_AFTER]
         return not (
             self.not_measurement.search(before)
             or self.difference_before_value.search(before)
             or self.difference_after_value.match(after)
-            or self.change_before_analyte.search(self.text[max(0, mention.start - 40) : mention.start])
+            or self.change_before_analyte.search(self.text[max(0, mention.start - CHANGE_BEFORE) : mention.start])
             or self.table_cell_between.search(before)
             or (measurement.unit is not None and measurement.unit.display == "%" and _has_number(before))
         )
@@ -432,7 +438,7 @@ class LabReader:
         point also between the analyte and its first value ('prolactin level (11 months postoperatively) was') or
         opening its sentence or clause ('...; on hospital day 3, the platelet count was')."""
         sentence = sentence_at(self.text, end)
-        after = self.text[end : min(sentence[1], end + 80)]
+        after = self.text[end : min(sentence[1], end + CLAUSE_AFTER)]
         after = re.split(r"[;,](?!\d)|\band\b", after)[0]
         arm = self.arm.search(after)
         between = self.timepoint.search(self.text, mention.end, start)
@@ -453,7 +459,7 @@ class LabReader:
         if unit is None or systolic_name not in analytes or diastolic_name not in analytes:
             return []
         for match in re.finditer(self.rules.pressure_pair, self.text[: self.limit]):
-            if self.not_measurement.search(self.text[max(0, match.start() - 30) : match.start()]):
+            if self.not_measurement.search(self.text[max(0, match.start() - CRITERION_BEFORE) : match.start()]):
                 continue  # 'blood pressure ≥130/85 mmHg' is a criterion
             for name, group in ((systolic_name, "systolic"), (diastolic_name, "diastolic")):
                 value = float(match.group(group))

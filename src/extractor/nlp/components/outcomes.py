@@ -40,8 +40,17 @@ from extractor.nlp.study_context import Anchor, Regimen, assign_arms
 
 SPANS_KEY = "outcomes"
 SHARE_OF = re.compile(r"\s*of\s+(?:the\s+)?")
-MAX_ENDPOINT_BEFORE = 220
-MAX_ENDPOINT_AFTER = 150
+MAX_ENDPOINT_BEFORE = 220  # an endpoint printed before its value, within two clauses (a definition between)
+MAX_ENDPOINT_AFTER = 150  # an endpoint printed after its value, within a clause
+LONG_FORM_SLACK = 6  # a defined long form names the endpoint its term covers to within an article or plural
+PRIMARY_AFTER = 40  # 'primary endpoint' names the endpoint right after it ('of median progression-free survival')
+ANALYSIS_BEFORE = 40  # 'analysis of the median' before an endpoint (cue analysis_before): no result of its own
+WEAK_AFTER_STRONG = 60  # a weak word ('died') this close after a named endpoint speaks of that endpoint
+MEASURE_BEFORE = 30  # a 'difference' cue before the first of several values measures them all
+CASE_START_AFTER = 80  # 'ten months' then 'after the start of treatment' (cue case_start) in a case report
+CASE_DRUG_BEFORE = 400  # a case's drug named in the text before the sentence of its duration: about a paragraph
+ADJUVANT_BEFORE = 250  # 'adjuvant' in the lines before a case's duration makes it disease-free survival
+CASE_DRUG_AFTER = 120  # ... or the drug named in that sentence, close after the duration
 
 
 @dataclass(frozen=True)
@@ -106,7 +115,7 @@ def defined_abbreviations(doc: Doc, lexicon: EndpointLexicon) -> tuple[dict[str,
         found = read.get(long_form.text)
         if found is None:
             found = read[long_form.text] = lexicon.find(long_form.text)
-        if found and found[0].end - found[0].start >= len(long_form.text) - 6:
+        if found and found[0].end - found[0].start >= len(long_form.text) - LONG_FORM_SLACK:
             if short.text.isupper():
                 added[short.text] = found[0].name
         elif short.text in surfaces:
@@ -167,7 +176,7 @@ class OutcomeExtractor:
         """'met its primary endpoint of median progression-free survival': per study key."""
         found: dict[str, str] = {}
         for m in self.cues["primary"].finditer(facts.view.text):
-            after = [e for e in between(endpoints, m.end(), m.end() + 41) if e.strong]
+            after = [e for e in between(endpoints, m.end(), m.end() + PRIMARY_AFTER + 1) if e.strong]
             anchor = facts.context.anchor_at(m.start())
             if after and anchor is not None:
                 found.setdefault(anchor.key, after[0].name)
@@ -231,11 +240,11 @@ class OutcomeExtractor:
             and value.start - e.end <= MAX_ENDPOINT_BEFORE
             and fits(e)
             and not match_at(self.cues["analysis_after"], text, e.end)
-            and not self.cues["analysis_before"].search(text[max(0, e.start - 40) : e.start])
+            and not self.cues["analysis_before"].search(text[max(0, e.start - ANALYSIS_BEFORE) : e.start])
             and not any(e.end <= r < value.start for r in ratios)
         ]
         strong_before = [e for e in before if e.strong]
-        if strong_before and not before[-1].strong and before[-1].start - strong_before[-1].end < 60:
+        if strong_before and not before[-1].strong and before[-1].start - strong_before[-1].end < WEAK_AFTER_STRONG:
             return strong_before[-1]
         if before:
             return before[-1]
@@ -364,7 +373,11 @@ class OutcomeExtractor:
         if value.measure:
             return value.measure
         first = group[0]
-        offset = max(clause[0], previous_end, first.start - 30) if len(group) > 1 else max(clause[0], previous_end)
+        offset = (
+            max(clause[0], previous_end, first.start - MEASURE_BEFORE)
+            if len(group) > 1
+            else max(clause[0], previous_end)
+        )
         window = list(text[offset : first.start])
         # 'clinical benefit rate' names an endpoint, it is no 'benefit' cue (those reaching into the window)
         for e in between(endpoints, offset - longest, first.start):
@@ -389,16 +402,18 @@ class OutcomeExtractor:
             return []
         pattern = re.compile(rf"(?P<num>{NUM}|{WORD_NUM})\s+(?P<unit>months?|years?|weeks?)\s+", re.I)
         for m in pattern.finditer(sentence):
-            if not self.cues["case_start"].search(sentence[m.end() - 1 : m.end() + 80]):
+            if not self.cues["case_start"].search(sentence[m.end() - 1 : m.end() + CASE_START_AFTER]):
                 continue
             number = parse_number(m.group("num"))
             if number is None:
                 continue
             at = start + m.start()
-            previous = text[max(0, start - 400) : start]
-            endpoint = "DFS" if self.cues["adjuvant"].search(previous[-250:]) else "TTP"
-            drugs_here = [a for a in facts.arms if start <= a.start < end and a.names and a.start < at + 120]
-            earlier = [a for a in facts.arms if a.names and a.end <= start and start - a.end < 400]
+            previous = text[max(0, start - CASE_DRUG_BEFORE) : start]
+            endpoint = "DFS" if self.cues["adjuvant"].search(previous[-ADJUVANT_BEFORE:]) else "TTP"
+            drugs_here = [
+                a for a in facts.arms if start <= a.start < end and a.names and a.start < at + CASE_DRUG_AFTER
+            ]
+            earlier = [a for a in facts.arms if a.names and a.end <= start and start - a.end < CASE_DRUG_BEFORE]
             arm = drugs_here[0] if drugs_here else (earlier[-1] if earlier else None)
             unit = unit_name(m.group("unit"))
             fields = {

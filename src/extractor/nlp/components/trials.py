@@ -44,6 +44,14 @@ _LINE = re.compile(r"[^\n]+")
 _SECTION_LABEL = re.compile(r"(?<![A-Z])(?:TITLE|ABSTRACT|BODY)\.[A-Z][^a-z\n:]*:?")
 _GLUED = re.compile(r"[a-z]{4,}[A-Z][a-z]{3,}")  # 'AdultsClinical': two words glued by a lost line break
 _FUNCTION_WORDS = frozenset({"a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"})
+# Character windows around a candidate name, each as wide as the words it reads:
+LONG_FORM_BEFORE = 200  # a name's spelled-out form before it, within its sentence ('Study Of Faslodex ... (SoFEA)')
+EXPANSION_AFTER = 210  # a parenthetical after the name, of at most 200 characters, with its brackets and spaces
+LIST_BEFORE = 8  # 'and', 'or' or a comma right before a name listed with other trials ('ALERT and LIFE trials')
+CUE_BEFORE = 60  # a trial word a few words before the name ('Phase III study (HORIZON)'), cue_before
+REGISTRY_GAP = 40  # the words between a name and its registry id ('(NeoRes; EudraCTnr 2006-001785-16)')
+REPORTED_BEFORE = 60  # 'results of', 'in' before a name used as a cited trial's ('48-week results of ALERT')
+NUMBER_AFTER = 4  # a space and a one- or two-digit number after a name ('BOLERO 2')
 
 
 @dataclass(frozen=True)
@@ -71,9 +79,7 @@ class CompiledTrialRules:
     def of(cls, data: TrialRules) -> CompiledTrialRules:
         return cls(
             cue_after=re.compile(r"\s*(?:[)\]]\s*)?(?:" + "|".join(data.cues_after) + ")", re.I),
-            cue_before=re.compile(
-                r"(?:" + "|".join(data.cues_before) + r")(?:[ \t]+[\w-]+){0,2}[ \t]+[(\[]\s*$", re.I
-            ),
+            cue_before=re.compile(r"(?:" + "|".join(data.cues_before) + r")(?:[ \t]+[\w-]+){0,2}[ \t]+[(\[]\s*$", re.I),
             long_form_cues=re.compile(r"\b(?:" + "|".join(data.long_form_cues) + ")", re.I),
             defined_after=re.compile(data.defined_after),
             arms_after=re.compile(data.arms_after, re.I),
@@ -143,7 +149,7 @@ def _long_form_before(text: str, start: int, end: int) -> str | None:
     if not (re.search(r"[(\[]\s*$", text[max(0, start - 3) : start]) and re.match(r"\s*[)\];,]", text[end : end + 3])):
         return None
     sentence_start = sentence_at(text, start)[0]
-    words = list(re.finditer(r"[\w'’-]+", text[max(sentence_start, start - 200) : start]))
+    words = list(re.finditer(r"[\w'’-]+", text[max(sentence_start, start - LONG_FORM_BEFORE) : start]))
     short = re.sub(r"-\d.*$", "", text[start:end])
     letters = len(re.sub(r"[^A-Za-z]", "", short))
     for i in range(len(words) - 1, max(-1, len(words) - 1 - (letters + 5)), -1):
@@ -157,7 +163,7 @@ def _long_form_before(text: str, start: int, end: int) -> str | None:
 
 def _expansion_after(text: str, start: int, end: int) -> str | None:
     """'SoFEA (Study Of Faslodex with or without Arimidex)' -> the parenthetical, when it spells the name."""
-    m = re.match(r"\s*\(([^()]{8,200})\)", text[end : end + 210])
+    m = re.match(r"\s*\(([^()]{8,200})\)", text[end : end + EXPANSION_AFTER])
     return m.group(1) if m and spells(re.sub(r"-\d.*$", "", text[start:end]), m.group(1)) else None
 
 
@@ -200,15 +206,15 @@ class _Reader:
         if rules.defined_after.match(text, end):
             return "defined"  # "ETC = epirubicin, paclitaxel, and cyclophosphamide"
         listed = rules.listed_trials.match(text, end) and re.search(
-            r"(?:\band|\bor|,)\s*$", text[max(0, start - 8) : start]
+            r"(?:\band|\bor|,)\s*$", text[max(0, start - LIST_BEFORE) : start]
         )
         if rules.cue_after.match(text, end) or rules.arms_after.match(text, end) or listed:
             return "cue"  # "the HOPE trial", "(SPRUCE) study", "BOLERO-2 (exemestane + everolimus versus ...)"
-        if not defined_here and rules.cue_before.search(text, max(0, start - 60), start):
+        if not defined_here and rules.cue_before.search(text, max(0, start - CUE_BEFORE), start):
             return "cue"  # "A randomized placebo-controlled Phase III study (HORIZON)"
         for id_start, id_end, *_ in self.ids:
             between = text[end:id_start] if id_start >= end else text[id_end:start] if id_end <= start else "x"
-            if len(between) < 40 and rules.registry_between.match(between):
+            if len(between) < REGISTRY_GAP and rules.registry_between.match(between):
                 return "cue"  # "(NeoRes; EudraCTnr 2006-001785-16)"
         return None
 
@@ -220,7 +226,7 @@ class _Reader:
     def reported(self, start: int, end: int) -> bool:
         """'48-week results of ALERT', 'TELEX II reported that', 'in LIFE [15]', 'in SHARE, which evaluated',
         and for a numbered name 'In BOLERO-2, everolimus plus exemestane achieved ...'."""
-        rules, before = self.rules, self.text[max(0, start - 60) : start]
+        rules, before = self.rules, self.text[max(0, start - REPORTED_BEFORE) : start]
         numbered = re.search(r"-\d", self.text[start:end]) is not None
         return bool(
             rules.reported_after.match(self.text, end)
@@ -268,7 +274,7 @@ def find_trials(
     for m in candidates:
         word, end = m.group(), m.end()
         glued = re.match(r"(.*-\d)\d+$", word)  # "BOLERO-217": a citation number glued to "BOLERO-2"
-        spaced = re.match(r"[ \t](\d{1,2})\b", text[end : end + 4])  # "BOLERO 2" of the BOLERO-2 trial
+        spaced = re.match(r"[ \t](\d{1,2})\b", text[end : end + NUMBER_AFTER])  # "BOLERO 2" of the BOLERO-2 trial
         if glued and glued.group(1) in named:
             word, end = glued.group(1), m.start() + len(glued.group(1))
         elif spaced and f"{word}-{spaced.group(1)}" in named:
