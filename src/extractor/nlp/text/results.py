@@ -25,6 +25,11 @@ from extractor.nlp.text.numbers import MINUS, NUM, WORD_NUM, as_count, parse_num
 from extractor.nlp.text.stats import Reading, Stat, StatHint, interpret
 
 _SIGNED = rf"[{MINUS}+]?\s?{NUM}"
+# Character windows before and after a value, each as wide as the words it reads:
+HINT_BEFORE = 40  # the statistic named before 'mean ± SD' ('mean (SD)', 'median')
+CI_HINT_BEFORE = 60  # ... and before an interval, wider: 'median (interquartile range)' and the like
+NOT_RESULT_BEFORE = 30  # a threshold or comparison before a percentage (result_rules not_result)
+P_AFTER = 60  # a p-value right after a value, within its parenthetical
 
 
 @dataclass(frozen=True)
@@ -172,7 +177,7 @@ def find_stats(text: str, start: int, end: int) -> list[StatMention]:
         unit = _unit(m.group("u1")) or _unit(m.group("u2"))
         if unit is None and m.group("u2") and not _unit(m.group("u2")):
             b = start + m.end("sd")
-        hint = StatHint.of(text[max(start, a - 40) : a])
+        hint = StatHint.of(text[max(start, a - HINT_BEFORE) : a])
         reading = interpret(Stat(value, second=sd, pm=True), hint)
         add(StatMention(a, b, reading, unit, _p_after(text, b, end)))
     for m in _INTERVAL.finditer(window):
@@ -180,7 +185,7 @@ def find_stats(text: str, start: int, end: int) -> list[StatMention]:
         value, lo, hi = parse_number(m.group("v")), parse_number(m.group("lo")), parse_number(m.group("hi"))
         if value is None or lo is None or hi is None or not free(a, b) or not lo <= value <= hi:
             continue
-        hint = StatHint.of(text[max(start, a - 60) : a] + " " + ((m.group("lvl") and "95% CI") or ""))
+        hint = StatHint.of(text[max(start, a - CI_HINT_BEFORE) : a] + " " + ((m.group("lvl") and "95% CI") or ""))
         reading = interpret(Stat(value, low=lo, high=hi), hint)
         add(StatMention(a, b, reading, _unit(m.group("u")), _p_after(text, b, end)))
     counting = re.search(r"\bnumbers?\s+of\b", window, re.I) is not None
@@ -196,7 +201,7 @@ def find_stats(text: str, start: int, end: int) -> list[StatMention]:
         value = parse_number(m.group("v"))
         if value is None or value > 100 or not free(a, b):
             continue
-        if p.not_result.search(text[max(start, a - 30) : a]):
+        if p.not_result.search(text[max(start, a - NOT_RESULT_BEFORE) : a]):
             continue
         add(StatMention(a, b, Reading("rate", value, percent=value), "%", _p_after(text, b, end)))
     return sorted(found, key=lambda s: s.start)
@@ -210,7 +215,7 @@ def _unit(raw: str | None) -> str | None:
 
 
 def _p_after(text: str, at: int, limit: int) -> str | float | None:
-    m = result_patterns().p_value.match(text, at, min(limit, at + 60))
+    m = result_patterns().p_value.match(text, at, min(limit, at + P_AFTER))
     if not m:
         return None
     number = m.group("num")

@@ -78,6 +78,9 @@ _CELL = re.compile(
     re.X | re.I,
 )
 _GROUP = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+# How far a printed percent may sit from count / n and still be that share ('14 (35%)' with n = 40):
+PERCENT_SLACK = 0.6  # points: a percent rounded to a whole number is off by up to 0.5, plus a little
+PERCENT_SLACK_SHARE = 0.01  # ... or 1% of the percent, for large ones rounded coarsely
 _INTERVAL = re.compile(
     rf"^(?:\d{{2}}(?:\.\d)?\s*%\s*CI\s*[:,=]?\s*)?(?P<lo>{_SIGNED})\s*%?\s*(?:[–—]|-|to|,|;|\.\.)\s*(?P<hi>{_SIGNED})\s*%?"
     rf"(?:\s*;\s*{_SIGNED}\s*(?:[–—]|-|to|,)\s*{_SIGNED})?$",
@@ -160,7 +163,7 @@ def consistent_percent(count: float, percent: float, n: int | None) -> bool:
     """'14 (35%)' with n = 40: the percent is the count's share of the group (within rounding)."""
     if n is None or n <= 0:
         return False
-    return abs(100.0 * count / n - percent) <= max(0.6, 0.01 * percent)
+    return abs(100.0 * count / n - percent) <= max(PERCENT_SLACK, PERCENT_SLACK_SHARE * percent)
 
 
 def interpret(stat: Stat, hint: StatHint = StatHint(), n: int | None = None) -> Reading:
