@@ -133,6 +133,12 @@ def words(text: str | None) -> list[str]:
     return found
 
 
+# A name covered counts most, as a question's phrase is often longer than the endpoint it names:
+NAME_WEIGHT = 0.7  # the share of the record's name words the question holds
+QUESTION_WEIGHT = 0.3  # the share of the question's words the name holds
+INITIALS_SIMILARITY = 0.5  # the question names the record's initials ('PFS'): MIN_ENDPOINT_SIMILARITY, no more
+
+
 @lru_cache(maxsize=1)
 def synonyms() -> dict[str, str]:
     """Each word of `lexicons/outcome_synonyms.json` to its group's first word."""
@@ -155,8 +161,8 @@ def similarity(question: str, name: str) -> float:
     shared = len(q & n)
     if not shared:
         initials = {"".join(w[0] for w in words(name))}
-        return 0.5 if q & initials else 0.0
-    return 0.7 * shared / len(n) + 0.3 * shared / len(q)
+        return INITIALS_SIMILARITY if q & initials else 0.0
+    return NAME_WEIGHT * shared / len(n) + QUESTION_WEIGHT * shared / len(q)
 
 
 @dataclass(frozen=True)
@@ -262,12 +268,15 @@ def _is_control(arm: Arm) -> bool:
     return "placebo" in arm.name or any(_CONTROL_WORDS.search(x) for x in (arm.name, *arm.aliases))
 
 
+ARM_CUE_BONUS = 0.5  # a drug or a control word shared by phrase and arm outweighs half the words shared
+
+
 def _arm_score(arm: Arm, phrase: str) -> float:
     score = max([similarity(phrase, arm.name), *(similarity(phrase, alias) for alias in arm.aliases)])
     if any(d in phrase.lower() for d in arm.drugs):
-        score += 0.5
+        score += ARM_CUE_BONUS
     if _CONTROL_WORDS.search(phrase) and _CONTROL_WORDS.search(arm.name):
-        score += 0.5
+        score += ARM_CUE_BONUS
     return score
 
 
@@ -277,7 +286,7 @@ def _arm_only(arm: Arm | None) -> ArmNumbers:
 
 # --- outcomes -------------------------------------------------------------------------------------------------
 
-MIN_ENDPOINT_SIMILARITY = 0.5
+MIN_ENDPOINT_SIMILARITY = 0.5  # a record name answers a phrase sharing half its weighted words, or its initials
 STRONG_ENDPOINT_SIMILARITY = 0.7  # below it, a sentence naming every word of the question is read too
 PER_ARM_MEASURES = {"mean", "mean change", "median", "rate", "count", None}
 
@@ -359,7 +368,7 @@ def _best_pair(
 
 
 MIN_SENTENCE_SIMILARITY = 0.6  # the share of the question's outcome words a sentence must hold
-MAX_SENTENCES_READ = 5
+MAX_SENTENCES_READ = 5  # the best-matching sentences read for a value when no record item answers
 
 
 def _read_for(
