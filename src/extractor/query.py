@@ -117,6 +117,7 @@ _CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|usual care|standard care
 
 
 _ADJECTIVE_ENDING = re.compile(r"(?:ical|ic|ia|al)$")
+ADJECTIVE_MIN_LETTERS = 7  # only longer words lose an adjective ending ('hypoglycemic'); 'renal', 'general' stay
 
 
 def words(text: str | None) -> list[str]:
@@ -126,7 +127,7 @@ def words(text: str | None) -> list[str]:
     for w in re.findall(r"[a-z0-9]+(?:[.-][a-z0-9]+)*", text):
         if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
             w = w[:-1]
-        if len(w) > 7 and "-" not in w:
+        if len(w) > ADJECTIVE_MIN_LETTERS and "-" not in w:
             w = _ADJECTIVE_ENDING.sub("", w)  # 'hypoglycemic' and 'hypoglycemia' are one word here
         if w not in _STOP:
             found.append(w)

@@ -63,6 +63,7 @@ OWN_LIST_AFTER = 300  # 'randomized to' and the list of regimens after it, withi
 RANDOMIZED_BEFORE = 80  # 'randomized' a few words before a list of regimens marks the list that is the arms
 ARM_AFTER_VALUE = 80  # an arm named after a value, within its clause ('32% in the everolimus group')
 ARM_BEFORE_VALUE = 40  # an arm named right before a value ('everolimus: 32%')
+HEADING_WORDS = 8  # a line of more words is a sentence broken over lines, not a section heading
 
 
 @dataclass(frozen=True)
@@ -279,7 +280,7 @@ def heading_lines(text: str, regions: list[tuple[int, int]]) -> list[tuple[int, 
         line = m.group(1).strip()
         if line.endswith((".", ",", ";", ":")) or re.match(r"(?:Table|Fig\.?|Figure)\s", line):
             continue
-        if tables.contains(m.start(), m.start() + 1) or len(line.split()) > 8:
+        if tables.contains(m.start(), m.start() + 1) or len(line.split()) > HEADING_WORDS:
             continue
         found.append((m.start(), m.end()))
     return found

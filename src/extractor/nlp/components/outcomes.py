@@ -51,6 +51,7 @@ CASE_START_AFTER = 80  # 'ten months' then 'after the start of treatment' (cue c
 CASE_DRUG_BEFORE = 400  # a case's drug named in the text before the sentence of its duration: about a paragraph
 ADJUVANT_BEFORE = 250  # 'adjuvant' in the lines before a case's duration makes it disease-free survival
 CASE_DRUG_AFTER = 120  # ... or the drug named in that sentence, close after the duration
+ABBREVIATION_CHARS = 4  # a term this short is an abbreviation itself ('PFS', 'ORR'), not the endpoint spelled out
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,11 @@ def defined_abbreviations(doc: Doc, lexicon: EndpointLexicon) -> tuple[dict[str,
     read: dict[str, list[EndpointMention]] = {}  # long form -> its endpoint terms (a long text repeats them)
     for surface, term in lexicon.terms:
         if surface in lexicon.ambiguous:
-            spelled = [s for s, t in lexicon.terms if t.name == term.name and s not in lexicon.ambiguous and len(s) > 4]
+            spelled = [
+                s
+                for s, t in lexicon.terms
+                if t.name == term.name and s not in lexicon.ambiguous and len(s) > ABBREVIATION_CHARS
+            ]
             if spelled and not any(s.lower() in text for s in spelled):
                 removed.add(surface)
     for short, long_form in abbreviations(doc):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,6 +53,11 @@ CUE_BEFORE = 60  # a trial word a few words before the name ('Phase III study (H
 REGISTRY_GAP = 40  # the words between a name and its registry id ('(NeoRes; EudraCTnr 2006-001785-16)')
 REPORTED_BEFORE = 60  # 'results of', 'in' before a name used as a cited trial's ('48-week results of ALERT')
 NUMBER_AFTER = 4  # a space and a one- or two-digit number after a name ('BOLERO 2')
+# Word and letter counts:
+LONG_FORM_EXTRA_WORDS = 5  # words a long form may hold beyond one per letter of its name ('Study Of ... with or ...')
+PROPER_NAME_SHARE = Fraction(3, 5)  # most content words capitalised: a proper name, not a described phrase
+NAMED_PHRASE_WORDS = 4  # a lower-case long form this long, with 'trial' after its name, still names the trial
+TRIAL_SHAPED_CAPITALS = 4  # 'ALERT', 'LIFE': three-capital abbreviations ('ALI', 'OMT') are too often something else
 
 
 @dataclass(frozen=True)
@@ -152,7 +158,7 @@ def _long_form_before(text: str, start: int, end: int) -> str | None:
     words = list(re.finditer(r"[\w'’-]+", text[max(sentence_start, start - LONG_FORM_BEFORE) : start]))
     short = re.sub(r"-\d.*$", "", text[start:end])
     letters = len(re.sub(r"[^A-Za-z]", "", short))
-    for i in range(len(words) - 1, max(-1, len(words) - 1 - (letters + 5)), -1):
+    for i in range(len(words) - 1, max(-1, len(words) - 1 - (letters + LONG_FORM_EXTRA_WORDS)), -1):
         if short in words[i].group():
             return None  # "placebo (SMILE-1 and 3) [19], lisinopril (SMILE-2)": a list, not a long form
         phrase = " ".join(w.group() for w in words[i:])
@@ -172,7 +178,7 @@ def _proper_name(phrase: str) -> bool:
     phrase = re.sub(r"(?:https?://|www\.)\S+", " ", phrase)
     words = [w for w in re.findall(r"[A-Za-z][\w'-]*", phrase) if w.lower() not in _FUNCTION_WORDS]
     capital = sum(1 for w in words if w[0].isupper())
-    return len(words) >= 2 and capital * 5 >= len(words) * 3
+    return len(words) >= 2 and capital >= PROPER_NAME_SHARE * len(words)
 
 
 class _Reader:
@@ -199,7 +205,7 @@ class _Reader:
             if self._names_trial(phrase):
                 return "named"  # "SoFEA (Study Of Faslodex ...)", "Heart Protection Study (HPS)"
             if not _proper_name(phrase):
-                if len(phrase.split()) >= 4 and rules.cue_after.match(text, end):
+                if len(phrase.split()) >= NAMED_PHRASE_WORDS and rules.cue_after.match(text, end):
                     return "named"  # "Tranexamic acid for hyperacute primary IntraCerebral Haemorrhage (TICH-2) trial"
                 return "defined"  # "chronic obstructive pulmonary disease (COPD)", "multiple ascending dose (MAD)"
             defined_here = True  # "Development of Antiretroviral Therapy (DART) trial": a cue after may follow
@@ -289,7 +295,7 @@ def _trial_shaped(word: str) -> bool:
     """Weak evidence only for names shaped like trial acronyms: four or more capitals and no small letter
     ('ALERT', 'LIFE', 'TELEX II'); not three-letter abbreviations ('ALI', 'OMT') nor 'ApoCIII', 'ELISpot'."""
     head = word.split()[0]
-    return len(re.sub(r"[^A-Z]", "", head)) >= 4 and not any(c.islower() for c in head)
+    return len(re.sub(r"[^A-Z]", "", head)) >= TRIAL_SHAPED_CAPITALS and not any(c.islower() for c in head)
 
 
 @Language.factory(

@@ -30,6 +30,7 @@ HINT_BEFORE = 40  # the statistic named before 'mean ± SD' ('mean (SD)', 'media
 CI_HINT_BEFORE = 60  # ... and before an interval, wider: 'median (interquartile range)' and the like
 NOT_RESULT_BEFORE = 30  # a threshold or comparison before a percentage (result_rules not_result)
 P_AFTER = 60  # a p-value right after a value, within its parenthetical
+ENDPOINT_WORDS = 10  # an endpoint is a noun phrase; more words are a clause read past its end
 
 
 @dataclass(frozen=True)
@@ -384,17 +385,17 @@ def endpoint_of(text: str, start: int, end: int, stats: list[StatMention], arms:
                 and not p.not_endpoint.fullmatch(candidate)
                 and not any(a.start >= m.start("np") and a.end <= m.end("np") for a in arms)
             ):
-                return " ".join(candidate.split()[:10])
+                return " ".join(candidate.split()[:ENDPOINT_WORDS])
     elif (not p.not_endpoint.fullmatch(subject) and re.search(r"[A-Za-z]{2}", subject) and len(words) > 1) or (
         words and re.search(r"[A-Za-z]{2}", subject) and not p.not_endpoint.fullmatch(subject) and len(subject) > 2
     ):
-        return " ".join(words[-10:])
+        return " ".join(words[-ENDPOINT_WORDS:])
     last = stats[-1].end
     m = p.object_verbs.search(text, stats[0].start, end) or p.object_verbs.search(text, start, stats[0].start)
     if m:
         obj = re.split(r"[,;(]|\b(?:than|compared|versus|vs)\b", text[m.end() : end])[0]
         obj = p.subject_trail.sub("", obj.strip()).strip(" ,.")
-        if obj and re.search(r"[A-Za-z]{3}", obj) and len(obj.split()) <= 10:
+        if obj and re.search(r"[A-Za-z]{3}", obj) and len(obj.split()) <= ENDPOINT_WORDS:
             return obj
     del last
     return None

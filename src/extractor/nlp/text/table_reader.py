@@ -25,6 +25,7 @@ from extractor.nlp.text.stats import Reading, Stat, StatHint, interpret, read_st
 TableKind = Literal["baseline", "adverse_events", "labs", "results"]
 ColumnRole = Literal["group", "total", "p", "effect"]
 ColumnPart = Literal["spread", "count", "percent"]
+TWO_STUB_COLUMNS = 4  # a second stub column leaves two columns of values at least; narrower tables have one stub
 
 
 @dataclass(frozen=True)
@@ -227,7 +228,7 @@ def _more_header_rows(grid: list[list[str]], head: int) -> int:
 
 def _stub_width(grid: list[list[str]], head: int) -> int:
     """One stub column, or two when the second never holds a value ('Magnesium (mg/dL) | Preoperative | ...')."""
-    if len(grid[0]) < 4:
+    if len(grid[0]) < TWO_STUB_COLUMNS:
         return 1
     body = [row[1] for row in grid[head:]]
     if not any(body) or any(grid[r][1] for r in range(head)):
