@@ -19,9 +19,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from extractor.lexicons import load_json
 from extractor.nlp.components.results import arm_spans
 from extractor.nlp.prose import sentence_bounds
+from extractor.nlp.rules import outcome_synonyms
 from extractor.nlp.spelling import american, greek_spelled
 from extractor.nlp.text.arms import Arm as TextArm
 from extractor.nlp.text.arms import ArmRegistry
@@ -117,6 +117,7 @@ _CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|usual care|standard care
 
 
 _ADJECTIVE_ENDING = re.compile(r"(?:ical|ic|ia|al)$")
+ADJECTIVE_MIN_LETTERS = 7  # only longer words lose an adjective ending ('hypoglycemic'); 'renal', 'general' stay
 
 
 def words(text: str | None) -> list[str]:
@@ -126,18 +127,24 @@ def words(text: str | None) -> list[str]:
     for w in re.findall(r"[a-z0-9]+(?:[.-][a-z0-9]+)*", text):
         if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
             w = w[:-1]
-        if len(w) > 7 and "-" not in w:
+        if len(w) > ADJECTIVE_MIN_LETTERS and "-" not in w:
             w = _ADJECTIVE_ENDING.sub("", w)  # 'hypoglycemic' and 'hypoglycemia' are one word here
         if w not in _STOP:
             found.append(w)
     return found
 
 
+# A name covered counts most, as a question's phrase is often longer than the endpoint it names:
+NAME_WEIGHT = 0.7  # the share of the record's name words the question holds
+QUESTION_WEIGHT = 0.3  # the share of the question's words the name holds
+INITIALS_SIMILARITY = 0.5  # the question names the record's initials ('PFS'): MIN_ENDPOINT_SIMILARITY, no more
+
+
 @lru_cache(maxsize=1)
 def synonyms() -> dict[str, str]:
     """Each word of `lexicons/outcome_synonyms.json` to its group's first word."""
     table: dict[str, str] = {}
-    for group in load_json("outcome_synonyms.json")["groups"]:
+    for group in outcome_synonyms().groups:
         for word in group:
             table[word] = group[0]
     return table
@@ -155,8 +162,8 @@ def similarity(question: str, name: str) -> float:
     shared = len(q & n)
     if not shared:
         initials = {"".join(w[0] for w in words(name))}
-        return 0.5 if q & initials else 0.0
-    return 0.7 * shared / len(n) + 0.3 * shared / len(q)
+        return INITIALS_SIMILARITY if q & initials else 0.0
+    return NAME_WEIGHT * shared / len(n) + QUESTION_WEIGHT * shared / len(q)
 
 
 @dataclass(frozen=True)
@@ -262,12 +269,15 @@ def _is_control(arm: Arm) -> bool:
     return "placebo" in arm.name or any(_CONTROL_WORDS.search(x) for x in (arm.name, *arm.aliases))
 
 
+ARM_CUE_BONUS = 0.5  # a drug or a control word shared by phrase and arm outweighs half the words shared
+
+
 def _arm_score(arm: Arm, phrase: str) -> float:
     score = max([similarity(phrase, arm.name), *(similarity(phrase, alias) for alias in arm.aliases)])
     if any(d in phrase.lower() for d in arm.drugs):
-        score += 0.5
+        score += ARM_CUE_BONUS
     if _CONTROL_WORDS.search(phrase) and _CONTROL_WORDS.search(arm.name):
-        score += 0.5
+        score += ARM_CUE_BONUS
     return score
 
 
@@ -277,7 +287,7 @@ def _arm_only(arm: Arm | None) -> ArmNumbers:
 
 # --- outcomes -------------------------------------------------------------------------------------------------
 
-MIN_ENDPOINT_SIMILARITY = 0.5
+MIN_ENDPOINT_SIMILARITY = 0.5  # a record name answers a phrase sharing half its weighted words, or its initials
 STRONG_ENDPOINT_SIMILARITY = 0.7  # below it, a sentence naming every word of the question is read too
 PER_ARM_MEASURES = {"mean", "mean change", "median", "rate", "count", None}
 
@@ -359,7 +369,7 @@ def _best_pair(
 
 
 MIN_SENTENCE_SIMILARITY = 0.6  # the share of the question's outcome words a sentence must hold
-MAX_SENTENCES_READ = 5
+MAX_SENTENCES_READ = 5  # the best-matching sentences read for a value when no record item answers
 
 
 def _read_for(

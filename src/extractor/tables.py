@@ -20,7 +20,10 @@ CELL_SEPARATOR = " | "
 VALUE_TOKEN = re.compile(r"^(?:[<>≤≥]?\d+(?:[.·]\d+)?%?|NR|NA|NE|ND|n/?a|[-–—])$", re.I)
 NOT_REPORTED = re.compile(r"^(?:NR|NA|NE|ND|n/?a|[-–—])$", re.I)
 GRADE_LABEL = re.compile(r"^\s*(?:all|any)[\s-]*grades?\b|^\s*grades?\s*(?:[≥>]?\s*)?\d", re.I)
-MAX_TABLE_CHARS = 8000
+MAX_TABLE_CHARS = 8000  # a flattened table ends by here without a footnote or a prose paragraph: a long one's size
+PARAGRAPH_READ = 400  # the line read after a blank line to tell table rows from the prose that follows
+PROSE_LINE = 300  # a line this long with two sentences in it is prose, not a table row
+ABBREVIATION_CHARS = 12  # the short form of a footnote abbreviation ('EVE, everolimus'): longer is a sentence part
 
 
 @dataclass
@@ -74,9 +77,9 @@ def _region_end(text: str, after: int) -> int:
         end = text.find("\n\n", footnote.end())
         return end if 0 <= end < limit else limit
     for gap in re.finditer(r"\n\s*\n", text[after:limit]):
-        following = text[after + gap.end() : after + gap.end() + 400]
+        following = text[after + gap.end() : after + gap.end() + PARAGRAPH_READ]
         line = following.split("\n", 1)[0]
-        if line[:1].islower() or (len(line) > 300 and line.count(". ") >= 2):
+        if line[:1].islower() or (len(line) > PROSE_LINE and line.count(". ") >= 2):
             return after + gap.start()
     return limit
 
@@ -275,6 +278,6 @@ def footnote_abbreviations(footnotes: list[str]) -> dict[str, str]:
             short, sep, long_form = part.partition(",")
             if not sep:
                 short, sep, long_form = part.partition("=")
-            if sep and short.strip() and long_form.strip() and len(short.strip()) <= 12:
+            if sep and short.strip() and long_form.strip() and len(short.strip()) <= ABBREVIATION_CHARS:
                 found[short.strip()] = long_form.strip()
     return found

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from extractor.lexicons import load_json
 from extractor.nlp.positions import Cover, Taken, between, from_position, match_at, match_end
+from extractor.nlp.rules import ae_cues, endpoint_rules
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.issue(17)
@@ -52,8 +52,8 @@ def test_between_slices_a_sorted_list() -> None:
 
 def cue_patterns() -> dict[str, re.Pattern[str]]:
     """Every cue of the packaged lexicons that a reader matches at a position, plus two made-up hard cases."""
-    found = {f"ae.{k}": re.compile(v, re.I) for k, v in load_json("ae_cues.json").items() if isinstance(v, str)}
-    endpoints = load_json("endpoints.json")["cues"]
+    found = {f"ae.{k}": re.compile(v, re.I) for k, v in ae_cues().model_dump().items() if isinstance(v, str)}
+    endpoints = endpoint_rules().cues
     found |= {f"endpoints.{k}": re.compile(v, re.I) for k, v in endpoints.items()}
     found["boundary first"] = re.compile(r"^\bof|^(?<=a)b|^\s*x")
     found["alternation in a class"] = re.compile(r"^[|(]\s*a|^b")

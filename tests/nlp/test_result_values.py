@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.nlp.components.outcomes import EndpointLexicon, default_lexicon_data
+from extractor.nlp.components.outcomes import EndpointLexicon
 from extractor.nlp.result_values import (
     PhraseIndex,
     TextView,
@@ -15,8 +15,9 @@ from extractor.nlp.result_values import (
     parse_paired_values,
     threshold,
 )
+from extractor.nlp.rules import endpoint_rules
 
-CUES = EndpointLexicon(default_lexicon_data()).cues
+CUES = EndpointLexicon(endpoint_rules()).cues
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ from typing import Any
 
 from extractor.ingest.document import Document
 from extractor.ingest.pdf.front import banner_words
-from extractor.lexicons import load_json
+from extractor.nlp.rules import article_type_cues
 from extractor.record import ArticleType, Metadata
 
 DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.I)
@@ -61,10 +61,10 @@ _NOT_A_TITLE = re.compile(r"\.(?:dvi|docx?|pdf|tex|indd|qxd|rtf|fm)\b|^microsoft
 
 
 @lru_cache(maxsize=1)
-def _type_rules() -> tuple[list[str], dict[str, list[re.Pattern[str]]]]:
-    data = load_json("article_type_cues.json")
-    rules = {name: [re.compile(p, re.I) for p in patterns] for name, patterns in data["rules"].items()}
-    return list(data["order"]), rules
+def _type_rules() -> tuple[list[ArticleType], dict[ArticleType, list[re.Pattern[str]]]]:
+    data = article_type_cues()
+    rules = {name: [re.compile(p, re.I) for p in patterns] for name, patterns in data.rules.items()}
+    return list(data.order), rules
 
 
 def classify_article_type(

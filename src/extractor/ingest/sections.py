@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from extractor.lexicons import load_json
+from extractor.nlp.rules import section_headings
 from extractor.record import SectionName
 
 # "2.", "2.1", "II.", "A." in front of a heading.
@@ -22,9 +22,8 @@ _CAPTION = re.compile(
 
 @lru_cache(maxsize=1)
 def _headings() -> dict[str, SectionName]:
-    data = load_json("section_headings.json")
     table: dict[str, SectionName] = {}
-    for name, forms in data["rules"].items():
+    for name, forms in section_headings().rules.items():
         for form in forms:
             table[form.lower()] = name
     return table
@@ -32,7 +31,7 @@ def _headings() -> dict[str, SectionName]:
 
 @lru_cache(maxsize=1)
 def _top_level() -> frozenset[str]:
-    return frozenset(form.lower() for form in load_json("section_headings.json")["top_level"])
+    return frozenset(form.lower() for form in section_headings().top_level)
 
 
 def heading_key(line: str) -> str:

@@ -10,17 +10,17 @@ from functools import lru_cache
 from typing import Any
 
 from extractor.ingest.clean import SourceLine
-from extractor.lexicons import load_json
+from extractor.nlp.rules import web_boilerplate
 
 
 @lru_cache(maxsize=1)
 def _rules() -> dict[str, Any]:
-    data = load_json("web_boilerplate.json")
+    data = web_boilerplate()
     return {
-        "min_markers": int(data["min_markers"]),
-        "markers": set(data["markers"]),
-        "drop": set(data["drop"]),
-        "stop_after": set(data["stop_after"]),
+        "min_markers": data.min_markers,
+        "markers": set(data.markers),
+        "drop": set(data.drop),
+        "stop_after": set(data.stop_after),
     }
 
 

@@ -24,6 +24,7 @@ _ABBREVIATIONS = frozenset(
     {"al", "e.g", "i.e", "vs", "fig", "figs", "no", "nos", "approx", "ca", "dr", "mr", "mrs", "ms", "st", "cf"}
     | {"ref", "refs", "tab", "eq", "resp", "incl", "min", "max", "mo", "yr", "pts"}
 )
+WORD_BEFORE_STOP = 12  # the word a full stop ends, read for an abbreviation: the longest, 'approx', and its marks
 # '.', or '.12' / '.3,4' (a citation after a word, not a decimal), closing marks, space, a capital
 _SENTENCE_END = re.compile(r"(?:(?<=[^\d\s])[.!?]\d+(?:[,–-]\d+)*|[.!?])[\"”’)\]]*[ \t\u00a0]+(?=[A-Z(\[“\"])")
 _OPEN_ENDING = re.compile(
@@ -58,7 +59,7 @@ def sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each sentence of `text`, covering it without gaps."""
     cuts = {0, len(text)}
     for match in _SENTENCE_END.finditer(text):
-        word = re.search(r"([\w.]+)[.!?]?\S*$", text[max(0, match.start() - 12) : match.start() + 1])
+        word = re.search(r"([\w.]+)[.!?]?\S*$", text[max(0, match.start() - WORD_BEFORE_STOP) : match.start() + 1])
         token = word.group(1).lower().rstrip(".") if word else ""
         if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
             continue

@@ -23,6 +23,7 @@ from extractor.nlp.study_context import Agent, ArmMention, StudyContext, agents,
 
 # [^\S\n], not \s: from each line start, \s* ran on through every blank line that follows (O(n^2) in them).
 REFERENCES = re.compile(r"(?m)^[^\S\n]*(?:References|REFERENCES|Bibliography)[^\S\n]*$")
+WIDEN_TOKENS = 12  # how far a span is widened to free offsets: items sharing a phrase (a list, a row) are fewer
 
 
 @dataclass
@@ -128,7 +129,7 @@ def write_spans(doc: Doc, view: TextView, drafts: list[Draft], key: str) -> None
 def unique_span(doc: Doc, span: Span, used: set[tuple[int, int]]) -> Span:
     """A span at offsets no other item holds: widened a token at a time (right first, then left)."""
     start, end = span.start, span.end
-    for _ in range(12):
+    for _ in range(WIDEN_TOKENS):
         candidate = doc[start:end]
         if (candidate.start_char, candidate.end_char) not in used:
             break

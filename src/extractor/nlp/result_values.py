@@ -53,6 +53,16 @@ N_BEFORE = re.compile(
 )
 RATIO_MEASURES = {"h": "HR", "o": "OR", "r": "RR"}
 TIME_UNITS = {"mo": "months", "wk": "weeks", "yr": "years", "da": "days", "we": "weeks", "ye": "years"}
+# Character windows around a value, each as wide as the words it reads, and the largest plausible ratio:
+NOT_RESULT_AFTER = 30  # 'every 2 weeks', 'decrease', 'of follow-up' right after a number: a schedule or threshold
+MAX_RATIO = 50  # a hazard, odds or risk ratio above it is another number printed after the keyword
+RATIO_PAREN = 120  # '(HR 0.24 for ... and 0.26 for ...)': more ratios in the parenthetical a ratio opens
+TIMEPOINT_BEFORE = 25  # 'at 12 months' before a time: the time point of a result, not its value
+QUALIFIER_BEFORE = 20  # 'more than' or a comparison sign before a percentage: a threshold
+DIFFERENCE_AFTER = 20  # 'a 6.9-month prolongation': the gain word right after an adjective-like time
+STATISTICS_AFTER = 90  # a value's CI, printed right after it ('(95% CI 0.52-0.81; p < 0.001)')
+P_AFTER = 60  # its p-value, within the CI's reach
+N_BEFORE_PERCENT = 30  # 'n = 12' or '12 patients' right before a percentage
 
 
 def parse_number(text: str) -> float | None:
@@ -186,7 +196,7 @@ def find_values(text: str, cues: dict[str, re.Pattern[str]]) -> list[Value]:
 
 def _not_result(text: str, end: int, cues: dict[str, re.Pattern[str]]) -> bool:
     """'5 days every 2 weeks', 'a 10% decrease', '5 years of follow-up': schedules and thresholds."""
-    after = text[end : end + 30]
+    after = text[end : end + NOT_RESULT_AFTER]
     return bool(cues["schedule_after"].match(after) or cues["threshold_after"].match(after))
 
 
@@ -195,13 +205,13 @@ def _ratios(text: str, taken: Taken) -> list[Value]:
     values: list[Value] = []
     for m in RATIO.finditer(text):
         number = parse_number(m.group("num"))
-        if number is None or number > 50:
+        if number is None or number > MAX_RATIO:
             continue
         measure = RATIO_MEASURES[m.group("kw").lower()[0]]
         values.append(Value(m.start(), m.end(), number, None, "ratio", measure))
         taken.add(m.start(), m.end())
         closing = text.find(")", m.end())
-        if not 0 <= closing - m.end() < 120:
+        if not 0 <= closing - m.end() < RATIO_PAREN:
             continue
         for extra in re.finditer(r"\band\s+(?P<num>\d*\.\d+)\b(?!\s*%)", text[m.end() : closing]):
             more = parse_number(extra.group("num"))
@@ -218,7 +228,9 @@ def _pairs(text: str, taken: Taken, cues: dict[str, re.Pattern[str]]) -> list[Va
     for first, second in parse_paired_values(text):
         if not (taken.free(first.start, first.end) and taken.free(second.start, second.end)):
             continue
-        if first.kind == "time" and cues["timepoint"].search(text[max(0, first.start - 25) : first.start]):
+        if first.kind == "time" and cues["timepoint"].search(
+            text[max(0, first.start - TIMEPOINT_BEFORE) : first.start]
+        ):
             continue
         if _not_result(text, second.end, cues):
             continue
@@ -234,7 +246,11 @@ def _singles(text: str, taken: Taken, cues: dict[str, re.Pattern[str]]) -> list[
     values: list[Value] = []
     for m in PERCENT.finditer(text):
         number = parse_number(m.group("num"))
-        if number is None or number > 100 or threshold(m.group("q"), text[max(0, m.start() - 20) : m.start()]):
+        if (
+            number is None
+            or number > 100
+            or threshold(m.group("q"), text[max(0, m.start() - QUALIFIER_BEFORE) : m.start()])
+        ):
             continue
         if taken.free(m.start("num"), m.end()) and not _not_result(text, m.end(), cues):
             values.append(Value(m.start("num"), m.end(), number, "%", "percent", qualifier=_qualifier(m.group("q"))))
@@ -243,12 +259,12 @@ def _singles(text: str, taken: Taken, cues: dict[str, re.Pattern[str]]) -> list[
         number = parse_number(m.group("num"))
         if number is None or not taken.free(m.start("num"), m.end()) or _not_result(text, m.end(), cues):
             continue
-        if cues["timepoint"].search(text[max(0, m.start() - 25) : m.start()]):
+        if cues["timepoint"].search(text[max(0, m.start() - TIMEPOINT_BEFORE) : m.start()]):
             continue
         measure: str | None = None
         if "-" in m.group("sep") or (not m.group("unit").lower().endswith("s") and number != 1):
             # '6 month CBR', '6-month': an adjective, unless it is a gain ('a 6.9-month prolongation')
-            if not cues["difference_after"].match(text[m.end() : m.end() + 20]):
+            if not cues["difference_after"].match(text[m.end() : m.end() + DIFFERENCE_AFTER]):
                 continue
             measure = "difference"
         unit = unit_name(m.group("unit"))
@@ -284,20 +300,20 @@ def threshold(qualifier: str | None, before: str) -> bool:
 
 def _attach_statistics(text: str, value: Value) -> None:
     """CI and p-value printed right after the value; n printed right before a percentage."""
-    after = text[value.end : value.end + 90]
+    after = text[value.end : value.end + STATISTICS_AFTER]
     stop = re.search(r"(?<!\d)[.;](?:\s|$)|\b(?:versus|vs)\b", after)
     window = after[: stop.start()] if stop else after
     ci_match = CI.search(window)
     if ci_match and (ci_match.group("level") or ci_match.start() == 0):
         value.ci = parse_ci(window)
         value.extent = value.end + ci_match.end()
-    p_match = P_VALUE.search(after[:60])
+    p_match = P_VALUE.search(after[:P_AFTER])
     between = after[: p_match.start()] if p_match else ""
     if p_match and not re.search(rf"{NUM}\s*(?:%|{TIME_UNIT})|\b(?:HR|OR|RR)\b|ratio", between, re.I):
-        value.p_value = parse_p_value(after[:60])
+        value.p_value = parse_p_value(after[:P_AFTER])
         value.extent = max(value.extent, value.end + p_match.end())
     if value.kind == "percent" and value.n is None:
-        m = N_BEFORE.search(text[max(0, value.start - 30) : value.start])
+        m = N_BEFORE.search(text[max(0, value.start - N_BEFORE_PERCENT) : value.start])
         if m:
             count = parse_number(m.group("n1") or m.group("n2"))
             value.n = int(count) if count is not None and count == int(count) else None

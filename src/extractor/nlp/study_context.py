@@ -51,9 +51,19 @@ RANDOMIZED_TO = re.compile(
 OWN_KEY = "@own"
 RANDOMIZED = re.compile(r"\brandomi[sz]ed\b[^.;]*$", re.I)
 COPULA_BEFORE = re.compile(r"\b(?:is|was|are|were|as|be|been)\s*$", re.I)
-MAX_JOIN_GAP = 40
-MAX_SEPARATOR_GAP = 100
-SEGMENT_CHARS = 800
+MAX_JOIN_GAP = 40  # two drugs of one regimen: a connector and maybe a dose between ('X 10 mg plus Y')
+MAX_SEPARATOR_GAP = 100  # two regimens of one list: 'X plus Y versus Z' with a dose or two between
+SEGMENT_CHARS = 800  # an anchor's passage, read for its regimens: about a paragraph
+GROUP_TAIL = 30  # 'alone', 'arm' or 'group' right after a group of agents
+COMPARED_BEFORE = 60  # 'compared' a few words before an agent ('compared the efficacy of X')
+COPULA_REACH = 12  # 'was', 'is' right before 'a randomized trial' ('this was a ...'): the article, no cited study
+TRIAL_AFTER = 60  # a trial name this close after 'a randomized trial' is that trial's name
+ANCHOR_BEFORE = 40  # an anchor this close before 'a randomized study' ('Smith et al., a ...') already names it
+OWN_LIST_AFTER = 300  # 'randomized to' and the list of regimens after it, within its sentence
+RANDOMIZED_BEFORE = 80  # 'randomized' a few words before a list of regimens marks the list that is the arms
+ARM_AFTER_VALUE = 80  # an arm named after a value, within its clause ('32% in the everolimus group')
+ARM_BEFORE_VALUE = 40  # an arm named right before a value ('everolimus: 32%')
+HEADING_WORDS = 8  # a line of more words is a sentence broken over lines, not a section heading
 
 
 @dataclass(frozen=True)
@@ -132,7 +142,7 @@ def arm_mentions(text: str, found: list[Agent]) -> list[ArmMention]:
     def close() -> None:
         if not group:
             return
-        after = AFTER_GROUP.match(text[group[-1].end : group[-1].end + 30])
+        after = AFTER_GROUP.match(text[group[-1].end : group[-1].end + GROUP_TAIL])
         end = group[-1].end + (after.end() if after and after.group(0).strip() else 0)
         alone = bool(after and after.group("alone"))
         armlike = bool(after and (after.group("arm") or alone))
@@ -178,7 +188,7 @@ def regimen_lists(text: str, found: list[Agent], start: int, end: int) -> list[t
     for agent in inside:
         if previous is None:
             current, run_start = [agent.name], agent.start
-            compared = bool(re.search(r"\bcompar", text[max(start, agent.start - 60) : agent.start], re.I))
+            compared = bool(re.search(r"\bcompar", text[max(start, agent.start - COMPARED_BEFORE) : agent.start], re.I))
             commas_only = True
         else:
             gap = text[previous.end : agent.start]
@@ -200,7 +210,9 @@ def regimen_lists(text: str, found: list[Agent], start: int, end: int) -> list[t
             else:
                 close()
                 current, run_start = [agent.name], agent.start
-                compared = bool(re.search(r"\bcompar", text[max(start, agent.start - 60) : agent.start], re.I))
+                compared = bool(
+                    re.search(r"\bcompar", text[max(start, agent.start - COMPARED_BEFORE) : agent.start], re.I)
+                )
         previous = agent
     close()
     return lists
@@ -246,9 +258,10 @@ def find_anchors(
         return any(bisect.bisect_right(ends, pos) > bisect.bisect_left(ends, pos - chars) for ends in lists)
 
     for m in UNNAMED.finditer(text):
-        if COPULA_BEFORE.search(text[max(0, m.start() - 12) : m.start()]) or trial_within(m.end(), 60):
+        before = text[max(0, m.start() - COPULA_REACH) : m.start()]
+        if COPULA_BEFORE.search(before) or trial_within(m.end(), TRIAL_AFTER):
             continue
-        if named_just_before(m.start(), 40):
+        if named_just_before(m.start(), ANCHOR_BEFORE):
             continue
         anchors.append(Anchor(m.start(), m.end(), f"@{m.start()}", None))
         unnamed_ends.append(m.end())
@@ -267,7 +280,7 @@ def heading_lines(text: str, regions: list[tuple[int, int]]) -> list[tuple[int, 
         line = m.group(1).strip()
         if line.endswith((".", ",", ";", ":")) or re.match(r"(?:Table|Fig\.?|Figure)\s", line):
             continue
-        if tables.contains(m.start(), m.start() + 1) or len(line.split()) > 8:
+        if tables.contains(m.start(), m.start() + 1) or len(line.split()) > HEADING_WORDS:
             continue
         found.append((m.start(), m.end()))
     return found
@@ -311,7 +324,9 @@ class StudyContext:
             anchor = self.anchor_at(m.start())
             if anchor is not None and not anchor.own:
                 continue
-            pairs = [lst for _, lst in regimen_lists(self.text, found, m.end(), m.end() + 300) if len(lst) >= 2]
+            pairs = [
+                lst for _, lst in regimen_lists(self.text, found, m.end(), m.end() + OWN_LIST_AFTER) if len(lst) >= 2
+            ]
             if pairs:
                 self.registry[OWN_KEY] = self._complete(experimental_first(pairs[0]))
                 return
@@ -332,7 +347,9 @@ class StudyContext:
             start = max([line_start, *([before] if before is not None else [])])
             lists = regimen_lists(self.text, found, start, anchor.start)[-1:]
         pairs = [(at, lst) for at, lst in lists if len(lst) >= 2]
-        randomized = [(at, lst) for at, lst in pairs if RANDOMIZED.search(self.text[max(0, at - 80) : at])]
+        randomized = [
+            (at, lst) for at, lst in pairs if RANDOMIZED.search(self.text[max(0, at - RANDOMIZED_BEFORE) : at])
+        ]
         chosen = (randomized or pairs or lists or [(0, [])])[0][1]
         return self._complete(experimental_first(chosen))
 
@@ -537,14 +554,16 @@ def assign_arms(
     floor = max(clause[0], previous_end)
     if first.kind == "ratio" or measures[0] == "difference":
         return [(experimental, control)] * len(group)
-    explicit = [arm_after(text, arms, v.end, min(clause[1], v.end + 80)) for v in group]
+    explicit = [arm_after(text, arms, v.end, min(clause[1], v.end + ARM_AFTER_VALUE)) for v in group]
     resolved = [context.resolve(a, anchor) if a else None for a in explicit]
     if len(group) == 1 or first.order in ("both", "same"):
         if first.order == "both":
             return [(experimental, None), (control, None)]
         if resolved[0] is None:
             before = arm_before(arms, first.start, floor)
-            armed_siblings = any(arm_after(text, arms, v.end, v.end + 80) for v in others if v.start > first.end)
+            armed_siblings = any(
+                arm_after(text, arms, v.end, v.end + ARM_AFTER_VALUE) for v in others if v.start > first.end
+            )
             if before is not None:
                 resolved[0] = context.resolve(before, anchor)
             elif measures[0] != "duration" and not armed_siblings and not (own and control is not None):
@@ -558,7 +577,7 @@ def assign_arms(
         resolved[1] = context.other(resolved[0], anchor)
     if resolved[0] is None:
         pair = compared_arms(text, arms, floor, first.start)
-        near = arm_before(arms, first.start, max(floor, first.start - 40))
+        near = arm_before(arms, first.start, max(floor, first.start - ARM_BEFORE_VALUE))
         if pair:
             resolved = [context.resolve(pair[0], anchor), context.resolve(pair[1], anchor)]
         elif near is not None and near.armlike:

@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex, registry
 
-AFFIX_WINDOW = 64
+AFFIX_WINDOW = 64  # real suffixes are a few characters; a bound keeps a long token's suffix search linear
 
 
 class SuffixSearch:

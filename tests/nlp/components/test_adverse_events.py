@@ -12,12 +12,12 @@ from extractor import ArticleRecord
 from extractor.nlp.components.adverse_events import (
     AdverseEventExtractor,
     TermMatcher,
-    default_cues,
     default_terms,
     read_grade,
 )
 from extractor.nlp.pipeline import load_pipeline
 from extractor.nlp.result_values import TextView
+from extractor.nlp.rules import ae_cues
 
 Row = tuple[str, str | None, float | None, int | None, str | None]  # event, grade, percent, n, drug-or-arm
 
@@ -167,7 +167,7 @@ def test_table_rows(extract: Callable[[str], ArticleRecord]) -> None:
     ],
 )
 def test_read_grade(text: str, expected: str) -> None:
-    assert read_grade(text, re.compile(default_cues()["grade"], re.I)) == expected
+    assert read_grade(text, re.compile(ae_cues().grade, re.I)) == expected
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,8 @@ import pytest
 
 from extractor import Extractor
 from extractor.lexicons import iter_tsv, provenance
-from extractor.nlp.components.labs import AnalyteMatcher, LabReader, packaged_analytes, packaged_lab_rules
+from extractor.nlp.components.labs import AnalyteMatcher, LabReader, packaged_analytes
+from extractor.nlp.rules import lab_rules
 from extractor.record import LabValue
 
 
@@ -242,7 +243,7 @@ def test_abbreviations_match_case_sensitively() -> None:
     ["Hb 1..5 g/dL", "platelets 10 mg/m2/", "WBC 4100/furlongs", "CEA ng/mL", "temperature 38..5 °C"],
 )
 def test_malformed_input_gives_no_item_and_no_exception(text: str) -> None:
-    assert LabReader(text, AnalyteMatcher(packaged_analytes()), packaged_lab_rules()).values() == []
+    assert LabReader(text, AnalyteMatcher(packaged_analytes()), lab_rules()).values() == []
 
 
 def test_every_analyte_has_a_readable_si_unit() -> None:

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from extractor.nlp.components.trials import _default_rules, find_trials
+from extractor.nlp.components.trials import find_trials
+from extractor.nlp.rules import trial_rules
 
 CASES = [
     # 002_e5b7ac3fa1a98ba6.txt
@@ -49,13 +50,13 @@ CASES = [
 
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_find_trials(text: str, expected: list[str]) -> None:
-    assert [norm for _, _, _, norm in find_trials(text, _default_rules())] == expected
+    assert [norm for _, _, _, norm in find_trials(text, trial_rules())] == expected
 
 
 def test_citation_number_glued_to_a_trial_name_is_cut() -> None:
     # 002: "BOLERO-2" followed by the superscript reference 17, printed as "BOLERO-217"
     text = "The BOLERO-2 trial was positive. Updated BOLERO-217 results confirmed it."
-    found = find_trials(text, _default_rules())
+    found = find_trials(text, trial_rules())
     assert [norm for *_, norm in found] == ["BOLERO-2", "BOLERO-2"]
     start, end, _, _ = found[1]
     assert text[start:end] == "BOLERO-2"
@@ -64,22 +65,22 @@ def test_citation_number_glued_to_a_trial_name_is_cut() -> None:
 def test_weak_evidence_needs_a_trial_shaped_name_not_defined_as_something_else() -> None:
     # PMC2365957-like citations of earlier trials: 'results of X', 'X reported that', 'in X [n]'
     text = "48-week results of ALERT were similar. TELEX II reported that patients stabilized, as in LIFE [15]."
-    assert [n for *_, n in find_trials(text, _default_rules())] == ["ALERT", "TELEX II", "LIFE"]
+    assert [n for *_, n in find_trials(text, trial_rules())] == ["ALERT", "TELEX II", "LIFE"]
     defined = "history of acute lung injury (ALI). Results of ALI were poor in ALI [3]."
-    assert find_trials(defined, _default_rules()) == []
+    assert find_trials(defined, trial_rules()) == []
 
 
 def test_a_series_member_counts_beside_a_named_one() -> None:
     text = (
         "The BOLERO-2 trial was positive; BOLERO-6 compared everolimus with exemestane. Subgroups of BOLERO 2 agreed."
     )
-    found = find_trials(text, _default_rules())
+    found = find_trials(text, trial_rules())
     assert [n for *_, n in found] == ["BOLERO-2", "BOLERO-6", "BOLERO-2"]
-    assert find_trials("Ki-67 was read with the MIB-1 clone and ICAM-1 was measured.", _default_rules()) == []
+    assert find_trials("Ki-67 was read with the MIB-1 clone and ICAM-1 was measured.", trial_rules()) == []
 
 
 def test_drug_mentions_are_not_trial_names() -> None:
     text = "The MDMA trial compared effects of MDMA with methylphenidate."
-    assert [n for *_, n in find_trials(text, _default_rules())] == ["MDMA", "MDMA"]
+    assert [n for *_, n in find_trials(text, trial_rules())] == ["MDMA", "MDMA"]
     drugs = [(m.start(), m.end()) for m in re.finditer("MDMA", text)]
-    assert find_trials(text, _default_rules(), not_names=drugs) == []
+    assert find_trials(text, trial_rules(), not_names=drugs) == []

@@ -26,19 +26,23 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path, from_disk, to_disk
 
-from extractor.lexicons import iter_tsv, load_json
+from extractor.lexicons import iter_tsv
 from extractor.nlp.components.negation import NegationDetector
-from extractor.nlp.components.outcomes import EndpointLexicon, EndpointMention, default_lexicon_data
+from extractor.nlp.components.outcomes import EndpointLexicon, EndpointMention
 from extractor.nlp.extensions import set_extensions
 from extractor.nlp.positions import Cover, between, match_at
 from extractor.nlp.result_doc import DocFacts, Draft, write_spans
 from extractor.nlp.result_values import WORD_NUM, PhraseIndex, Value, group_values, parse_number
+from extractor.nlp.rules import AeCues, ae_cues, endpoint_rules, read_rule_file
 from extractor.nlp.spelling import american, spellings
 from extractor.nlp.study_context import PLACEBO, ArmMention, Regimen, assign_arms, regimen_lists
 from extractor.tables import Grid, cells, footnote_abbreviations, parse_cell, parse_table
 
 SPANS_KEY = "adverse_events"
-MAX_TERM_TO_VALUE = 150
+MAX_TERM_TO_VALUE = 150  # a term owns a value printed within about a clause after it
+COUNT_BEFORE = 25  # a count right before a summary term ('12 serious adverse events', 'twenty-one treatment-related')
+GRADE_BEFORE = 20  # 'grade' just before that count makes it a grade ('grade 3 adverse events'), not a count
+PATIENT_EVENT_BEFORE = 60  # 'the patient developed' and up to five words before an event term (ae_cues patient_event)
 SUMMARY_ON = re.compile(r"\s+on\b")  # 'adverse events on treatment': a summary term naming a period, not an event
 
 
@@ -70,11 +74,6 @@ def default_terms() -> tuple[tuple[str, str, str], ...]:
         for surface in spellings([r["term"]]):
             rows.setdefault(surface, (surface, preferred, r["kind"]))
     return tuple(rows.values())
-
-
-@lru_cache(maxsize=1)
-def default_cues() -> dict[str, Any]:
-    return load_json("ae_cues.json")
 
 
 def read_grade(text: str, pattern: re.Pattern[str]) -> str | None:
@@ -118,15 +117,15 @@ class AdverseEventExtractor:
         set_extensions()
         self.name, self.spans_key, self.diseases_key = name, spans_key, diseases_key
         self.rows = list(default_terms()) if terms in ("default", None) else [tuple(r) for r in srsly.read_json(terms)]
-        self.cue_data = default_cues() if cues in ("default", None) else srsly.read_json(cues)
+        self.cue_data = ae_cues() if cues in ("default", None) else read_rule_file(AeCues, cues)
         self.negation = NegationDetector(nlp, f"{name}_negation", rules=negation_rules, span_keys=[])
-        self.endpoints = EndpointLexicon(default_lexicon_data())
+        self.endpoints = EndpointLexicon(endpoint_rules())
         self._build()
 
     def _build(self) -> None:
         self.matcher = TermMatcher(self.rows)
-        self.cues = {k: re.compile(v, re.I) for k, v in self.cue_data.items() if isinstance(v, str) and k != "meta"}
-        self.grade_free = set(self.cue_data["grade_free"])
+        self.cues = {k: re.compile(v, re.I) for k, v in self.cue_data.model_dump().items() if isinstance(v, str)}
+        self.grade_free = set(self.cue_data.grade_free)
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.match(doc))
@@ -237,9 +236,9 @@ class AdverseEventExtractor:
 
     def _event(self, text: str, floor: int, term: Term) -> str:
         """'discontinued ... because of adverse events' counts discontinuations, not any adverse event."""
-        summary = term.kind == "summary" and term.event == self.cue_data["summary_any"]
+        summary = term.kind == "summary" and term.event == self.cue_data.summary_any
         if summary and self.cues["discontinuation"].search(text[floor : term.start]):
-            return str(self.cue_data["discontinuation_event"])
+            return self.cue_data.discontinuation_event
         return term.event
 
     def _fields(
@@ -326,9 +325,11 @@ class AdverseEventExtractor:
         for term in terms:
             if term.kind != "summary":
                 continue
-            m = re.search(rf"(?:^|\s)(?P<n>\d+|{WORD_NUM})\s+$", text[max(start, term.start - 25) : term.start], re.I)
+            m = re.search(
+                rf"(?:^|\s)(?P<n>\d+|{WORD_NUM})\s+$", text[max(start, term.start - COUNT_BEFORE) : term.start], re.I
+            )
             count = parse_number(m.group("n")) if m else None
-            if count is None or re.search(r"grade", text[max(start, term.start - 20) : term.start], re.I):
+            if count is None or re.search(r"grade", text[max(start, term.start - GRADE_BEFORE) : term.start], re.I):
                 continue
             anchor = facts.context.anchor_at(term.start)
             arm_phrase = next((a for a in between(facts.arms, term.end, end) if a.armlike), None)
@@ -434,7 +435,7 @@ class AdverseEventExtractor:
             return drafts
         for term in terms:
             if term.kind != "event" or not self.cues["patient_event"].search(
-                text[max(start, term.start - 60) : term.start]
+                text[max(start, term.start - PATIENT_EVENT_BEFORE) : term.start]
             ):
                 continue
             after = [
@@ -540,7 +541,7 @@ class AdverseEventExtractor:
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         serializers = {
             "terms.json": lambda p: srsly.write_json(p, [list(r) for r in self.rows]),
-            "cues.json": lambda p: srsly.write_json(p, self.cue_data),
+            "cues.json": lambda p: srsly.write_json(p, self.cue_data.model_dump(by_alias=True)),
         }
         to_disk(ensure_path(path), serializers, exclude)
 
@@ -549,7 +550,7 @@ class AdverseEventExtractor:
             self.rows = [tuple(r) for r in srsly.read_json(p)]
 
         def read_cues(p: Path) -> None:
-            self.cue_data = srsly.read_json(p)
+            self.cue_data = read_rule_file(AeCues, p)
 
         from_disk(ensure_path(path), {"terms.json": read_terms, "cues.json": read_cues}, exclude)
         self._build()

@@ -43,6 +43,8 @@ MAX_ARM_PHRASE_CHARS = 120  # one arm of the list: 'once-daily telmisartan (80 m
 MAX_ARM_WORDS = 12  # an arm named by its words alone: 'local anesthetic infiltration of the port site'
 MIN_GROUP_MENTIONS = 2  # a group named this often by a drug or a control word, with no other source, is an arm
 OFTEN_NAMED = 3  # ... and any group the text names this often ('the 1-week group')
+COUNT_BEFORE = 60  # a group size before an arm ('40 patients were randomized to'): a number and a few words
+MIN_WORD_LETTERS = 4  # label words that count when an arm is named again: shorter ones ('day', 'low') recur anyway
 
 
 @Language.factory(
@@ -185,7 +187,7 @@ def _named_again(draft: ArmDraft, text: str, start: int, end: int) -> bool:
         return True
     if re.search(r"\b(?:group|arm)\b", draft.label, re.I):
         return True  # 'the intervention group': it says it is a group
-    words = {w for w in content_words(arm_words(draft.label)) if len(w) >= 4}
+    words = {w for w in content_words(arm_words(draft.label)) if len(w) >= MIN_WORD_LETTERS}
     if not words:
         return False
     rest = (text[:start] + " " + text[end:]).lower()
@@ -265,7 +267,7 @@ def _list_items(text: str, start: int, end: int, mentions: list[DrugMention]) ->
 
 
 def _count_before(text: str, start: int) -> int | None:
-    m = arm_patterns().count_before.search(text[max(0, start - 60) : start])
+    m = arm_patterns().count_before.search(text[max(0, start - COUNT_BEFORE) : start])
     return as_count(parse_number(m.group("n"))) if m else None
 
 

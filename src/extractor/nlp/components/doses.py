@@ -24,56 +24,31 @@ from pathlib import Path
 from typing import Any
 
 import srsly
-from pydantic import BaseModel, ConfigDict
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path, from_disk, to_disk
 
-from extractor.lexicons import load_json
 from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import set_extensions
 from extractor.nlp.positions import between
 from extractor.nlp.prose import item_spans, references_start, sentence_at, sentence_bounds
 from extractor.nlp.quantities import Unit, find_quantities, parse_number
+from extractor.nlp.rules import DoseRules, PatternRule, dose_rules, read_rule_file
 
 SPANS_KEY = "doses"
 Item = dict[str, Any]
 
-
-class PatternRule(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    pattern: str
-    canonical: str
-
-
-class DoseRules(BaseModel):
-    """The schema of `lexicons/dose_rules.json`: a typo in the file is an error, not a silent miss."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    meta: dict[str, str] = {}
-    number_words: dict[str, int]
-    frequencies: list[PatternRule]
-    unit_frequencies: dict[str, str]
-    routes: list[PatternRule]
-    durations: list[PatternRule]
-    changes: list[PatternRule]
-    change_negation: str
-    anaphora_cue: str
-    not_given: str
-    dosing_cue: str
-    drug_then_dose: str
-    plural_anaphora: str
-    left_bridge: str
-    right_bridge: str
-    list_bridge: str
-    coordination_bridge: str
-    complement_before_drug: str
-    radiation_units: list[str]
-    radiation_drug: str
-    dose_units: list[str]
-    body_size_units: dict[str, str]
-    auc: str
-    combination_amounts: str
+# Character windows, each as wide as the words it reads need and no wider (a wider one reaches another dose's words):
+FROM_BEFORE = 6  # 'from' and its spaces before a range: 'from 10 to 5 mg' is two doses (a change), not one range
+LEFT_GAP = 60  # drug to its dose: 'everolimus at a cumulative dose of up to 10 mg' at most, not a clause
+RIGHT_GAP = 40  # dose to the drug after it: '1 mg/kg/day of intravenous methylprednisolone', written tighter
+COMPLEMENT_BEFORE = 12  # the word that makes a drug a complement ('versus X', 'an analog of X'), with its spaces
+NOT_GIVEN_BEFORE = 20  # a comparison before an amount ('greater than <350 mg/day'): a limit, not a dose
+FREQUENCY_BETWEEN_MAX = 90  # a schedule between drug and amount ('X once daily at 10 mg') belongs to them this close
+ROUTE_BEFORE = 16  # a route word right before the drug or amount ('intravenous', 11 letters, with its spaces)
+SUBJECT_GAP_MAX = 150  # a sentence's subject owns a dose within about one clause of dosing words after it
+AFTER_AMOUNT = 80  # an amount's schedule, route and duration follow it closely ('10 mg orally once daily for 14 days')
+WORD_BEFORE_DRUG = 20  # the one word before a drug read as its schedule ('weekly paclitaxel'; 'fortnightly' fits)
 
 
 @dataclass(frozen=True)
@@ -126,7 +101,7 @@ class CompiledRules:
 
 @lru_cache(maxsize=1)
 def packaged_rules() -> CompiledRules:
-    return CompiledRules(DoseRules.model_validate(load_json("dose_rules.json")))
+    return CompiledRules(dose_rules())
 
 
 def find_cues(
@@ -225,7 +200,7 @@ def find_amounts(text: str, start: int = 0, end: int = -1, rules: CompiledRules 
             continue
         unit, per, frequency = split
         two_values = m.value_max is not None and (
-            m.value_max <= m.value or text[max(0, m.start - 6) : m.start].lower().rstrip().endswith("from")
+            m.value_max <= m.value or text[max(0, m.start - FROM_BEFORE) : m.start].lower().rstrip().endswith("from")
         )
         if two_values and m.value_max is not None:
             amounts.append(Amount(m.start, m.value_end, m.value, None, unit, per, frequency))
@@ -268,9 +243,17 @@ def attach_drug(
     `drugs` are in text order (as `DoseReader` holds them)."""
     before = [d for d in between(drugs, sentence[0], amount.start + 1) if d.end <= amount.start]
     after = between(drugs, amount.end, sentence[1])
-    if before and amount.start - before[-1].end <= 60 and rules.left_bridge.match(text[before[-1].end : amount.start]):
+    if (
+        before
+        and amount.start - before[-1].end <= LEFT_GAP
+        and rules.left_bridge.match(text[before[-1].end : amount.start])
+    ):
         return before[-1]
-    if after and after[0].start - amount.end <= 40 and rules.right_bridge.match(text[amount.end : after[0].start]):
+    if (
+        after
+        and after[0].start - amount.end <= RIGHT_GAP
+        and rules.right_bridge.match(text[amount.end : after[0].start])
+    ):
         return after[0]
     return None
 
@@ -281,7 +264,7 @@ def sentence_subject(
     """The nearest drug before `offset` in its sentence that is not a complement ('an analog of X', 'with X')."""
     before = [d for d in between(drugs, sentence[0], offset + 1) if d.end <= offset]
     for drug in reversed(before):
-        if not rules.complement_before_drug.search(text[max(sentence[0], drug.start - 12) : drug.start]):
+        if not rules.complement_before_drug.search(text[max(sentence[0], drug.start - COMPLEMENT_BEFORE) : drug.start]):
             return drug
     return None
 
@@ -363,7 +346,7 @@ class DoseReader:
         return items
 
     def _read(self, amount: Amount, previous: DoseItem | None, following: Amount | None) -> DoseItem | None:
-        if self.rules.not_given.search(self.text[max(0, amount.start - 20) : amount.start]):
+        if self.rules.not_given.search(self.text[max(0, amount.start - NOT_GIVEN_BEFORE) : amount.start]):
             return None
         sentence = sentence_at(self.text, amount.start)
         if amount.unit in self.rules.rules.radiation_units:
@@ -375,11 +358,11 @@ class DoseReader:
             drug = self._combination_part(drug, amount, previous)
             item = DoseItem(drug, amount)
             listed_after = previous is not None and previous.amount.start >= drug.end
-            if drug.end <= amount.start and amount.start - drug.end <= 90 and not listed_after:
+            if drug.end <= amount.start and amount.start - drug.end <= FREQUENCY_BETWEEN_MAX and not listed_after:
                 item.frequency = find_frequency(self.text[drug.end : amount.start], self.rules)
         after = self._window_after(amount, following, sentence)
         start = min(item.drug_start, amount.start)
-        before = self.text[max(sentence[0], start - 16) : amount.start]
+        before = self.text[max(sentence[0], start - ROUTE_BEFORE) : amount.start]
         schedules = (_frequency_before(self.text, start, self.rules), item.frequency, amount.frequency)
         item.frequency = _join(f for f in (*schedules, find_frequency(after, self.rules)) if f)
         item.route = find_route(before + " " + after, self.rules) or find_route(self.text[slice(*sentence)], self.rules)
@@ -409,7 +392,7 @@ class DoseReader:
             return named[-1]
         drug = sentence_subject(self.text, amount.start, self.drugs, sentence, self.rules)
         gap = self.text[drug.end : amount.start] if drug else ""
-        return drug if len(gap) <= 150 and self.rules.dosing_cue.search(gap) else None
+        return drug if len(gap) <= SUBJECT_GAP_MAX and self.rules.dosing_cue.search(gap) else None
 
     def _has_drug(self, sentence: tuple[int, int]) -> bool:
         return bool(between(self.drugs, *sentence))
@@ -437,9 +420,10 @@ class DoseReader:
         return bool(self.rules.list_bridge.match(self.text[previous.amount.end : amount.start]))
 
     def _window_after(self, amount: Amount, following: Amount | None, sentence: tuple[int, int]) -> str:
-        """From the amount to the next drug, the next amount, a ';' or the sentence end (at most 80 characters)."""
-        stops = [sentence[1], amount.end + 80]
-        stops += [d.start for d in between(self.drugs, amount.end, amount.end + 81)[:1]]  # later ones stop nothing
+        """From the amount to the next drug, the next amount, a ';' or the sentence end (AFTER_AMOUNT at most)."""
+        reach = amount.end + AFTER_AMOUNT
+        stops = [sentence[1], reach]
+        stops += [d.start for d in between(self.drugs, amount.end, reach + 1)[:1]]  # later ones stop nothing
         stops += [following.start] if following and following.start >= amount.end else []
         semicolon = self.text.find(";", amount.end, sentence[1])
         stops += [semicolon] if semicolon >= 0 else []
@@ -486,7 +470,7 @@ def _amount_start(item: DoseItem) -> int:
 
 def _frequency_before(text: str, drug_start: int, rules: CompiledRules) -> str | None:
     """'weekly paclitaxel (80 mg/m²)': a schedule word right before the drug name."""
-    match = re.search(r"([\w-]+)\s+$", text[max(0, drug_start - 20) : drug_start])
+    match = re.search(r"([\w-]+)\s+$", text[max(0, drug_start - WORD_BEFORE_DRUG) : drug_start])
     return find_frequency(match.group(1), rules) if match else None
 
 
@@ -561,7 +545,7 @@ class DoseExtractor:
     def _load(path: str | None) -> CompiledRules:
         if path is None:
             raise ValueError("extractor_doses needs rules: 'default' or a path to a dose_rules JSON file")
-        return CompiledRules(DoseRules.model_validate(srsly.read_json(path)))
+        return CompiledRules(read_rule_file(DoseRules, path))
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.match(doc))
@@ -581,7 +565,7 @@ class DoseExtractor:
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> DoseExtractor:
         def read(p: Path) -> None:
-            self.rules = CompiledRules(DoseRules.model_validate(srsly.read_json(p)))
+            self.rules = CompiledRules(read_rule_file(DoseRules, p))
 
         from_disk(ensure_path(path), {"rules.json": read}, exclude)
         return self

@@ -27,13 +27,15 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, filter_spans, from_disk, to_disk
 
-from extractor.lexicons import iter_tsv, load_json
+from extractor.lexicons import iter_tsv
 from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import abbreviations, set_extensions
 from extractor.nlp.positions import Cover, between
+from extractor.nlp.rules import drug_context
 
 LABEL = "DRUG"
 COMBINATION_MARKS = frozenset({"/", "-", "–", "+"})
+REAGENT_BEFORE = 120  # the words that make a drug a laboratory material: 'blood was drawn into tubes coated with'
 
 
 @dataclass
@@ -60,7 +62,7 @@ class DrugLexicon:
             lex.synonyms.setdefault(canonical, canonical)
         for row in iter_tsv("drug_abbreviations.tsv"):
             lex.abbreviations[row["abbreviation"]] = (row["canonical"], row["alone"] == "yes")
-        lex.context = {k: v for k, v in load_json("drug_context.json").items() if k != "meta"}
+        lex.context = drug_context().model_dump(exclude={"meta"})
         return lex
 
     def to_dict(self) -> dict[str, Any]:
@@ -169,7 +171,7 @@ class DrugMatcher:
         """'EDTA tubes', 'tubes containing 400 kIU of aprotinin', '40 mM EDTA', 'as an internal standard'."""
         start, end = span.start_char, span.end_char
         return bool(
-            (self.reagent_before and self.reagent_before.search(text, max(0, start - 120), start))
+            (self.reagent_before and self.reagent_before.search(text, max(0, start - REAGENT_BEFORE), start))
             or (self.reagent_after and self.reagent_after.match(text, end))
         )
 

@@ -20,12 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import srsly
-from pydantic import BaseModel, ConfigDict
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path, from_disk, to_disk
 
-from extractor.lexicons import iter_tsv, load_json
+from extractor.lexicons import iter_tsv
 from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import set_extensions
 from extractor.nlp.layout import layout
@@ -41,11 +40,18 @@ from extractor.nlp.quantities import (
     parse_unit,
     round_sig,
 )
+from extractor.nlp.rules import LabRules, lab_rules, read_rule_file
 
 SPANS_KEY = "lab_values"
 Item = dict[str, Any]
 Slot = tuple[float, int, int]  # a value and the start and end of its printed number
 _NUMBER = re.compile(NUMBER)
+
+# Character windows (the one before a value is lab_rules.json's window_before_value), each as wide as its words:
+CHANGE_BEFORE = 40  # a change word before an analyte ('the mean reduction in'): a few words, not the clause
+DIFFERENCE_AFTER = 40  # a difference word after a value ('1.0 mmol/L greater reduction'), with its unit
+CLAUSE_AFTER = 80  # the rest of a value's clause, for its arm and time point ('in the metformin group at 18 months')
+CRITERION_BEFORE = 30  # 'normal' or 'blood pressure ≥' right before a pressure pair makes it a criterion
 
 
 @dataclass(frozen=True)
@@ -118,29 +124,6 @@ def load_analytes(rows: Iterable[dict[str, str]]) -> list[Analyte]:
     ]
 
 
-class LabRules(BaseModel):
-    """The schema of `lexicons/lab_rules.json`."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    meta: dict[str, str] = {}
-    not_measurement: str
-    change_before_analyte: str
-    difference_before_value: str
-    difference_after_value: str
-    restated_value: str
-    table_cell_between: str
-    assay_limit: str
-    window_before_value: int
-    arm: str
-    timepoint: str
-    from_word: str
-    series_element: str
-    analyte_separator: str
-    value_separator: str
-    pressure_pair: str
-    pressure_parts: tuple[str, str]
-
-
 @dataclass(frozen=True)
 class Mention:
     start: int
@@ -211,11 +194,6 @@ def _alternation(surfaces: Sequence[str], flags: int) -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def packaged_analytes() -> tuple[Analyte, ...]:
     return tuple(load_analytes(iter_tsv("analytes.tsv")))
-
-
-@lru_cache(maxsize=1)
-def packaged_lab_rules() -> LabRules:
-    return LabRules.model_validate(load_json("lab_rules.json"))
 
 
 def lab_item(analyte: Analyte, value: float, unit: Unit | None, raw: str, change: bool = False) -> Item | None:
@@ -299,7 +277,7 @@ class LabReader:
         its nearest analyte."""
         listed = self._listed_analytes(run[0])
         if len(listed) > 1 and self.change_before_analyte.search(
-            self.text[max(0, listed[0].start - 40) : listed[0].start]
+            self.text[max(0, listed[0].start - CHANGE_BEFORE) : listed[0].start]
         ):
             return []  # 'reductions in triglycerides, total cholesterol and LDL cholesterol of 53.3, 24 and 9.8 mg/dl'
         first = self._series(listed[-1].end, run[0]) if listed else []
@@ -429,12 +407,12 @@ class LabReader:
     def _is_result(self, mention: Mention, measurement: Measurement, before: str) -> bool:
         """Not a threshold ('HbA1c <7.0%'), a difference ('the mean change in haemoglobin ... was 0.5 g/dL',
         'reduced by 1.0 mmol/L', 'a 1 mmol/L reduction'), nor another cell of a flattened table."""
-        after = self.text[measurement.end : measurement.end + 40]
+        after = self.text[measurement.end : measurement.end + DIFFERENCE_AFTER]
         return not (
             self.not_measurement.search(before)
             or self.difference_before_value.search(before)
             or self.difference_after_value.match(after)
-            or self.change_before_analyte.search(self.text[max(0, mention.start - 40) : mention.start])
+            or self.change_before_analyte.search(self.text[max(0, mention.start - CHANGE_BEFORE) : mention.start])
             or self.table_cell_between.search(before)
             or (measurement.unit is not None and measurement.unit.display == "%" and _has_number(before))
         )
@@ -460,7 +438,7 @@ class LabReader:
         point also between the analyte and its first value ('prolactin level (11 months postoperatively) was') or
         opening its sentence or clause ('...; on hospital day 3, the platelet count was')."""
         sentence = sentence_at(self.text, end)
-        after = self.text[end : min(sentence[1], end + 80)]
+        after = self.text[end : min(sentence[1], end + CLAUSE_AFTER)]
         after = re.split(r"[;,](?!\d)|\band\b", after)[0]
         arm = self.arm.search(after)
         between = self.timepoint.search(self.text, mention.end, start)
@@ -481,7 +459,7 @@ class LabReader:
         if unit is None or systolic_name not in analytes or diastolic_name not in analytes:
             return []
         for match in re.finditer(self.rules.pressure_pair, self.text[: self.limit]):
-            if self.not_measurement.search(self.text[max(0, match.start() - 30) : match.start()]):
+            if self.not_measurement.search(self.text[max(0, match.start() - CRITERION_BEFORE) : match.start()]):
                 continue  # 'blood pressure ≥130/85 mmHg' is a criterion
             for name, group in ((systolic_name, "systolic"), (diastolic_name, "diastolic")):
                 value = float(match.group(group))
@@ -527,7 +505,7 @@ class LabValueExtractor:
         self.name = name
         self.spans_key = spans_key
         self.analytes = list(packaged_analytes()) if analytes == "default" else load_analytes(srsly.read_json(analytes))
-        self.rules = packaged_lab_rules() if rules == "default" else LabRules.model_validate(srsly.read_json(rules))
+        self.rules = lab_rules() if rules == "default" else read_rule_file(LabRules, rules)
         self.matcher = AnalyteMatcher(self.analytes)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -556,7 +534,7 @@ class LabValueExtractor:
             self.matcher = AnalyteMatcher(self.analytes)
 
         def read_rules(p: Path) -> None:
-            self.rules = LabRules.model_validate(srsly.read_json(p))
+            self.rules = read_rule_file(LabRules, p)
 
         from_disk(ensure_path(path), {"analytes.json": read_analytes, "rules.json": read_rules}, exclude)
         return self

@@ -21,6 +21,8 @@ from extractor.nlp.extensions import set_extensions
 from extractor.nlp.positions import Cover
 from extractor.nlp.rules import Rule, load_rules
 
+DEFAULT_SCOPE = 8  # tokens a trigger reaches when its rule sets no max_scope: a short clause ('no prior exposure to X')
+
 
 @Language.factory(
     "extractor_negation",
@@ -39,7 +41,7 @@ class NegationDetector:
         self.span_keys = list(span_keys)
         self.vocab = nlp.vocab
         self.tokenizer = nlp.tokenizer
-        self.rules: list[Rule] = load_rules(rules, default="negation_rules.json")
+        self.rules: list[Rule] = load_rules(rules)
         self._build()
 
     def _build(self) -> None:
@@ -73,7 +75,7 @@ class NegationDetector:
             if rule.direction not in ("FORWARD", "BACKWARD", "BIDIRECTIONAL"):
                 continue
             sent = doc[start].sent
-            reach = rule.max_scope or 8
+            reach = rule.max_scope or DEFAULT_SCOPE
             if rule.direction in ("FORWARD", "BIDIRECTIONAL"):
                 after = bisect_left(terminators, end)  # the first terminator at or after the trigger's end
                 stop = min(sent.end, end + reach, terminators[after] if after < len(terminators) else sent.end)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,6 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path, from_disk, to_disk
 
-from extractor.lexicons import load_json
 from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import abbreviations, set_extensions
 from extractor.nlp.positions import between, match_at, match_end
@@ -37,12 +35,23 @@ from extractor.nlp.result_values import (
     parse_number,
     unit_name,
 )
+from extractor.nlp.rules import EndpointRules, endpoint_rules, read_rule_file
 from extractor.nlp.study_context import Anchor, Regimen, assign_arms
 
 SPANS_KEY = "outcomes"
 SHARE_OF = re.compile(r"\s*of\s+(?:the\s+)?")
-MAX_ENDPOINT_BEFORE = 220
-MAX_ENDPOINT_AFTER = 150
+MAX_ENDPOINT_BEFORE = 220  # an endpoint printed before its value, within two clauses (a definition between)
+MAX_ENDPOINT_AFTER = 150  # an endpoint printed after its value, within a clause
+LONG_FORM_SLACK = 6  # a defined long form names the endpoint its term covers to within an article or plural
+PRIMARY_AFTER = 40  # 'primary endpoint' names the endpoint right after it ('of median progression-free survival')
+ANALYSIS_BEFORE = 40  # 'analysis of the median' before an endpoint (cue analysis_before): no result of its own
+WEAK_AFTER_STRONG = 60  # a weak word ('died') this close after a named endpoint speaks of that endpoint
+MEASURE_BEFORE = 30  # a 'difference' cue before the first of several values measures them all
+CASE_START_AFTER = 80  # 'ten months' then 'after the start of treatment' (cue case_start) in a case report
+CASE_DRUG_BEFORE = 400  # a case's drug named in the text before the sentence of its duration: about a paragraph
+ADJUVANT_BEFORE = 250  # 'adjuvant' in the lines before a case's duration makes it disease-free survival
+CASE_DRUG_AFTER = 120  # ... or the drug named in that sentence, close after the duration
+ABBREVIATION_CHARS = 4  # a term this short is an abbreviation itself ('PFS', 'ORR'), not the endpoint spelled out
 
 
 @dataclass(frozen=True)
@@ -64,16 +73,12 @@ class EndpointMention:
 class EndpointLexicon:
     """Endpoint terms and the cue patterns of `lexicons/endpoints.json`."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: EndpointRules) -> None:
         self.data = data
-        self.terms = [
-            (term, EndpointTerm(e["name"], e["kind"], bool(e.get("strong", True))))
-            for e in data["endpoints"]
-            for term in e["terms"]
-        ]
-        self.cues = {name: re.compile(pattern, re.I) for name, pattern in data["cues"].items()}
-        self.response_rate: str = data.get("response_rate_abbreviation", "RR")
-        self.ambiguous: frozenset[str] = frozenset(data.get("ambiguous_abbreviations", ()))
+        self.terms = [(term, EndpointTerm(e.name, e.kind, e.strong)) for e in data.endpoints for term in e.terms]
+        self.cues = {name: re.compile(pattern, re.I) for name, pattern in data.cues.items()}
+        self.response_rate: str = data.response_rate_abbreviation
+        self.ambiguous: frozenset[str] = frozenset(data.ambiguous_abbreviations)
         self.kinds = {term.name: term.kind for _, term in self.terms}
         self.index = PhraseIndex(self.terms)
 
@@ -92,11 +97,6 @@ class EndpointLexicon:
         return [EndpointMention(m.start, m.end, m.entry.name, m.entry.kind, m.entry.strong) for m in index.find(text)]
 
 
-@lru_cache(maxsize=1)
-def default_lexicon_data() -> dict[str, Any]:
-    return load_json("endpoints.json")
-
-
 def defined_abbreviations(doc: Doc, lexicon: EndpointLexicon) -> tuple[dict[str, str], set[str]]:
     """Abbreviations the text defines: 'clinical benefit rate (CBR)' adds CBR; 'progesterone receptor (PR)'
     removes the lexicon's PR (partial response) from this document."""
@@ -109,14 +109,18 @@ def defined_abbreviations(doc: Doc, lexicon: EndpointLexicon) -> tuple[dict[str,
     read: dict[str, list[EndpointMention]] = {}  # long form -> its endpoint terms (a long text repeats them)
     for surface, term in lexicon.terms:
         if surface in lexicon.ambiguous:
-            spelled = [s for s, t in lexicon.terms if t.name == term.name and s not in lexicon.ambiguous and len(s) > 4]
+            spelled = [
+                s
+                for s, t in lexicon.terms
+                if t.name == term.name and s not in lexicon.ambiguous and len(s) > ABBREVIATION_CHARS
+            ]
             if spelled and not any(s.lower() in text for s in spelled):
                 removed.add(surface)
     for short, long_form in abbreviations(doc):
         found = read.get(long_form.text)
         if found is None:
             found = read[long_form.text] = lexicon.find(long_form.text)
-        if found and found[0].end - found[0].start >= len(long_form.text) - 6:
+        if found and found[0].end - found[0].start >= len(long_form.text) - LONG_FORM_SLACK:
             if short.text.isupper():
                 added[short.text] = found[0].name
         elif short.text in surfaces:
@@ -136,7 +140,7 @@ class OutcomeExtractor:
     def __init__(self, nlp: Language, name: str, *, spans_key: str, lexicon: str | None) -> None:
         set_extensions()
         self.name, self.spans_key = name, spans_key
-        data = default_lexicon_data() if lexicon in ("default", None) else srsly.read_json(lexicon)
+        data = endpoint_rules() if lexicon in ("default", None) else read_rule_file(EndpointRules, lexicon)
         self.lexicon = EndpointLexicon(data)
 
     @property
@@ -177,7 +181,7 @@ class OutcomeExtractor:
         """'met its primary endpoint of median progression-free survival': per study key."""
         found: dict[str, str] = {}
         for m in self.cues["primary"].finditer(facts.view.text):
-            after = [e for e in between(endpoints, m.end(), m.end() + 41) if e.strong]
+            after = [e for e in between(endpoints, m.end(), m.end() + PRIMARY_AFTER + 1) if e.strong]
             anchor = facts.context.anchor_at(m.start())
             if after and anchor is not None:
                 found.setdefault(anchor.key, after[0].name)
@@ -241,11 +245,11 @@ class OutcomeExtractor:
             and value.start - e.end <= MAX_ENDPOINT_BEFORE
             and fits(e)
             and not match_at(self.cues["analysis_after"], text, e.end)
-            and not self.cues["analysis_before"].search(text[max(0, e.start - 40) : e.start])
+            and not self.cues["analysis_before"].search(text[max(0, e.start - ANALYSIS_BEFORE) : e.start])
             and not any(e.end <= r < value.start for r in ratios)
         ]
         strong_before = [e for e in before if e.strong]
-        if strong_before and not before[-1].strong and before[-1].start - strong_before[-1].end < 60:
+        if strong_before and not before[-1].strong and before[-1].start - strong_before[-1].end < WEAK_AFTER_STRONG:
             return strong_before[-1]
         if before:
             return before[-1]
@@ -374,7 +378,11 @@ class OutcomeExtractor:
         if value.measure:
             return value.measure
         first = group[0]
-        offset = max(clause[0], previous_end, first.start - 30) if len(group) > 1 else max(clause[0], previous_end)
+        offset = (
+            max(clause[0], previous_end, first.start - MEASURE_BEFORE)
+            if len(group) > 1
+            else max(clause[0], previous_end)
+        )
         window = list(text[offset : first.start])
         # 'clinical benefit rate' names an endpoint, it is no 'benefit' cue (those reaching into the window)
         for e in between(endpoints, offset - longest, first.start):
@@ -399,16 +407,18 @@ class OutcomeExtractor:
             return []
         pattern = re.compile(rf"(?P<num>{NUM}|{WORD_NUM})\s+(?P<unit>months?|years?|weeks?)\s+", re.I)
         for m in pattern.finditer(sentence):
-            if not self.cues["case_start"].search(sentence[m.end() - 1 : m.end() + 80]):
+            if not self.cues["case_start"].search(sentence[m.end() - 1 : m.end() + CASE_START_AFTER]):
                 continue
             number = parse_number(m.group("num"))
             if number is None:
                 continue
             at = start + m.start()
-            previous = text[max(0, start - 400) : start]
-            endpoint = "DFS" if self.cues["adjuvant"].search(previous[-250:]) else "TTP"
-            drugs_here = [a for a in facts.arms if start <= a.start < end and a.names and a.start < at + 120]
-            earlier = [a for a in facts.arms if a.names and a.end <= start and start - a.end < 400]
+            previous = text[max(0, start - CASE_DRUG_BEFORE) : start]
+            endpoint = "DFS" if self.cues["adjuvant"].search(previous[-ADJUVANT_BEFORE:]) else "TTP"
+            drugs_here = [
+                a for a in facts.arms if start <= a.start < end and a.names and a.start < at + CASE_DRUG_AFTER
+            ]
+            earlier = [a for a in facts.arms if a.names and a.end <= start and start - a.end < CASE_DRUG_BEFORE]
             arm = drugs_here[0] if drugs_here else (earlier[-1] if earlier else None)
             unit = unit_name(m.group("unit"))
             fields = {
@@ -433,11 +443,12 @@ class OutcomeExtractor:
         write_spans(doc, DocFacts.of(doc).view, drafts, self.spans_key)
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        to_disk(ensure_path(path), {"lexicon.json": lambda p: srsly.write_json(p, self.lexicon.data)}, exclude)
+        lexicon = self.lexicon.data.model_dump(by_alias=True)
+        to_disk(ensure_path(path), {"lexicon.json": lambda p: srsly.write_json(p, lexicon)}, exclude)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> OutcomeExtractor:
         def read(p: Path) -> None:
-            self.lexicon = EndpointLexicon(srsly.read_json(p))
+            self.lexicon = EndpointLexicon(read_rule_file(EndpointRules, p))
 
         from_disk(ensure_path(path), {"lexicon.json": read}, exclude)
         return self

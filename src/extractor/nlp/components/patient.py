@@ -11,39 +11,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import srsly
-from pydantic import BaseModel, ConfigDict
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path, from_disk, to_disk
 
-from extractor.lexicons import load_json
 from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import set_extensions
 from extractor.nlp.prose import item_spans, references_start
+from extractor.nlp.rules import PatientRules, patient_rules, read_rule_file
 
 SPANS_KEY = "patient"
-
-
-class PatientRules(BaseModel):
-    """The schema of `lexicons/patient_rules.json`."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    meta: dict[str, str] = {}
-    case_report: str
-    case_report_window: int
-    statements: list[str]
-    sex_words: dict[str, str]
-    age_bounds: tuple[int, int]
-
-
-@lru_cache(maxsize=1)
-def packaged_patient_rules() -> PatientRules:
-    return PatientRules.model_validate(load_json("patient_rules.json"))
 
 
 @dataclass(frozen=True)
@@ -62,7 +43,7 @@ def is_case_report(text: str, rules: PatientRules) -> bool:
 
 def patient_facts(text: str, rules: PatientRules | None = None) -> list[Fact]:
     """The first age and the first sex stated for the patient of a case report; nothing for other texts."""
-    rules = rules or packaged_patient_rules()
+    rules = rules or patient_rules()
     if not is_case_report(text, rules):
         return []
     body = text[: references_start(text)]
@@ -99,9 +80,7 @@ class PatientExtractor:
         set_extensions()
         self.name = name
         self.spans_key = spans_key
-        self.rules = (
-            packaged_patient_rules() if rules == "default" else PatientRules.model_validate(srsly.read_json(rules))
-        )
+        self.rules = patient_rules() if rules == "default" else read_rule_file(PatientRules, rules)
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, patient_facts(doc_text(doc), self.rules))
@@ -119,7 +98,7 @@ class PatientExtractor:
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> PatientExtractor:
         def read(p: Path) -> None:
-            self.rules = PatientRules.model_validate(srsly.read_json(p))
+            self.rules = read_rule_file(PatientRules, p)
 
         from_disk(ensure_path(path), {"rules.json": read}, exclude)
         return self

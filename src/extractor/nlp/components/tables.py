@@ -389,6 +389,7 @@ def clean_label(label: str | None) -> tuple[str, str | None]:
     return text, unit
 
 
+CATEGORY_WORDS = 6  # a category row is a short label ('Class A (asymptomatic)'); a longer one is a measure
 COUNT_LABEL = re.compile(
     r"\(\s*(?:n|no\.?|n\s*\(\s*%\s*\)|n\s*[,/]\s*%|%)\s*\)|,\s*n\s*\(\s*%\s*\)|\bnumber of\b", re.I
 )
@@ -404,7 +405,10 @@ def _counts_people(row: Row) -> bool:
 
 def _category_row(label: str) -> bool:
     """'Male', 'White', '0', '1–3', 'Class A (asymptomatic)': a category of its section, not a measure."""
-    return bool(re.match(r"^(?:[a-z]|\d|[<>≤≥]|class\b|grade\b|stage\b)", label, re.I)) and len(label.split()) <= 6
+    return (
+        bool(re.match(r"^(?:[a-z]|\d|[<>≤≥]|class\b|grade\b|stage\b)", label, re.I))
+        and len(label.split()) <= CATEGORY_WORDS
+    )
 
 
 def _measure(column: Column, qualifier: str | None, measure: str) -> str | None:

@@ -19,20 +19,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, from_disk, to_disk
 
-from extractor.lexicons import load_json
 from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import set_extensions
 from extractor.nlp.positions import Cover
 from extractor.nlp.prose import sentence_at
+from extractor.nlp.rules import TrialRules, read_rule_file, trial_rules
 
 NCT = re.compile(r"\bNCT\s?0?\d{7,8}\b")
 # BOLERO-2, SOLAR-1, TRINITI-1, 305/EMBRACE, S1207, BYLieve, SoFEA, HORIZON, monarchE, TELEX II
@@ -45,11 +45,24 @@ _LINE = re.compile(r"[^\n]+")
 _SECTION_LABEL = re.compile(r"(?<![A-Z])(?:TITLE|ABSTRACT|BODY)\.[A-Z][^a-z\n:]*:?")
 _GLUED = re.compile(r"[a-z]{4,}[A-Z][a-z]{3,}")  # 'AdultsClinical': two words glued by a lost line break
 _FUNCTION_WORDS = frozenset({"a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"})
+# Character windows around a candidate name, each as wide as the words it reads:
+LONG_FORM_BEFORE = 200  # a name's spelled-out form before it, within its sentence ('Study Of Faslodex ... (SoFEA)')
+EXPANSION_AFTER = 210  # a parenthetical after the name, of at most 200 characters, with its brackets and spaces
+LIST_BEFORE = 8  # 'and', 'or' or a comma right before a name listed with other trials ('ALERT and LIFE trials')
+CUE_BEFORE = 60  # a trial word a few words before the name ('Phase III study (HORIZON)'), cue_before
+REGISTRY_GAP = 40  # the words between a name and its registry id ('(NeoRes; EudraCTnr 2006-001785-16)')
+REPORTED_BEFORE = 60  # 'results of', 'in' before a name used as a cited trial's ('48-week results of ALERT')
+NUMBER_AFTER = 4  # a space and a one- or two-digit number after a name ('BOLERO 2')
+# Word and letter counts:
+LONG_FORM_EXTRA_WORDS = 5  # words a long form may hold beyond one per letter of its name ('Study Of ... with or ...')
+PROPER_NAME_SHARE = Fraction(3, 5)  # most content words capitalised: a proper name, not a described phrase
+NAMED_PHRASE_WORDS = 4  # a lower-case long form this long, with 'trial' after its name, still names the trial
+TRIAL_SHAPED_CAPITALS = 4  # 'ALERT', 'LIFE': three-capital abbreviations ('ALI', 'OMT') are too often something else
 
 
 @dataclass(frozen=True)
-class TrialRules:
-    """`lexicons/trial_rules.json`, compiled."""
+class CompiledTrialRules:
+    """`lexicons/trial_rules.json` (TrialRules), compiled."""
 
     cue_after: re.Pattern[str]
     cue_before: re.Pattern[str]
@@ -69,40 +82,33 @@ class TrialRules:
     stop: frozenset[str]
 
     @classmethod
-    def of(cls, data: dict[str, Any]) -> TrialRules:
+    def of(cls, data: TrialRules) -> CompiledTrialRules:
         return cls(
-            cue_after=re.compile(r"\s*(?:[)\]]\s*)?(?:" + "|".join(data["cues_after"]) + ")", re.I),
-            cue_before=re.compile(
-                r"(?:" + "|".join(data["cues_before"]) + r")(?:[ \t]+[\w-]+){0,2}[ \t]+[(\[]\s*$", re.I
-            ),
-            long_form_cues=re.compile(r"\b(?:" + "|".join(data["long_form_cues"]) + ")", re.I),
-            defined_after=re.compile(data["defined_after"]),
-            arms_after=re.compile(data["arms_after"], re.I),
-            listed_trials=re.compile(data["listed_trials"], re.I),
-            long_form_not_head=re.compile(r"\b(?:" + "|".join(data["long_form_not_heads"]) + r")\W*$", re.I),
-            registry_between=re.compile(data["registry_between"], re.I),
-            reported_after=re.compile(data["reported_after"]),
-            reported_before=re.compile(data["reported_before"]),
-            cited_before=re.compile(data["cited_before"]),
-            cited_after=re.compile(data["cited_after"]),
-            opening_before=re.compile(data["opening_before"]),
-            opening_after=re.compile(data["opening_after"]),
-            registries=tuple((re.compile(r["pattern"]), r["format"]) for r in data["registries"].values()),
-            stop=frozenset(w.lower() for w in data["not_trials"]),
+            cue_after=re.compile(r"\s*(?:[)\]]\s*)?(?:" + "|".join(data.cues_after) + ")", re.I),
+            cue_before=re.compile(r"(?:" + "|".join(data.cues_before) + r")(?:[ \t]+[\w-]+){0,2}[ \t]+[(\[]\s*$", re.I),
+            long_form_cues=re.compile(r"\b(?:" + "|".join(data.long_form_cues) + ")", re.I),
+            defined_after=re.compile(data.defined_after),
+            arms_after=re.compile(data.arms_after, re.I),
+            listed_trials=re.compile(data.listed_trials, re.I),
+            long_form_not_head=re.compile(r"\b(?:" + "|".join(data.long_form_not_heads) + r")\W*$", re.I),
+            registry_between=re.compile(data.registry_between, re.I),
+            reported_after=re.compile(data.reported_after),
+            reported_before=re.compile(data.reported_before),
+            cited_before=re.compile(data.cited_before),
+            cited_after=re.compile(data.cited_after),
+            opening_before=re.compile(data.opening_before),
+            opening_after=re.compile(data.opening_after),
+            registries=tuple((re.compile(r.pattern), r.format) for r in data.registries.values()),
+            stop=frozenset(w.lower() for w in data.not_trials),
         )
 
 
 @lru_cache(maxsize=1)
-def _default_rules() -> dict[str, Any]:
-    return load_json("trial_rules.json")
+def _default_compiled() -> CompiledTrialRules:
+    return CompiledTrialRules.of(trial_rules())
 
 
-@lru_cache(maxsize=1)
-def _default_compiled() -> TrialRules:
-    return TrialRules.of(_default_rules())
-
-
-def registry_ids(text: str, rules: TrialRules) -> list[tuple[int, int, str, str]]:
+def registry_ids(text: str, rules: CompiledTrialRules) -> list[tuple[int, int, str, str]]:
     """(start, end, kind, normalized id): 'nct' for ClinicalTrials.gov, 'registry' for the others
     ('ISRCTN 75784880' -> 'ISRCTN75784880', 'EudraCT No. 2004-001234-12' -> 'EudraCT 2004-001234-12')."""
     found = [(m.start(), m.end(), "nct", re.sub(r"\s", "", m.group()).upper()) for m in NCT.finditer(text)]
@@ -149,10 +155,10 @@ def _long_form_before(text: str, start: int, end: int) -> str | None:
     if not (re.search(r"[(\[]\s*$", text[max(0, start - 3) : start]) and re.match(r"\s*[)\];,]", text[end : end + 3])):
         return None
     sentence_start = sentence_at(text, start)[0]
-    words = list(re.finditer(r"[\w'’-]+", text[max(sentence_start, start - 200) : start]))
+    words = list(re.finditer(r"[\w'’-]+", text[max(sentence_start, start - LONG_FORM_BEFORE) : start]))
     short = re.sub(r"-\d.*$", "", text[start:end])
     letters = len(re.sub(r"[^A-Za-z]", "", short))
-    for i in range(len(words) - 1, max(-1, len(words) - 1 - (letters + 5)), -1):
+    for i in range(len(words) - 1, max(-1, len(words) - 1 - (letters + LONG_FORM_EXTRA_WORDS)), -1):
         if short in words[i].group():
             return None  # "placebo (SMILE-1 and 3) [19], lisinopril (SMILE-2)": a list, not a long form
         phrase = " ".join(w.group() for w in words[i:])
@@ -163,7 +169,7 @@ def _long_form_before(text: str, start: int, end: int) -> str | None:
 
 def _expansion_after(text: str, start: int, end: int) -> str | None:
     """'SoFEA (Study Of Faslodex with or without Arimidex)' -> the parenthetical, when it spells the name."""
-    m = re.match(r"\s*\(([^()]{8,200})\)", text[end : end + 210])
+    m = re.match(r"\s*\(([^()]{8,200})\)", text[end : end + EXPANSION_AFTER])
     return m.group(1) if m and spells(re.sub(r"-\d.*$", "", text[start:end]), m.group(1)) else None
 
 
@@ -172,13 +178,13 @@ def _proper_name(phrase: str) -> bool:
     phrase = re.sub(r"(?:https?://|www\.)\S+", " ", phrase)
     words = [w for w in re.findall(r"[A-Za-z][\w'-]*", phrase) if w.lower() not in _FUNCTION_WORDS]
     capital = sum(1 for w in words if w[0].isupper())
-    return len(words) >= 2 and capital * 5 >= len(words) * 3
+    return len(words) >= 2 and capital >= PROPER_NAME_SHARE * len(words)
 
 
 class _Reader:
     """The evidence for each candidate name of one text."""
 
-    def __init__(self, text: str, rules: TrialRules) -> None:
+    def __init__(self, text: str, rules: CompiledTrialRules) -> None:
         self.text, self.rules = text, rules
         self.headings = Cover(heading_spans(text))
         self.ids = registry_ids(text, rules)
@@ -199,22 +205,22 @@ class _Reader:
             if self._names_trial(phrase):
                 return "named"  # "SoFEA (Study Of Faslodex ...)", "Heart Protection Study (HPS)"
             if not _proper_name(phrase):
-                if len(phrase.split()) >= 4 and rules.cue_after.match(text, end):
+                if len(phrase.split()) >= NAMED_PHRASE_WORDS and rules.cue_after.match(text, end):
                     return "named"  # "Tranexamic acid for hyperacute primary IntraCerebral Haemorrhage (TICH-2) trial"
                 return "defined"  # "chronic obstructive pulmonary disease (COPD)", "multiple ascending dose (MAD)"
             defined_here = True  # "Development of Antiretroviral Therapy (DART) trial": a cue after may follow
         if rules.defined_after.match(text, end):
             return "defined"  # "ETC = epirubicin, paclitaxel, and cyclophosphamide"
         listed = rules.listed_trials.match(text, end) and re.search(
-            r"(?:\band|\bor|,)\s*$", text[max(0, start - 8) : start]
+            r"(?:\band|\bor|,)\s*$", text[max(0, start - LIST_BEFORE) : start]
         )
         if rules.cue_after.match(text, end) or rules.arms_after.match(text, end) or listed:
             return "cue"  # "the HOPE trial", "(SPRUCE) study", "BOLERO-2 (exemestane + everolimus versus ...)"
-        if not defined_here and rules.cue_before.search(text, max(0, start - 60), start):
+        if not defined_here and rules.cue_before.search(text, max(0, start - CUE_BEFORE), start):
             return "cue"  # "A randomized placebo-controlled Phase III study (HORIZON)"
         for id_start, id_end, *_ in self.ids:
             between = text[end:id_start] if id_start >= end else text[id_end:start] if id_end <= start else "x"
-            if len(between) < 40 and rules.registry_between.match(between):
+            if len(between) < REGISTRY_GAP and rules.registry_between.match(between):
                 return "cue"  # "(NeoRes; EudraCTnr 2006-001785-16)"
         return None
 
@@ -226,7 +232,7 @@ class _Reader:
     def reported(self, start: int, end: int) -> bool:
         """'48-week results of ALERT', 'TELEX II reported that', 'in LIFE [15]', 'in SHARE, which evaluated',
         and for a numbered name 'In BOLERO-2, everolimus plus exemestane achieved ...'."""
-        rules, before = self.rules, self.text[max(0, start - 60) : start]
+        rules, before = self.rules, self.text[max(0, start - REPORTED_BEFORE) : start]
         numbered = re.search(r"-\d", self.text[start:end]) is not None
         return bool(
             rules.reported_after.match(self.text, end)
@@ -237,11 +243,11 @@ class _Reader:
 
 
 def find_trials(
-    text: str, rules: dict[str, Any], not_names: Iterable[tuple[int, int]] = ()
+    text: str, rules: TrialRules, not_names: Iterable[tuple[int, int]] = ()
 ) -> list[tuple[int, int, str, str]]:
     """(start, end, kind, normalized) for registry ids and trial names in `text`; kind 'nct', 'registry' or
     'name'. `not_names`: spans that are something else (drug mentions: 'effects of MDMA compared to ...')."""
-    compiled = _default_compiled() if rules is _default_rules() else TrialRules.of(rules)
+    compiled = _default_compiled() if rules is trial_rules() else CompiledTrialRules.of(rules)
     reader = _Reader(text, compiled)
     found = list(reader.ids)
     taken = Cover([(s, e) for s, e, *_ in found] + list(not_names))
@@ -274,7 +280,7 @@ def find_trials(
     for m in candidates:
         word, end = m.group(), m.end()
         glued = re.match(r"(.*-\d)\d+$", word)  # "BOLERO-217": a citation number glued to "BOLERO-2"
-        spaced = re.match(r"[ \t](\d{1,2})\b", text[end : end + 4])  # "BOLERO 2" of the BOLERO-2 trial
+        spaced = re.match(r"[ \t](\d{1,2})\b", text[end : end + NUMBER_AFTER])  # "BOLERO 2" of the BOLERO-2 trial
         if glued and glued.group(1) in named:
             word, end = glued.group(1), m.start() + len(glued.group(1))
         elif spaced and f"{word}-{spaced.group(1)}" in named:
@@ -289,7 +295,7 @@ def _trial_shaped(word: str) -> bool:
     """Weak evidence only for names shaped like trial acronyms: four or more capitals and no small letter
     ('ALERT', 'LIFE', 'TELEX II'); not three-letter abbreviations ('ALI', 'OMT') nor 'ApoCIII', 'ELISpot'."""
     head = word.split()[0]
-    return len(re.sub(r"[^A-Z]", "", head)) >= 4 and not any(c.islower() for c in head)
+    return len(re.sub(r"[^A-Z]", "", head)) >= TRIAL_SHAPED_CAPITALS and not any(c.islower() for c in head)
 
 
 @Language.factory(
@@ -304,7 +310,7 @@ class TrialMatcher:
     def __init__(self, nlp: Language, name: str, *, spans_key: str, rules: str | None) -> None:
         set_extensions()
         self.name, self.spans_key = name, spans_key
-        self.rules: dict[str, Any] = _default_rules() if rules == "default" else srsly.read_json(rules or "")
+        self.rules = trial_rules() if rules == "default" else read_rule_file(TrialRules, rules or "")
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
@@ -319,11 +325,12 @@ class TrialMatcher:
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        to_disk(ensure_path(path), {"rules.json": lambda p: srsly.write_json(p, self.rules)}, exclude)
+        rules = self.rules.model_dump(by_alias=True)
+        to_disk(ensure_path(path), {"rules.json": lambda p: srsly.write_json(p, rules)}, exclude)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> TrialMatcher:
         def read(p: Path) -> None:
-            self.rules = srsly.read_json(p)
+            self.rules = read_rule_file(TrialRules, p)
 
         from_disk(ensure_path(path), {"rules.json": read}, exclude)
         return self

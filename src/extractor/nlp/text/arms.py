@@ -16,36 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict
-
-from extractor.lexicons import load_json
+from extractor.nlp.rules import arm_rules
 from extractor.nlp.text.numbers import WORD_NUM, as_count, parse_number
 
 PLACEBO = "placebo"
-
-
-class ArmRules(BaseModel):
-    """The schema of `lexicons/arm_rules.json`."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    meta: dict[str, str] = {}
-    allocation: str
-    list_separator: str
-    group_size: str
-    count_before: str
-    label_noise: str
-    group_name: str
-    control_words: str
-    generic_words: str
-    sized_groups: list[str]
-    label_edges: str
-    named_group: str
-    each_group: str
-    generic_group: str
-    not_arm_phrase: str
-    strong_separator: str
-    appositive: str
-    item_lead: str
 
 
 @dataclass(frozen=True)
@@ -71,7 +45,7 @@ class ArmPatterns:
 
 @lru_cache(maxsize=1)
 def arm_patterns() -> ArmPatterns:
-    data = ArmRules.model_validate(load_json("arm_rules.json")).model_dump(exclude={"meta"})
+    data = arm_rules().model_dump(exclude={"meta"})
     compiled: dict[str, object] = {}
     for key, value in data.items():
         if isinstance(value, list):

@@ -20,43 +20,18 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict
-
-from extractor.lexicons import load_json
+from extractor.nlp.rules import result_rules
 from extractor.nlp.text.numbers import MINUS, NUM, WORD_NUM, as_count, parse_number
 from extractor.nlp.text.stats import Reading, Stat, StatHint, interpret
 
 _SIGNED = rf"[{MINUS}+]?\s?{NUM}"
-
-
-class ResultRules(BaseModel):
-    """The schema of `lexicons/result_rules.json`."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    meta: dict[str, str] = {}
-    unit: str
-    effect: dict[str, str]
-    p_value: str
-    respectively: str
-    comparison: str
-    arm_after: str
-    arm_before: str
-    subject_stop: str
-    subject_lead: str
-    subject_trail: str
-    not_endpoint: str
-    object_verbs: str
-    clause_break: str
-    not_result: str
-    cited: str
-    endpoint_in: str
-    weak_subject: str
-    timepoint: str
-    stat_paren: str
-    hypothetical: str
-    arm_adjacent: str
-    none_occurred: str
-    when_subject: str
+# Character windows before and after a value, each as wide as the words it reads:
+HINT_BEFORE = 40  # the statistic named before 'mean ± SD' ('mean (SD)', 'median')
+UNIT_AFTER = 20  # a unit printed after an interval: '102 (90–117) hours'
+CI_HINT_BEFORE = 60  # ... and before an interval, wider: 'median (interquartile range)' and the like
+NOT_RESULT_BEFORE = 30  # a threshold or comparison before a percentage (result_rules not_result)
+P_AFTER = 60  # a p-value right after a value, within its parenthetical
+ENDPOINT_WORDS = 10  # an endpoint is a noun phrase; more words are a clause read past its end
 
 
 @dataclass(frozen=True)
@@ -88,7 +63,7 @@ class ResultPatterns:
 
 @lru_cache(maxsize=1)
 def result_patterns() -> ResultPatterns:
-    data = ResultRules.model_validate(load_json("result_rules.json"))
+    data = result_rules()
     compiled = {
         k: re.compile(v.replace("{NUM}", NUM).replace("{WORD_NUM}", WORD_NUM), re.I)
         for k, v in data.model_dump(exclude={"meta", "effect"}).items()
@@ -205,7 +180,7 @@ def find_stats(text: str, start: int, end: int) -> list[StatMention]:
         unit = _unit(m.group("u1")) or _unit(m.group("u2"))
         if unit is None and m.group("u2") and not _unit(m.group("u2")):
             b = start + m.end("sd")
-        hint = StatHint.of(text[max(start, a - 40) : a])
+        hint = StatHint.of(text[max(start, a - HINT_BEFORE) : a])
         reading = interpret(Stat(value, second=sd, pm=True), hint)
         add(StatMention(a, b, reading, unit, _p_after(text, b, end)))
     listed = StatHint()  # 'median (95% CI) time was 102 (90–117) hours for A and 72 (62–80) hours for B'
@@ -214,12 +189,12 @@ def find_stats(text: str, start: int, end: int) -> list[StatMention]:
         value, lo, hi = parse_number(m.group("v")), parse_number(m.group("lo")), parse_number(m.group("hi"))
         if value is None or lo is None or hi is None or not free(a, b) or not lo <= value <= hi:
             continue
-        hint = StatHint.of(text[max(start, a - 60) : a] + " " + ((m.group("lvl") and "95% CI") or "")).over(listed)
-        listed = hint
+        before = text[max(start, a - CI_HINT_BEFORE) : a] + " " + ((m.group("lvl") and "95% CI") or "")
+        hint = listed = StatHint.of(before).over(listed)
         # '73.9% (67.0% – 80.3 %)': a percentage with its interval is a rate, unless a mean is said
         percent = m.group("u") == "%" and hint.center not in ("mean", "median")
         reading = interpret(Stat(value, low=lo, high=hi, value_is_percent=percent), hint)
-        after = _UNIT_AFTER.match(text, b, min(end, b + 20))  # '102 (90–117) hours'
+        after = _UNIT_AFTER.match(text, b, min(end, b + UNIT_AFTER))  # '102 (90–117) hours'
         unit = _unit(m.group("u")) or (_unit(after.group(1)) if after else None)
         add(StatMention(a, b, reading, unit, _p_after(text, b, end)))
     counting = re.search(r"\bnumbers?\s+of\b", window, re.I) is not None
@@ -235,7 +210,7 @@ def find_stats(text: str, start: int, end: int) -> list[StatMention]:
         value = parse_number(m.group("v"))
         if value is None or value > 100 or not free(a, b):
             continue
-        if p.not_result.search(text[max(start, a - 30) : a]):
+        if p.not_result.search(text[max(start, a - NOT_RESULT_BEFORE) : a]):
             continue
         add(StatMention(a, b, Reading("rate", value, percent=value), "%", _p_after(text, b, end)))
     return sorted(found, key=lambda s: s.start)
@@ -249,7 +224,7 @@ def _unit(raw: str | None) -> str | None:
 
 
 def _p_after(text: str, at: int, limit: int) -> str | float | None:
-    m = result_patterns().p_value.match(text, at, min(limit, at + 60))
+    m = result_patterns().p_value.match(text, at, min(limit, at + P_AFTER))
     if not m:
         return None
     number = m.group("num")
@@ -418,17 +393,17 @@ def endpoint_of(text: str, start: int, end: int, stats: list[StatMention], arms:
                 and not p.not_endpoint.fullmatch(candidate)
                 and not any(a.start >= m.start("np") and a.end <= m.end("np") for a in arms)
             ):
-                return " ".join(candidate.split()[:10])
+                return " ".join(candidate.split()[:ENDPOINT_WORDS])
     elif (not p.not_endpoint.fullmatch(subject) and re.search(r"[A-Za-z]{2}", subject) and len(words) > 1) or (
         words and re.search(r"[A-Za-z]{2}", subject) and not p.not_endpoint.fullmatch(subject) and len(subject) > 2
     ):
-        return " ".join(words[-10:])
+        return " ".join(words[-ENDPOINT_WORDS:])
     last = stats[-1].end
     m = p.object_verbs.search(text, stats[0].start, end) or p.object_verbs.search(text, start, stats[0].start)
     if m:
         obj = re.split(r"[,;(]|\b(?:than|compared|versus|vs)\b", text[m.end() : end])[0]
         obj = p.subject_trail.sub("", obj.strip()).strip(" ,.")
-        if obj and re.search(r"[A-Za-z]{3}", obj) and len(obj.split()) <= 10:
+        if obj and re.search(r"[A-Za-z]{3}", obj) and len(obj.split()) <= ENDPOINT_WORDS:
             return obj
     del last
     return None

@@ -13,29 +13,14 @@ import math
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
-from extractor.lexicons import load_json
+from extractor.nlp.rules import Center, Spread, stat_rules
 from extractor.nlp.text.numbers import MINUS, NUM, as_count, parse_number
-
-Center = Literal["mean", "median", "count", "percent", "percent_count"]
-Spread = Literal["sd", "se", "iqr", "range", "ci"]
-
-
-class StatRules(BaseModel):
-    """The schema of `lexicons/stat_rules.json`."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    meta: dict[str, str] = {}
-    center: dict[Center, str]
-    spread: dict[Spread, str]
 
 
 @lru_cache(maxsize=1)
 def rules() -> tuple[dict[Center, re.Pattern[str]], dict[Spread, re.Pattern[str]]]:
-    data = StatRules.model_validate(load_json("stat_rules.json"))
+    data = stat_rules()
     return (
         {k: re.compile(v, re.I) for k, v in data.center.items()},
         {k: re.compile(v, re.I) for k, v in data.spread.items()},
@@ -93,6 +78,9 @@ _CELL = re.compile(
     re.X | re.I,
 )
 _GROUP = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+# How far a printed percent may sit from count / n and still be that share ('14 (35%)' with n = 40):
+PERCENT_SLACK = 0.6  # points: a percent rounded to a whole number is off by up to 0.5, plus a little
+PERCENT_SLACK_SHARE = 0.01  # ... or 1% of the percent, for large ones rounded coarsely
 _INTERVAL = re.compile(
     rf"^(?:\d{{2}}(?:\.\d)?\s*%\s*CI\s*[:,=]?\s*)?(?P<lo>{_SIGNED})\s*%?\s*(?:[–—]|-|to|,|;|\.\.)\s*(?P<hi>{_SIGNED})\s*%?"
     rf"(?:\s*;\s*{_SIGNED}\s*(?:[–—]|-|to|,)\s*{_SIGNED})?$",
@@ -175,7 +163,7 @@ def consistent_percent(count: float, percent: float, n: int | None) -> bool:
     """'14 (35%)' with n = 40: the percent is the count's share of the group (within rounding)."""
     if n is None or n <= 0:
         return False
-    return abs(100.0 * count / n - percent) <= max(0.6, 0.01 * percent)
+    return abs(100.0 * count / n - percent) <= max(PERCENT_SLACK, PERCENT_SLACK_SHARE * percent)
 
 
 def interpret(stat: Stat, hint: StatHint = StatHint(), n: int | None = None) -> Reading:

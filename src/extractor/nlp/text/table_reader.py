@@ -16,10 +16,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from extractor.ingest.document import CellSpan, Table
-from extractor.lexicons import load_json
+from extractor.nlp.rules import table_rules
 from extractor.nlp.text.arms import arm_patterns, label_size
 from extractor.nlp.text.numbers import as_count, parse_number
 from extractor.nlp.text.stats import Reading, Stat, StatHint, interpret, read_stat
@@ -27,32 +25,7 @@ from extractor.nlp.text.stats import Reading, Stat, StatHint, interpret, read_st
 TableKind = Literal["baseline", "adverse_events", "labs", "results"]
 ColumnRole = Literal["group", "total", "p", "effect"]
 ColumnPart = Literal["spread", "count", "percent"]
-
-
-class TableRules(BaseModel):
-    """The schema of `lexicons/table_rules.json`."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    meta: dict[str, str] = {}
-    kind_baseline: str
-    kind_adverse: str
-    kind_labs: str
-    qualifier_row: str
-    label_noise: str
-    p_column: str
-    effect_column: str
-    total_column: str
-    stat_label: str
-    spread_only: str
-    count_only: str
-    timepoint: str
-    baseline_time: str
-    change: str
-    difference: str
-    n_row: str
-    topic_not_endpoint: str
-    footnote_abbreviation: str
-    subgroup_row: str
+TWO_STUB_COLUMNS = 4  # a second stub column leaves two columns of values at least; narrower tables have one stub
 
 
 @dataclass(frozen=True)
@@ -80,7 +53,7 @@ class Patterns:
 
 @lru_cache(maxsize=1)
 def patterns() -> Patterns:
-    data = TableRules.model_validate(load_json("table_rules.json")).model_dump(exclude={"meta"})
+    data = table_rules().model_dump(exclude={"meta"})
     return Patterns(**{k: re.compile(v, re.I) for k, v in data.items()})
 
 
@@ -255,7 +228,7 @@ def _more_header_rows(grid: list[list[str]], head: int) -> int:
 
 def _stub_width(grid: list[list[str]], head: int) -> int:
     """One stub column, or two when the second never holds a value ('Magnesium (mg/dL) | Preoperative | ...')."""
-    if len(grid[0]) < 4:
+    if len(grid[0]) < TWO_STUB_COLUMNS:
         return 1
     body = [row[1] for row in grid[head:]]
     if not any(body) or any(grid[r][1] for r in range(head)):
