@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 SHARED ?= ../shared
 
-.PHONY: install demo test lint eval eval-drugs eval-external eval-pdf eval-metadata schema bench bench-pdf clean
+.PHONY: install demo test golden lint eval eval-drugs eval-external eval-pdf eval-metadata schema bench bench-pdf clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest -q
+
+## Rewrite the golden records (tests/golden/records/: the whole record of four bundled articles, one per input
+## format) after an intended change of the output; prints what changed per article. Review `git diff tests/golden`.
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
