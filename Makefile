@@ -22,8 +22,13 @@ demo: $(STAMP)
 	@echo "Scoring: only the 5 seed articles (corpus/seeds) have hand-made gold (corpus/gold); the other records are listed as not scored."
 	$(BIN)/extractor eval --gold corpus/gold out/records.jsonl
 
+## Every test (CI runs this: .ci/run).
 test: $(STAMP)
 	$(BIN)/pytest -q
+
+## The tests not marked slow (pyproject.toml says what is): under two minutes, for the edit-test loop.
+test-fast: $(STAMP)
+	$(BIN)/pytest -q -m "not slow"
 
 ## Rewrite the golden records (tests/golden/records/: the whole record of four bundled articles, one per input
 ## format) after an intended change of the output; prints what changed per article. Review `git diff tests/golden`.

@@ -1,5 +1,7 @@
 """Each golden article extracted again gives its checked-in record; on a difference the failure lists it per
-category (items added, removed, changed) instead of two JSON dumps. `make golden` accepts a new output."""
+category (items added, removed, changed) instead of two JSON dumps. `make golden` accepts a new output.
+Not marked slow: the four articles take about three seconds once the session's pipeline is loaded, and this is
+the check that any change of the output is seen."""
 
 from __future__ import annotations
 
@@ -8,8 +10,6 @@ import pytest
 from extractor import Extractor
 from tests.golden.diff import diff_records
 from tests.golden.records import ARTICLES, RECORDS, ROOT, golden_path, load, stable_record
-
-pytestmark = pytest.mark.slow  # the whole pipeline on four full articles, two of them with tables
 
 
 @pytest.mark.parametrize("article", ARTICLES)
