@@ -30,8 +30,8 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/pytest -q -m "not slow"
 
-## Rewrite the golden records (tests/golden/records/: the whole record of four bundled articles, one per input
-## format) after an intended change of the output; prints what changed per article. Review `git diff tests/golden`.
+## Rewrite the golden records (tests/golden/records/: the whole record of two seed texts, a JATS file and a PDF of
+## corpus/) after an intended change of the output; prints what changed per article. Review `git diff tests/golden`.
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden
 
