@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 SHARED ?= ../shared
 
-.PHONY: install demo test lint eval eval-drugs eval-external eval-pdf eval-metadata schema bench bench-pdf clean
+.PHONY: install demo test test-fast golden lint eval eval-drugs eval-external eval-pdf eval-metadata schema bench bench-pdf clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,17 +22,30 @@ demo: $(STAMP)
 	@echo "Scoring: only the 5 seed articles (corpus/seeds) have hand-made gold (corpus/gold); the other records are listed as not scored."
 	$(BIN)/extractor eval --gold corpus/gold out/records.jsonl
 
+## Every test (CI runs this: .ci/run).
 test: $(STAMP)
 	$(BIN)/pytest -q
+
+## The tests not marked slow (pyproject.toml says what is): under two minutes, for the edit-test loop.
+test-fast: $(STAMP)
+	$(BIN)/pytest -q -m "not slow"
+
+## Rewrite the golden records (tests/golden/records/: the whole record of two seed texts, a JATS file and a PDF of
+## corpus/) after an intended change of the output; prints what changed per article. Review `git diff tests/golden`.
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 
-## Accuracy on the bundled seed gold (the same articles as ../shared/gold/seeds).
+## Accuracy on the bundled seed gold (the same articles as ../shared/gold/seeds); exits 1 when a score falls below
+## its floor. The floors are measurements of the development set, kept here and not in the unit tests (issue 18):
+## issue 3's bar for drugs and trials, and every seed's article type right.
+EVAL_FLOORS := --floor drugs=0.95 --floor trials=0.9 --floor article_type=1.0
 eval: $(STAMP)
 	$(BIN)/extractor run corpus/seeds -o out/seeds || test $$? -eq 1
-	$(BIN)/extractor eval --gold corpus/gold out/seeds/records.jsonl
+	$(BIN)/extractor eval --gold corpus/gold out/seeds/records.jsonl $(EVAL_FLOORS)
 
 ## Drugs on the seed gold with the drug lexicon alone, the NER model alone and both (scripts/drugs_ablation.py).
 eval-drugs: $(STAMP)

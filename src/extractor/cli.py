@@ -3,7 +3,8 @@
 Exit status: 0 when every input succeeded, 1 when some input failed (see OUT/errors.jsonl),
 2 on bad usage (unknown option, missing argument, unknown pipeline, no input path exists), 3 when there is
 nothing to extract (the folders hold no file of a supported kind), 130 after Ctrl-C and 143 after SIGTERM
-(the documents written are kept; the same command resumes). Data goes to stdout, messages to stderr.
+(the documents written are kept; the same command resumes); `extractor eval --floor` exits 1 when a score is
+below its floor. Data goes to stdout, messages to stderr.
 Modules that load spaCy are imported inside the commands, so usage errors answer at once.
 """
 
@@ -164,19 +165,38 @@ def eval_cli(
     subset: Annotated[
         str | None, typer.Option("--subset", help="even | odd: only gold files whose number (PMCID) is even / odd")
     ] = None,
+    floor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--floor",
+            help="NAME=MIN (repeatable): exit 1 when a category's F1 (or micro F1, or the article_type or patient "
+            "accuracy) is below MIN",
+        ),
+    ] = None,
 ) -> None:
-    """Precision, recall and F1 per category against hand-made gold (matching rules in extractor.eval.gold)."""
+    """Precision, recall and F1 per category against hand-made gold (matching rules in eval/gold.py); with
+    --floor, exit 1 when a score is below its floor (eval/floors.py)."""
+    from extractor.eval.floors import Floor, FloorError, check_floors
     from extractor.eval.gold import CATEGORIES, evaluate
 
     if show_misses is not None and show_misses not in CATEGORIES:
         raise typer.BadParameter(f"one of {', '.join(CATEGORIES)}", param_hint="--show-misses")
     if subset not in (None, "even", "odd"):
         raise typer.BadParameter("even or odd", param_hint="--subset")
+    try:
+        floors = [Floor.parse(spec) for spec in floor or ()]
+    except FloorError as err:
+        raise typer.BadParameter(str(err), param_hint="--floor") from None
     report = evaluate(gold, records, subset)
     typer.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.table())
     if show_misses:
         for miss in report.scores[show_misses].misses:
             typer.echo(json.dumps(miss, ensure_ascii=False))
+    lines, held = check_floors(report, floors)
+    for line in lines:
+        _err(line)
+    if not held:
+        raise typer.Exit(1)
 
 
 @app.command("eval-external")

@@ -193,6 +193,7 @@ def _expected_counts(records_path: Path) -> dict[str, int]:
     return counts
 
 
+@pytest.mark.slow
 def test_parquet_and_duckdb_hold_every_row_of_the_seeds(seeds_one_worker: Path, seeds_two_workers: Path) -> None:
     expected = _expected_counts(seeds_one_worker / "records.jsonl")
     assert expected["records"] == 5 and expected["drugs"] == sum(
@@ -237,6 +238,7 @@ def _python_answers(records: list[dict[str, Any]]) -> list[list[tuple[Any, ...]]
     return [sorted(first), sorted(second, key=repr), sorted(third, key=repr)]
 
 
+@pytest.mark.slow
 def test_readme_queries_on_the_seeds_agree_with_plain_python(seeds_two_workers: Path) -> None:
     con = duckdb.connect(str(seeds_two_workers / "records.duckdb"), read_only=True)
     answers = _python_answers(read_jsonl(seeds_two_workers / "records.jsonl"))

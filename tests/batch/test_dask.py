@@ -70,6 +70,7 @@ def scheduler() -> Iterator[str]:
         yield address
 
 
+@pytest.mark.slow
 def test_dask_output_is_byte_identical_to_the_local_pool(
     scheduler: str, seeds_two_workers: Path, tmp_path: Path
 ) -> None:
@@ -84,6 +85,7 @@ def test_dask_output_is_byte_identical_to_the_local_pool(
     assert data["fingerprint"] == manifest(seeds_two_workers)["fingerprint"]
 
 
+@pytest.mark.slow
 def test_a_document_that_hangs_on_dask_becomes_a_timeout_and_its_worker_is_restarted(tmp_path: Path) -> None:
     """The workers preload tests/batch/harness.py (the stand-in extraction: 'SLEEP 600' sleeps): the hanging
     document becomes one Timeout line, its worker is restarted, every other document gets its record."""
@@ -101,6 +103,7 @@ def test_a_document_that_hangs_on_dask_becomes_a_timeout_and_its_worker_is_resta
     assert sorted(Path(p).name for p in record_paths(tmp_path / "out")) == ["a.txt", "c.txt", "d.txt"]
 
 
+@pytest.mark.slow
 def test_on_dask_documents_behind_a_slow_one_are_written_before_it_ends(tmp_path: Path) -> None:
     """One document stays in progress until the test releases it (harness.py's `WAIT FILE`): the documents after
     it go to the other worker and their lines reach the journal meanwhile; the end restores input order."""

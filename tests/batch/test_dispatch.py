@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import psutil  # type: ignore[import-untyped]
+import pytest
 
 from tests.batch.util import HARNESS_ENV, harness_command, manifest, read_jsonl, record_paths, write_inputs
 
@@ -36,6 +37,7 @@ def _wait_for(condition: Callable[[], bool], seconds: float) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_small_documents_behind_a_slow_one_are_written_and_survive_a_kill_9(tmp_path: Path) -> None:
     release = tmp_path / "release"  # the slow document finishes once this exists
     texts = {"00_slow.txt": f"WAIT {release}\n"} | {f"{i:02d}_small.txt": f"small document {i}\n" for i in range(1, 21)}

@@ -32,6 +32,7 @@ def isolated_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, f
     return folder / "out", done.returncode, time.monotonic() - started
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "error_type"),
     [("b_hangs.txt", "Timeout"), ("d_bloats.txt", "MemoryLimit"), ("f_crashes.txt", "WorkerCrashed")],
@@ -46,6 +47,7 @@ def test_a_bad_document_becomes_one_error_line(
     assert errors[name]["path"].endswith(name) and errors[name]["sha256"]
 
 
+@pytest.mark.slow
 def test_every_other_document_still_gets_its_record_in_input_order(isolated_run: tuple[Path, int, float]) -> None:
     out, _, seconds = isolated_run
     assert [Path(p).name for p in record_paths(out)] == ["a_ok.txt", "c_ok.txt", "e_ok.txt", "g_ok.txt"]

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import psutil  # type: ignore[import-untyped]
+import pytest
 
 from tests.batch.util import HARNESS_ENV, harness, harness_command, manifest, read_jsonl, record_paths, write_inputs
 from tests.conftest import SEEDS
@@ -26,6 +27,7 @@ def _complete_lines(path: Path) -> int:
     return path.read_bytes().count(b"\n") if path.exists() else 0
 
 
+@pytest.mark.slow
 def test_kill_9_mid_run_then_resume_accounts_for_every_input_once(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -56,6 +58,7 @@ def test_kill_9_mid_run_then_resume_accounts_for_every_input_once(tmp_path: Path
     assert (counts["resumed"], counts["extracted"]) == (kept, 20 - kept)
 
 
+@pytest.mark.slow
 def test_sigterm_stops_the_run_and_its_workers_then_the_run_resumes(tmp_path: Path) -> None:
     inputs = write_inputs(tmp_path / "in", {f"{i}.txt": "SLEEP 0.3\n" for i in range(8)})
     out = tmp_path / "out"
@@ -80,6 +83,7 @@ def test_sigterm_stops_the_run_and_its_workers_then_the_run_resumes(tmp_path: Pa
     assert manifest(out)["counts"]["resumed"] == kept
 
 
+@pytest.mark.slow
 def test_ctrl_c_says_how_many_documents_were_kept_and_how_to_resume_then_exits_130(tmp_path: Path) -> None:
     inputs = write_inputs(tmp_path / "in", {f"{i}.txt": "SLEEP 0.3\n" for i in range(8)})
     out = tmp_path / "out"

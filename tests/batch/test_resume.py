@@ -43,6 +43,7 @@ def _one_line_per_input(folder: Path) -> None:
     assert [e["path"] for e in read_jsonl(folder / "out" / "errors.jsonl")] == ["missing.txt"]
 
 
+@pytest.mark.slow
 def test_a_finished_output_is_kept_whole_and_no_worker_starts(folder: Path) -> None:
     before = (folder / "out" / "records.jsonl").read_bytes()
     harness(*RUN, cwd=folder)
@@ -51,6 +52,7 @@ def test_a_finished_output_is_kept_whole_and_no_worker_starts(folder: Path) -> N
     assert manifest(folder / "out")["timings"]["startup_seconds"] == 0
 
 
+@pytest.mark.slow
 def test_a_changed_input_is_redone_and_its_old_line_is_gone(folder: Path) -> None:
     (folder / PATHS[2]).write_text("document number 2, corrected\n", encoding="utf-8")
     harness(*RUN, cwd=folder)
@@ -59,6 +61,7 @@ def test_a_changed_input_is_redone_and_its_old_line_is_gone(folder: Path) -> Non
     assert "corrected" in read_jsonl(folder / "out" / "records.jsonl")[2]["text"]
 
 
+@pytest.mark.slow
 def test_a_torn_last_line_is_dropped_and_redone(folder: Path) -> None:
     records = folder / "out" / "records.jsonl"
     data = records.read_bytes()
@@ -69,6 +72,7 @@ def test_a_torn_last_line_is_dropped_and_redone(folder: Path) -> None:
     _one_line_per_input(folder)
 
 
+@pytest.mark.slow
 def test_a_changed_pipeline_redoes_everything(folder: Path) -> None:
     changed = folder / "changed.cfg"
     shutil.copy(config_path("default"), changed)
@@ -79,6 +83,7 @@ def test_a_changed_pipeline_redoes_everything(folder: Path) -> None:
     _one_line_per_input(folder)
 
 
+@pytest.mark.slow
 def test_inputs_no_longer_asked_for_leave_the_output(folder: Path) -> None:
     harness(*PATHS[:2], "-o", "out", "--workers", "1", cwd=folder)
     assert _resumed_and_extracted(folder) == (2, 0)

@@ -17,6 +17,7 @@ from tests.conftest import CORPUS, SEEDS
 runner = CliRunner()
 
 
+@pytest.mark.slow
 def test_records_are_byte_identical_whatever_the_number_of_workers(
     seeds_one_worker: Path, seeds_two_workers: Path
 ) -> None:
@@ -26,6 +27,7 @@ def test_records_are_byte_identical_whatever_the_number_of_workers(
     assert (seeds_two_workers / "errors.jsonl").read_bytes() == b""
 
 
+@pytest.mark.slow
 def test_the_manifest_holds_the_run_facts(seeds_two_workers: Path) -> None:
     data = manifest(seeds_two_workers)
     assert data["status"] == "complete" and data["workers"] == 2
@@ -70,6 +72,7 @@ def test_a_missing_optional_package_names_its_extra(
     assert not (tmp_path / "out").exists(), "nothing is extracted or deleted before the check"
 
 
+@pytest.mark.slow
 def test_the_summary_counts_every_input(seeds_one_worker: Path) -> None:
     counts = manifest(seeds_one_worker)["counts"]
     lines = [json.loads(line) for line in (seeds_one_worker / "records.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -77,6 +80,7 @@ def test_the_summary_counts_every_input(seeds_one_worker: Path) -> None:
     assert counts["inputs"] == len(list((CORPUS / "seeds").glob("*.txt")))
 
 
+@pytest.mark.slow
 def test_files_of_unsupported_kinds_are_counted_in_the_summary_and_the_manifest(tmp_path: Path) -> None:
     write_inputs(tmp_path / "in", {"a.txt": "an article\n", "b.docx": "a draft\n", "c.docx": "another\n"})
     done = harness(tmp_path / "in", "-o", tmp_path / "out", "-w", "1")

@@ -109,16 +109,19 @@ EXPECTED: dict[str, Callable[[Outcome], None]] = {
 }
 
 
+@pytest.mark.slow
 def test_every_kind_has_an_expectation(hostile: HostileRun) -> None:
     assert set(hostile.kinds) == set(EXPECTED)
 
 
+@pytest.mark.slow
 def test_the_run_finishes_without_crashing(hostile: HostileRun) -> None:
     assert hostile.returncode == 1, hostile.stderr[-2000:]  # 1: some inputs failed, and said so
     assert "Traceback" not in hostile.stderr, hostile.stderr[-3000:]
     assert hostile.manifest["status"] == "complete"
 
 
+@pytest.mark.slow
 def test_every_input_has_exactly_one_line(hostile: HostileRun) -> None:
     lines = {path: len(found) for path, found in hostile.outcomes.items()}
     assert all(n == 1 for n in lines.values()), lines
@@ -127,11 +130,13 @@ def test_every_input_has_exactly_one_line(hostile: HostileRun) -> None:
     assert counts["inputs"] == counts["records"] + counts["errors"] == len(hostile.kinds)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_outcome_by_kind(hostile: HostileRun, name: str) -> None:
     EXPECTED[name](hostile.outcome(name))
 
 
+@pytest.mark.slow
 def test_non_utf8_name_is_written_escaped(hostile: HostileRun) -> None:
     """Bytes that are not UTF-8 in a file name appear as \\xNN in the JSON line (extractor.errors.printable)."""
     outcome = hostile.outcome(os.fsdecode(b"non-utf8-\xff\xfe.txt"))
@@ -141,11 +146,13 @@ def test_non_utf8_name_is_written_escaped(hostile: HostileRun) -> None:
     assert b"non-utf8-\\\\xff\\\\xfe.txt" in raw
 
 
+@pytest.mark.slow
 def test_nothing_in_the_files_was_executed(hostile: HostileRun) -> None:
     assert not (hostile.root / "cmap" / "PWNED").exists()
     assert not list(hostile.root.parent.rglob("PWNED"))
 
 
+@pytest.mark.slow
 def test_good_records_are_intact(hostile: HostileRun, extractor: Extractor) -> None:
     """The good files' records are byte for byte what they get when extracted on their own."""
     for name in ("good.txt", "good.pdf", "odd name with spaces.txt"):
@@ -153,6 +160,7 @@ def test_good_records_are_intact(hostile: HostileRun, extractor: Extractor) -> N
         assert hostile.outcome(name).record == json.loads(alone), name
 
 
+@pytest.mark.slow
 def test_errors_name_their_file_and_hash(hostile: HostileRun) -> None:
     for line in (hostile.out / "errors.jsonl").read_text(encoding="utf-8").splitlines():
         data = json.loads(line)
@@ -160,6 +168,7 @@ def test_errors_name_their_file_and_hash(hostile: HostileRun) -> None:
         assert Path(data["path"]).name in data["message"] or "\\x" in data["path"]
 
 
+@pytest.mark.slow
 def test_a_second_run_keeps_every_line(hostile: HostileRun) -> None:
     """Resuming over the same OUT keeps all 33 lines — error lines of unreadable inputs and non-UTF-8 names
     included (their keys are the printable paths) — and starts no worker."""

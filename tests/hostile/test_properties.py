@@ -227,6 +227,7 @@ def test_load_document_takes_any_file(tmp_path_factory: pytest.TempPathFactory, 
 # --- extractors: text -> a valid record ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @PIPELINE
 @given(article_text)
 def test_extract_text_gives_a_valid_record(extractor: Extractor, text: str) -> None:
@@ -237,6 +238,7 @@ def test_extract_text_gives_a_valid_record(extractor: Extractor, text: str) -> N
     check_record(record)
 
 
+@pytest.mark.slow
 @PIPELINE
 @given(st.one_of(raw_bytes, markup.map(lambda m: f"<html><body><article>{m}</article></body></html>".encode())))
 def test_extract_any_html_gives_a_valid_record(extractor: Extractor, data: bytes) -> None:

@@ -115,6 +115,7 @@ def test_inverse_power_still_reads_units(printed: str, display: str) -> None:
     assert unit is not None and unit.display == display
 
 
+@pytest.mark.slow
 def test_no_pattern_backtracks_on_runs(extractor: Extractor) -> None:
     """Every compiled pattern of the package and the pipeline (lexicon patterns included), on 1,000-character
     runs of each motif: none takes over 2 s (quadratic ones take at most a few hundred ms; cubic or exponential

@@ -58,6 +58,7 @@ def component_seconds(extractor: Extractor, text: str) -> dict[str, float]:
     return seconds
 
 
+@pytest.mark.slow
 def test_rule_components_grow_linearly_with_the_text(extractor: Extractor) -> None:
     small, large = results_text(BASE_CHARS), results_text(BASE_CHARS * FACTOR)
     best: dict[str, dict[str, float]] = {"small": {}, "large": {}}

@@ -33,6 +33,7 @@ def test_default_pipeline_has_its_components(nlp: spacy.language.Language) -> No
     assert nlp.pipe_names[-1] == "extractor_negation", "negation reads what the other components found"
 
 
+@pytest.mark.slow
 def test_to_disk_and_load_give_the_same_annotations(nlp: spacy.language.Language, tmp_path: Path) -> None:
     nlp.to_disk(tmp_path / "pipeline")
     reloaded = spacy.load(tmp_path / "pipeline")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import spacy
 from scispacy.abbreviation import AbbreviationDetector
 
@@ -20,6 +21,7 @@ def _pairs(doc: spacy.tokens.Doc) -> list[tuple[str, str]]:
     return sorted({(a["short_text"], a["long_text"]) for a in doc._.abbreviations})
 
 
+@pytest.mark.slow
 def test_same_abbreviations_as_scispacy_on_the_seeds() -> None:
     nlp = _nlp()
     ours = BoundedAbbreviationDetector(nlp, "ours", make_serializable=True)

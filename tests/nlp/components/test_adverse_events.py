@@ -185,6 +185,7 @@ def test_terms(text: str, expected: list[str]) -> None:
     assert [t.event for t in TermMatcher(default_terms()).find(TextView.of(text).text)] == expected
 
 
+@pytest.mark.slow
 def test_round_trip_keeps_lexicon(tmp_path: Path) -> None:
     nlp = load_pipeline()
     component = nlp.get_pipe("extractor_adverse_events")

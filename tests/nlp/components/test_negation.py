@@ -24,6 +24,7 @@ def test_negated_drugs(extract: Callable[[str], ArticleRecord], text: str, expec
     assert {d.name: d.negated for d in record.drugs} == expected
 
 
+@pytest.mark.slow
 def test_round_trip_keeps_rules(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from extractor.nlp.pipeline import load_pipeline
 

@@ -174,6 +174,7 @@ def test_packaged_model_is_small() -> None:
 SEEDS = Path(__file__).parents[3] / "corpus" / "seeds"
 
 
+@pytest.mark.slow
 def test_model_reads_the_same_through_numpy_blas() -> None:
     """The packaged model runs its matrix products on numpy's BLAS, not thinc's default blis (faster here): every
     layer uses it, and a whole seed article gets the same entities as with the default ops."""
@@ -305,6 +306,7 @@ def test_relevant_sentences(extractor: Extractor) -> None:
     assert {s.text.strip(): read(s.start_char, s.end_char) for s in doc.sents if s.text.strip()} == sentences
 
 
+@pytest.mark.slow
 def test_relevant_reading_changes_no_record_of_the_seeds(extractor: Extractor) -> None:
     """Reading every sentence gives the same records as reading the relevant ones (issue 17: the model is most
     of the pipeline's time, and about half of an article's sentences cannot use what it finds)."""

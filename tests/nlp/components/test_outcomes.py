@@ -130,6 +130,7 @@ def test_evidence_spans_are_unique(records: dict[str, ArticleRecord]) -> None:
     assert spans and all(per_record)
 
 
+@pytest.mark.slow
 def test_round_trip_keeps_lexicon(tmp_path: Path) -> None:
     nlp = load_pipeline()
     component = nlp.get_pipe("extractor_outcomes")
