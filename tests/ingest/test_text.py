@@ -62,3 +62,10 @@ def test_doc_id_is_stable_and_content_based(tmp_path: Path) -> None:
     a.write_text(SENTENCE, encoding="utf-8")
     b.write_text(SENTENCE, encoding="utf-8")
     assert load_document(a).doc_id == load_document(b).doc_id
+
+
+def test_consecutive_headings_are_one_blank_line_apart() -> None:
+    # found by hypothesis (tests/hostile/test_properties.py): 'patients\npatients' gave 'patients\n\n\npatients'
+    document = read_text(Path("h.txt"), b"Methods\nResults\nAll patients were seen.")
+    assert document.text == "Methods\n\nResults\nAll patients were seen."
+    assert [document.text[s.start : s.end].split("\n")[0] for s in document.sections] == ["Methods", "Results"]

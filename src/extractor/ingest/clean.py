@@ -307,7 +307,8 @@ def lay_out(lines: list[SourceLine], keep_lines: bool = False, blank_breaks: boo
 
     def paragraph_break(src: CharOffset) -> None:
         if out.length and out.parts[-1] != "\n\n":
-            out.emit("\n\n", src, aligned=False)
+            # after a heading's own line break ('Methods\nResults'), one more makes the blank line
+            out.emit("\n" if out.parts[-1] == "\n" else "\n\n", src, aligned=False)
 
     for index, line in enumerate(lines):
         if line.page is not None and (not page_starts or page_starts[-1][0] != line.page):
