@@ -351,6 +351,7 @@ class ResultRules(RuleFile):
     when_subject: Regex
     arm_adjacent: Regex
     none_occurred: Regex
+    change_subject: Regex
 
 
 # --- lexicons/section_headings.json ----------------------------------------------------------------------------

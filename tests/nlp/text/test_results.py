@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from extractor.nlp.text.results import ArmSpan, find_stats, read_statements
+from extractor.nlp.text.results import ArmSpan, StatMention, endpoint_of, find_stats, read_statements
+from extractor.nlp.text.stats import Reading
 
 
 def _arms(text: str, *names: tuple[str, str]) -> list[ArmSpan]:
@@ -96,3 +97,27 @@ def test_a_count_in_words_whose_parenthesis_goes_on_after_the_percentage() -> No
         ("control", 5, 7.0),
     ]
     assert all("severe hypoglycemic event" in (s.endpoint or "") for s in got)
+
+
+def test_percentages_with_their_intervals_are_rates_and_the_list_shares_the_first_ones_statistic() -> None:
+    # PMC1866019 (Evidence Inference): three arms' relapse rates, each with its 95% CI
+    text = (
+        "Life-table estimates (95% confidence intervals) of the proportion of patients with relapse at 6 months "
+        "(pooled population) were placebo, 39.1% (32.2% to 46.0%); esomeprazole 20 mg, 29.3% (22.3% to 36.2%)"
+    )
+    got = [
+        (s.reading.measure, s.reading.value, s.reading.low, s.reading.high, s.unit)
+        for s in find_stats(text, 0, len(text))
+    ]
+    assert got == [("rate", 39.1, 32.2, 46.0, "%"), ("rate", 29.3, 22.3, 36.2, "%")]
+
+
+def test_the_change_from_baseline_of_a_measure_is_that_measures_change() -> None:
+    # PMC1570354 (Evidence Inference)
+    text = (
+        "For diary card parameters, the adjusted mean change from baseline in morning PEF was 25 L/min in both the "
+        "SFC and FBC groups"
+    )
+    at = text.index("25 L/min")
+    value = StatMention(at, at + len("25 L/min"), Reading("mean", 25.0), "L/min")
+    assert endpoint_of(text, 0, len(text), [value], []) == "morning PEF change"

@@ -59,6 +59,7 @@ class ResultPatterns:
     arm_adjacent: re.Pattern[str]
     none_occurred: re.Pattern[str]
     when_subject: re.Pattern[str]
+    change_subject: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -375,7 +376,12 @@ def endpoint_of(text: str, start: int, end: int, stats: list[StatMention], arms:
     stop = p.subject_stop.search(before)
     subject = before[: stop.start()] if stop else before
     subject = p.subject_lead.sub("", subject.strip())
+    change = p.change_subject.fullmatch(subject.strip(" ,:;-("))
     subject = p.subject_trail.sub("", subject).strip(" ,:;-(")
+    if change:
+        # 'adjusted mean change from baseline in FPG' ('in FPG' is no unit here): 'FPG change'
+        what = p.subject_trail.sub("", change.group("what")).strip(" ,:;-(") or change.group("what")
+        subject = f"{what} change"
     words = subject.split()
     if len(words) == 1 and len(subject) <= 4 and subject.lower() in {"the", "a", "an", "this", "that", "its"}:
         words, subject = [], ""
