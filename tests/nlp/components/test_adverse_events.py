@@ -140,7 +140,7 @@ def test_inner_grades(extract: Callable[[str], ArticleRecord]) -> None:
 
 
 def test_table_rows(extract: Callable[[str], ArticleRecord]) -> None:
-    from tests.test_tables import TABLE_2
+    from tests.nlp.text.test_table_grids import TABLE_2
 
     # the table names its trials; the text around it says they are trials (a header alone is no evidence)
     evidence = "Everolimus was approved based on the results of BOLERO-2 (Breast cancer trials of OraL EveROlimus).\n\n"

@@ -1,7 +1,7 @@
 """Adverse events: the event (a lowercase preferred term), grade, percent and n, arm, study and causing drug.
 
 Four readings. Table cells: a table whose row labels are adverse-event terms gives one item per cell, its
-column header naming the study and arm (`extractor.tables`). Frequencies in prose: 'stomatitis (56% versus
+column header naming the study and arm (`text.table_grids`). Frequencies in prose: 'stomatitis (56% versus
 11%)', 'fatigue (n = 14, 20.0%)', 'grade 3–4 stomatitis occurring in approximately 8% of patients', with the
 grade read from the nearest grade cue. Attributions: 'everolimus-induced pneumonitis', 'osteonecrosis of the
 jaw induced by denosumab', 'numbness, an adverse effect of docetaxel', 'bevacizumab ... results in skin
@@ -35,7 +35,7 @@ from extractor.nlp.result_doc import DocFacts, Draft, write_spans
 from extractor.nlp.result_values import WORD_NUM, PhraseIndex, Value, group_values, parse_number
 from extractor.nlp.spelling import american, spellings
 from extractor.nlp.study_context import PLACEBO, ArmMention, Regimen, assign_arms, regimen_lists
-from extractor.tables import Grid, cells, footnote_abbreviations, parse_cell, parse_table
+from extractor.nlp.text.table_grids import Grid, cells, footnote_abbreviations, parse_cell, parse_table
 
 SPANS_KEY = "adverse_events"
 MAX_TERM_TO_VALUE = 150

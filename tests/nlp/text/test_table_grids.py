@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractor.nlp.result_values import TextView
-from extractor.tables import (
+from extractor.nlp.text.table_grids import (
     Token,
     cells,
     find_table_regions,
