@@ -16,7 +16,6 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractor.nlp.components.drugs import packaged_lexicon
 from extractor.nlp.doc_memo import doc_text, memo
 from extractor.nlp.extensions import abbreviations, set_extensions
 from extractor.nlp.layout import layout, references_start
@@ -34,6 +33,7 @@ from extractor.nlp.text.arms import (
     drugs_in,
     normalize_label,
 )
+from extractor.nlp.text.drug_lexicon import packaged_lexicon
 from extractor.nlp.text.numbers import WORD_NUM, as_count, parse_number
 from extractor.nlp.text.table_reader import read_table
 
