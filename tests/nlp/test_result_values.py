@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.nlp.components.outcomes import EndpointLexicon, default_lexicon_data
 from extractor.nlp.result_values import (
     PhraseIndex,
     TextView,
@@ -15,6 +14,7 @@ from extractor.nlp.result_values import (
     parse_paired_values,
     threshold,
 )
+from extractor.nlp.text.endpoints import EndpointLexicon, default_lexicon_data
 
 CUES = EndpointLexicon(default_lexicon_data()).cues
 

@@ -9,15 +9,10 @@ from pathlib import Path
 import pytest
 
 from extractor import ArticleRecord
-from extractor.nlp.components.adverse_events import (
-    AdverseEventExtractor,
-    TermMatcher,
-    default_cues,
-    default_terms,
-    read_grade,
-)
+from extractor.nlp.components.adverse_events import AdverseEventExtractor
 from extractor.nlp.pipeline import load_pipeline
 from extractor.nlp.result_values import TextView
+from extractor.nlp.text.adverse_event_terms import TermMatcher, default_cues, default_terms, read_grade
 
 Row = tuple[str, str | None, float | None, int | None, str | None]  # event, grade, percent, n, drug-or-arm
 

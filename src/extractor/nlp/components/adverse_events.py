@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,67 +24,19 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path, from_disk, to_disk
 
-from extractor.lexicons import iter_tsv, load_json
 from extractor.nlp.components.negation import NegationDetector
-from extractor.nlp.components.outcomes import EndpointLexicon, EndpointMention, default_lexicon_data
 from extractor.nlp.extensions import set_extensions
 from extractor.nlp.positions import Cover, between, match_at
 from extractor.nlp.result_doc import DocFacts, Draft, write_spans
-from extractor.nlp.result_values import WORD_NUM, PhraseIndex, Value, group_values, parse_number
-from extractor.nlp.spelling import american, spellings
+from extractor.nlp.result_values import WORD_NUM, Value, group_values, parse_number
 from extractor.nlp.study_context import PLACEBO, ArmMention, Regimen, assign_arms, regimen_lists
+from extractor.nlp.text.adverse_event_terms import Term, TermMatcher, default_cues, default_terms, read_grade
+from extractor.nlp.text.endpoints import EndpointLexicon, EndpointMention, default_lexicon_data
 from extractor.nlp.text.table_grids import Grid, cells, footnote_abbreviations, parse_cell, parse_table
 
 SPANS_KEY = "adverse_events"
 MAX_TERM_TO_VALUE = 150
 SUMMARY_ON = re.compile(r"\s+on\b")  # 'adverse events on treatment': a summary term naming a period, not an event
-
-
-@dataclass(frozen=True)
-class Term:
-    start: int
-    end: int
-    event: str
-    kind: str  # event | summary | verbal
-
-
-class TermMatcher:
-    """Adverse-event terms of the lexicon found in a text (longest match, see `PhraseIndex`)."""
-
-    def __init__(self, rows: Iterable[tuple[str, str, str]]) -> None:
-        self.index = PhraseIndex((surface, (preferred, kind)) for surface, preferred, kind in rows)
-
-    def find(self, text: str) -> list[Term]:
-        return [Term(m.start, m.end, m.entry[0], m.entry[1]) for m in self.index.find(text)]
-
-
-@lru_cache(maxsize=1)
-def default_terms() -> tuple[tuple[str, str, str], ...]:
-    """Rows of `lexicons/ae_terms.tsv`, preferred names in American spelling, each surface also in its British
-    and American spelling ('hypoglycaemia' and 'hypoglycemia' both give 'hypoglycemia')."""
-    rows: dict[str, tuple[str, str, str]] = {}
-    for r in iter_tsv("ae_terms.tsv"):
-        preferred = american(r["preferred"])
-        for surface in spellings([r["term"]]):
-            rows.setdefault(surface, (surface, preferred, r["kind"]))
-    return tuple(rows.values())
-
-
-@lru_cache(maxsize=1)
-def default_cues() -> dict[str, Any]:
-    return load_json("ae_cues.json")
-
-
-def read_grade(text: str, pattern: re.Pattern[str]) -> str | None:
-    """'Grade 3–4' -> '3-4'; 'grade 3 or 4' -> '3-4'; 'all grade' -> 'all'; 'grade ≥3' -> '≥3'; 'grade 3' -> '3'."""
-    m = pattern.search(text)
-    if not m:
-        return None
-    if m.group("all"):
-        return "all"
-    if m.group("ge"):
-        return f"≥{m.group('ge')}"
-    return f"{m.group('a')}-{m.group('b')}" if m.group("b") else m.group("a")
 
 
 @Language.factory(

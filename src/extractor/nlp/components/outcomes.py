@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +21,6 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path, from_disk, to_disk
 
-from extractor.lexicons import load_json
 from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import abbreviations, set_extensions
 from extractor.nlp.positions import between, match_at, match_end
@@ -31,70 +28,18 @@ from extractor.nlp.result_doc import DocFacts, Draft, write_spans
 from extractor.nlp.result_values import (
     NUM,
     WORD_NUM,
-    PhraseIndex,
     Value,
     group_values,
     parse_number,
     unit_name,
 )
 from extractor.nlp.study_context import Anchor, Regimen, assign_arms
+from extractor.nlp.text.endpoints import EndpointLexicon, EndpointMention, default_lexicon_data
 
 SPANS_KEY = "outcomes"
 SHARE_OF = re.compile(r"\s*of\s+(?:the\s+)?")
 MAX_ENDPOINT_BEFORE = 220
 MAX_ENDPOINT_AFTER = 150
-
-
-@dataclass(frozen=True)
-class EndpointTerm:
-    name: str
-    kind: str  # time | response | event
-    strong: bool = True  # False for words that name an endpoint only when no explicit one is near ('died')
-
-
-@dataclass(frozen=True)
-class EndpointMention:
-    start: int
-    end: int
-    name: str
-    kind: str
-    strong: bool = True
-
-
-class EndpointLexicon:
-    """Endpoint terms and the cue patterns of `lexicons/endpoints.json`."""
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.data = data
-        self.terms = [
-            (term, EndpointTerm(e["name"], e["kind"], bool(e.get("strong", True))))
-            for e in data["endpoints"]
-            for term in e["terms"]
-        ]
-        self.cues = {name: re.compile(pattern, re.I) for name, pattern in data["cues"].items()}
-        self.response_rate: str = data.get("response_rate_abbreviation", "RR")
-        self.ambiguous: frozenset[str] = frozenset(data.get("ambiguous_abbreviations", ()))
-        self.kinds = {term.name: term.kind for _, term in self.terms}
-        self.index = PhraseIndex(self.terms)
-
-    def find(
-        self, text: str, added: dict[str, str] | None = None, removed: set[str] | None = None
-    ) -> list[EndpointMention]:
-        """Mentions of the lexicon's terms, plus `added` abbreviations (short form -> endpoint name), minus the
-        `removed` surfaces (abbreviations the text defines as something else)."""
-        index = self.index
-        if added or removed:
-            terms = [(s, t) for s, t in self.terms if s not in (removed or set())]
-            terms += [
-                (short, EndpointTerm(name, self.kinds.get(name, "response"))) for short, name in (added or {}).items()
-            ]
-            index = PhraseIndex(terms)
-        return [EndpointMention(m.start, m.end, m.entry.name, m.entry.kind, m.entry.strong) for m in index.find(text)]
-
-
-@lru_cache(maxsize=1)
-def default_lexicon_data() -> dict[str, Any]:
-    return load_json("endpoints.json")
 
 
 def defined_abbreviations(doc: Doc, lexicon: EndpointLexicon) -> tuple[dict[str, str], set[str]]:
