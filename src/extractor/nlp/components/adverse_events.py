@@ -24,11 +24,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path, from_disk, to_disk
 
-from extractor.nlp.components.negation import NegationDetector
 from extractor.nlp.extensions import set_extensions
+from extractor.nlp.negation_scopes import NegationScopes
 from extractor.nlp.positions import Cover, between, match_at
 from extractor.nlp.result_doc import DocFacts, Draft, write_spans
 from extractor.nlp.result_values import WORD_NUM, Value, group_values, parse_number
+from extractor.nlp.rules import load_rules
 from extractor.nlp.study_context import PLACEBO, ArmMention, Regimen, assign_arms, regimen_lists
 from extractor.nlp.text.adverse_event_terms import Term, TermMatcher, default_cues, default_terms, read_grade
 from extractor.nlp.text.endpoints import EndpointLexicon, EndpointMention, default_lexicon_data
@@ -69,7 +70,9 @@ class AdverseEventExtractor:
         self.name, self.spans_key, self.diseases_key = name, spans_key, diseases_key
         self.rows = list(default_terms()) if terms in ("default", None) else [tuple(r) for r in srsly.read_json(terms)]
         self.cue_data = default_cues() if cues in ("default", None) else srsly.read_json(cues)
-        self.negation = NegationDetector(nlp, f"{name}_negation", rules=negation_rules, span_keys=[])
+        self.negation = NegationScopes(
+            nlp.vocab, nlp.tokenizer, load_rules(negation_rules, default="negation_rules.json")
+        )
         self.endpoints = EndpointLexicon(default_lexicon_data())
         self._build()
 
@@ -164,8 +167,8 @@ class AdverseEventExtractor:
         )
 
     def _negated(self, doc: Doc, facts: DocFacts, terms: list[Term]) -> set[Term]:
-        """Terms inside a negation scope of the ConText rules (the negation component's own matching)."""
-        scopes = Cover(self.negation.scopes(doc, self.negation.match(doc)))
+        """Terms inside a negation scope of the ConText rules (the scopes `extractor_negation` reads)."""
+        scopes = Cover(self.negation(doc))
         negated: set[Term] = set()
         for term in terms:
             span = doc.char_span(*facts.view.doc_offsets(term.start, term.end), alignment_mode="expand")
