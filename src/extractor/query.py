@@ -20,12 +20,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from extractor.lexicons import load_json
-from extractor.nlp.components.results import arm_spans
 from extractor.nlp.prose import sentence_bounds
 from extractor.nlp.spelling import american, greek_spelled
 from extractor.nlp.text.arms import Arm as TextArm
 from extractor.nlp.text.arms import ArmRegistry
-from extractor.nlp.text.results import Statement, read_statements, result_patterns
+from extractor.nlp.text.results import Statement, arm_spans, read_statements, result_patterns
 from extractor.record import Arm, ArticleRecord, Characteristic, LabValue, Outcome, Span
 
 AnswerType = Literal["binary", "continuous"]

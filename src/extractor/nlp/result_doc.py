@@ -1,4 +1,5 @@
-"""The Doc facts both result components (outcomes, adverse events) read, and how they write their spans.
+"""The Doc facts both result components (outcomes, adverse events) read, and how they write their spans; the
+arms `extractor_arms` found, as the registry the results and table components resolve group labels with.
 
 Both read the same `TextView` of the Doc text, its sentences, the drug and placebo mentions grouped into arm
 phrases, and the `StudyContext`. Items are drafted in view offsets and written as spans of the Doc; since
@@ -20,6 +21,7 @@ from extractor.nlp.layout import layout
 from extractor.nlp.positions import Cover
 from extractor.nlp.result_values import TextView, Value, find_values
 from extractor.nlp.study_context import Agent, ArmMention, StudyContext, agents, arm_mentions
+from extractor.nlp.text.arms import Arm, ArmRegistry
 
 # [^\S\n], not \s: from each line start, \s* ran on through every blank line that follows (O(n^2) in them).
 REFERENCES = re.compile(r"(?m)^[^\S\n]*(?:References|REFERENCES|Bibliography)[^\S\n]*$")
@@ -78,6 +80,27 @@ class DocFacts:
             found,
             [(to_view[t.start], to_view[min(t.end, len(to_view) - 1)]) for t in layout(doc).tables],
         )
+
+
+def arm_registry(doc: Doc, key: str) -> ArmRegistry:
+    """The arms `extractor_arms` found, with their aliases, for resolving group labels to arm names."""
+
+    def build() -> ArmRegistry:
+        registry = ArmRegistry()
+        for span in doc.spans.get(key, []):
+            item = span._.item or {}
+            arm = Arm(
+                item["name"],
+                tuple(item.get("_drugs") or ()),
+                item.get("n"),
+                span.start_char,
+                span.end_char,
+                set(item.get("aliases") or ()),
+            )
+            registry.arms.append(arm)
+        return registry
+
+    return memo(doc, "arms", len(doc.spans.get(key, [])), build)
 
 
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:

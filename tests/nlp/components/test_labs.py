@@ -9,7 +9,8 @@ import pytest
 
 from extractor import Extractor
 from extractor.lexicons import iter_tsv, provenance
-from extractor.nlp.components.labs import AnalyteMatcher, LabReader, packaged_analytes, packaged_lab_rules
+from extractor.nlp.components.labs import LabReader, packaged_lab_rules
+from extractor.nlp.text.analytes import AnalyteMatcher, packaged_analytes
 from extractor.record import LabValue
 
 
