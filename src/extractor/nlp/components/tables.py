@@ -96,7 +96,7 @@ class TableItemExtractor:
             read = read_table(table, text)
             if read is None or not read.entries:
                 continue
-            reader = _TableItems(self, read, registry, footnote_abbreviations(table) | short_forms)
+            reader = _TableItems(self, read, registry, footnote_abbreviations(table.footnotes) | short_forms)
             for category, item, evidence in reader.items():
                 found[category].append((item, evidence))
         return found

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from extractor.nlp.positions import between
 from extractor.nlp.study_context import PLACEBO, Agent, ArmMention, Regimen, StudyContext, regimen_lists
 from extractor.nlp.text.adverse_event_terms import TermMatcher, read_grade
-from extractor.nlp.text.table_grids import Grid, cells, footnote_abbreviations, parse_cell, parse_table
+from extractor.nlp.text.table_grids import Grid, cells, parse_cell, parse_table
+from extractor.nlp.text.table_reader import footnote_abbreviations
 
 
 @dataclass(frozen=True)

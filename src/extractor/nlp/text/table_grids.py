@@ -264,17 +264,3 @@ def parse_cell(text: str) -> CellValue | None:
         qualifier = {"≤": "<", "≥": ">"}.get(m.group(1) or "", m.group(1))
         return CellValue(float(m.group(2)), qualifier=qualifier)
     return None
-
-
-def footnote_abbreviations(footnotes: list[str]) -> dict[str, str]:
-    """'Abbreviations: EVE, everolimus; NR, not reported.' -> {'EVE': 'everolimus', 'NR': 'not reported'}."""
-    found: dict[str, str] = {}
-    for note in footnotes:
-        body = FOOTNOTE.sub("", note, count=1)
-        for part in re.split(r";\s*", body.rstrip(". ")):
-            short, sep, long_form = part.partition(",")
-            if not sep:
-                short, sep, long_form = part.partition("=")
-            if sep and short.strip() and long_form.strip() and len(short.strip()) <= 12:
-                found[short.strip()] = long_form.strip()
-    return found
