@@ -9,7 +9,6 @@ from extractor.nlp.result_values import (
     TextView,
     find_values,
     parse_ci,
-    parse_number,
     parse_p_value,
     parse_paired_values,
     threshold,
@@ -17,14 +16,6 @@ from extractor.nlp.result_values import (
 from extractor.nlp.text.endpoints import EndpointLexicon, default_lexicon_data
 
 CUES = EndpointLexicon(default_lexicon_data()).cues
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("6.6", 6.6), ("1,112", 1112.0), ("·5", 0.5), ("fifteen", 15.0), ("one and a half", 1.5), ("Ten", 10.0)],
-)
-def test_parse_number(text: str, expected: float) -> None:
-    assert parse_number(text) == expected
 
 
 @pytest.mark.parametrize(

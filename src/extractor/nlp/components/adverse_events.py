@@ -28,12 +28,13 @@ from extractor.nlp.extensions import set_extensions
 from extractor.nlp.negation_scopes import NegationScopes
 from extractor.nlp.positions import Cover, between, match_at
 from extractor.nlp.result_doc import DocFacts, Draft, write_spans
-from extractor.nlp.result_values import WORD_NUM, Value, group_values, parse_number
+from extractor.nlp.result_values import Value, group_values
 from extractor.nlp.rules import load_rules
 from extractor.nlp.study_context import PLACEBO, ArmMention, Regimen, assign_arms
 from extractor.nlp.text.adverse_event_tables import AdverseEventTableReader
 from extractor.nlp.text.adverse_event_terms import Term, TermMatcher, default_cues, default_terms, read_grade
 from extractor.nlp.text.endpoints import EndpointLexicon, EndpointMention, default_lexicon_data
+from extractor.nlp.text.numbers import WORD_NUM, parse_number
 
 SPANS_KEY = "adverse_events"
 MAX_TERM_TO_VALUE = 150

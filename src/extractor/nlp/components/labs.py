@@ -34,10 +34,10 @@ from extractor.nlp.quantities import (
     NUMBER,
     Measurement,
     find_quantities,
-    parse_number,
     parse_unit,
 )
 from extractor.nlp.text.analytes import Analyte, AnalyteMatcher, Mention, lab_item, load_analytes, packaged_analytes
+from extractor.nlp.text.numbers import parse_number
 
 SPANS_KEY = "lab_values"
 Item = dict[str, Any]

@@ -27,14 +27,13 @@ from extractor.nlp.positions import between, match_at, match_end
 from extractor.nlp.result_doc import DocFacts, Draft, write_spans
 from extractor.nlp.result_values import (
     NUM,
-    WORD_NUM,
     Value,
     group_values,
-    parse_number,
     unit_name,
 )
 from extractor.nlp.study_context import Anchor, Regimen, assign_arms
 from extractor.nlp.text.endpoints import EndpointLexicon, EndpointMention, default_lexicon_data
+from extractor.nlp.text.numbers import WORD_NUM, parse_number
 
 SPANS_KEY = "outcomes"
 SHARE_OF = re.compile(r"\s*of\s+(?:the\s+)?")
