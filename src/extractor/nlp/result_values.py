@@ -17,6 +17,9 @@ from typing import Generic, TypeVar
 from extractor.nlp.positions import Taken
 from extractor.nlp.text.numbers import WORD_NUM, parse_number
 
+# text/numbers.py's NUM with no `(?![\d,])` after the thousands groups: searched over a whole article, that
+# lookahead makes every group backtrack on a long run of digits and commas (tests/hostile digit-runs.txt timed
+# out). What a pattern here matched is then read by the shared parse_number.
 NUM = r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:[.·]\d+)?|[.·]\d+)"
 TIME_UNIT = r"(?:months?|mos?|weeks?|wks?|years?|yrs?|days?)"
 QUALIFIER = r"(?P<q>[<>≤≥]\s*|less than\s+|more than\s+)?"
