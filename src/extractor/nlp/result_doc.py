@@ -17,14 +17,11 @@ from spacy.attrs import IDX, SENT_START  # type: ignore[import-not-found]
 from spacy.tokens import Doc, Span
 
 from extractor.nlp.doc_memo import doc_text, memo
-from extractor.nlp.layout import layout
+from extractor.nlp.layout import layout, references_start
 from extractor.nlp.positions import Cover
 from extractor.nlp.result_values import TextView, Value, find_values
 from extractor.nlp.study_context import Agent, ArmMention, StudyContext, agents, arm_mentions
 from extractor.nlp.text.arms import Arm, ArmRegistry
-
-# [^\S\n], not \s: from each line start, \s* ran on through every blank line that follows (O(n^2) in them).
-REFERENCES = re.compile(r"(?m)^[^\S\n]*(?:References|REFERENCES|Bibliography)[^\S\n]*$")
 
 
 @dataclass
@@ -70,13 +67,13 @@ class DocFacts:
         to_view = view.to_view
         mentions = [Agent(to_view[start], to_view[end], name) for start, end, name in drugs]
         found = agents(view.text, mentions)
-        refs = REFERENCES.search(view.text)
+        refs = to_view[references_start(doc)]
         return cls(
             view,
             StudyContext.build(view.text, mentions, [(to_view[s], to_view[e], kb) for s, e, kb in trials]),
             arm_mentions(view.text, found),
             [(to_view[s], to_view[e]) for s, e in sentence_bounds(doc)],
-            refs.start() if refs else len(view.text),
+            refs,
             found,
             [(to_view[t.start], to_view[min(t.end, len(to_view) - 1)]) for t in layout(doc).tables],
         )

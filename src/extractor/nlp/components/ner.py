@@ -37,7 +37,7 @@ from thinc.api import Model, NumpyOps
 
 from extractor.lexicons import iter_tsv
 from extractor.nlp.doc_memo import doc_text
-from extractor.nlp.result_doc import REFERENCES
+from extractor.nlp.layout import references_start
 from extractor.nlp.study_context import PLACEBO_WORD
 from extractor.nlp.text.drug_lexicon import LABEL as DRUG
 from extractor.nlp.text.drug_lexicon import DrugLexicon, packaged_lexicon
@@ -302,8 +302,7 @@ class ChemicalDiseaseNER:
         The model reads the text in chunks of whole sentences (`chunks`): its working memory grows with the text
         it reads at once (~26 KB a piece: 300 MB for a 9,000-word article read whole)."""
         whole = doc_text(doc)
-        references = REFERENCES.search(whole)  # a reference list is no evidence (assemble.NOT_EVIDENCE): not read
-        stop = references.start() if references else len(whole)
+        stop = references_start(doc)  # a reference list is no evidence (assemble.NOT_EVIDENCE): not read
         ranges = []
         for start, end in chunks(doc, read=read):
             if start >= stop:
