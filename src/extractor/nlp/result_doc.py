@@ -101,7 +101,8 @@ def arm_registry(doc: Doc, key: str) -> ArmRegistry:
 
 
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
-    """(start_char, end_char) of each sentence, read from token arrays (faster than iterating doc.sents)."""
+    """(start_char, end_char) of each sentence, read from token arrays (faster than iterating doc.sents). The
+    pipeline's sentences, not `prose.sentence_bounds`: why two splitters remain is in prose.py's docstring."""
     if not len(doc):
         return []
     rows = doc.to_array([SENT_START, IDX]).astype(numpy.int64)  # SENT_START -1 reads as 2**64 - 1 unconverted
