@@ -1,4 +1,5 @@
-"""The package's shape: no import cycles (function-level imports included) and no module over 600 lines.
+"""The package's shape: no import cycles (function-level imports included), no module over 600 lines, and no
+spaCy component importing another (what two components share lives outside extractor.nlp.components).
 
 The import graph is read with `ast` from src/extractor, not by importing: every `import` and `from ... import`
 statement anywhere in a module (inside functions too) is an edge, except those under `if TYPE_CHECKING:`, which
@@ -13,14 +14,11 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "extractor"
 MAX_LINES = 600
-# src/extractor/nlp/ is being reshaped under issue 18 by its own change; its checks are xfail until that lands.
-# TODO(issue 18): remove this once nlp/ has no cycles and no module over MAX_LINES.
 NLP = "extractor.nlp"
+COMPONENTS = "extractor.nlp.components"
 
 
 def module_name(path: Path) -> str:
@@ -138,7 +136,6 @@ def test_no_import_cycles_outside_nlp() -> None:
     assert found == [], "import cycles:\n" + "\n".join(" <-> ".join(cycle) for cycle in found)
 
 
-@pytest.mark.xfail(reason="extractor.nlp is being reshaped under issue 18 (components importing each other)")
 def test_no_import_cycles_in_nlp() -> None:
     found = [cycle for cycle in cycles(import_graph()) if all(_in_nlp(name) for name in cycle)]
     assert found == [], "import cycles:\n" + "\n".join(" <-> ".join(cycle) for cycle in found)
@@ -149,14 +146,33 @@ def test_no_module_over_600_lines_outside_nlp() -> None:
     assert long == {}
 
 
-@pytest.mark.xfail(reason="extractor.nlp.components.adverse_events is over 600 lines until issue 18 splits it")
 def test_no_module_over_600_lines_in_nlp() -> None:
     long = {name: n for name, n in line_counts().items() if n > MAX_LINES and _in_nlp(name)}
     assert long == {}
 
 
+def component_imports(graph: dict[str, set[str]]) -> dict[str, list[str]]:
+    """Modules under extractor.nlp.components that import another module under it (the package excluded)."""
+    inside = {name for name in graph if name.startswith(COMPONENTS + ".")}
+    return {name: sorted(graph[name] & inside) for name in sorted(inside) if graph[name] & inside}
+
+
+def test_component_imports_are_found() -> None:
+    graph = {f"{COMPONENTS}.a": {f"{COMPONENTS}.b", NLP}, f"{COMPONENTS}.b": {COMPONENTS}, NLP: {f"{COMPONENTS}.a"}}
+    assert component_imports(graph) == {f"{COMPONENTS}.a": [f"{COMPONENTS}.b"]}
+
+
+def test_no_component_imports_another() -> None:
+    """A component reads what an earlier one wrote on the Doc, never its module: shared readers, lexicons and
+    matchers live in nlp/text/ (or beside the Doc in nlp/), so each component is its factory and its readers."""
+    found = component_imports(import_graph())
+    assert found == {}, "\n".join(f"{name} imports {', '.join(targets)}" for name, targets in found.items())
+
+
 if __name__ == "__main__":
     for cycle in cycles(import_graph()):
         print("cycle:", " <-> ".join(cycle))
+    for name, targets in component_imports(import_graph()).items():
+        print("component import:", name, "->", ", ".join(targets))
     for name, n in sorted(line_counts().items(), key=lambda item: -item[1])[:5]:
         print(f"{n:5d} {name}")

@@ -19,13 +19,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from extractor.nlp.components.results import arm_spans
 from extractor.nlp.prose import sentence_bounds
 from extractor.nlp.rules import outcome_synonyms
 from extractor.nlp.spelling import american, greek_spelled
 from extractor.nlp.text.arms import Arm as TextArm
 from extractor.nlp.text.arms import ArmRegistry
-from extractor.nlp.text.results import Statement, read_statements, result_patterns
+from extractor.nlp.text.results import Statement, arm_spans, read_statements, result_patterns
 from extractor.record import Arm, ArticleRecord, Characteristic, LabValue, Outcome, Span
 
 AnswerType = Literal["binary", "continuous"]

@@ -4,28 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.nlp.components.outcomes import EndpointLexicon
 from extractor.nlp.result_values import (
     PhraseIndex,
     TextView,
     find_values,
     parse_ci,
-    parse_number,
     parse_p_value,
     parse_paired_values,
     threshold,
 )
 from extractor.nlp.rules import endpoint_rules
+from extractor.nlp.text.endpoints import EndpointLexicon
 
 CUES = EndpointLexicon(endpoint_rules()).cues
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("6.6", 6.6), ("1,112", 1112.0), ("·5", 0.5), ("fifteen", 15.0), ("one and a half", 1.5), ("Ten", 10.0)],
-)
-def test_parse_number(text: str, expected: float) -> None:
-    assert parse_number(text) == expected
 
 
 @pytest.mark.parametrize(

@@ -163,7 +163,7 @@ def _loose_rule(category: str) -> Callable[[Item, Item], bool] | None:
 
 @lru_cache(maxsize=1)
 def _analyte_names() -> dict[str, str]:
-    from extractor.nlp.components.labs import packaged_analytes
+    from extractor.nlp.text.analytes import packaged_analytes
 
     names: dict[str, str] = {}
     for analyte in packaged_analytes():

@@ -18,10 +18,10 @@ from typing import Any
 import pint
 
 from extractor.lexicons import iter_tsv, read_text
+from extractor.nlp.text.numbers import parse_number
 
 # A number as printed: thousands separators ("92,000"), decimal point or middle dot ("0·5").
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+)(?:[.·]\d+)?"
-_NUMBER_RE = re.compile(rf"{NUMBER}")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _POWER_OF_TEN = re.compile(r"^(?:[x×*]\s*)?10\s*(?:\^|\*\*)?\s*\(?(-?\d{1,2})\)?$")
 _PART_WITH_POWER = re.compile(r"^([A-Za-z]+?)\s*(?:\^|\*\*)?\s*(-?[23])$")
@@ -32,16 +32,6 @@ _SPACED_POWER = re.compile(r"(?<=[A-Za-z])(?:\s+([23])(?!\d)|\(([23])\))")  # 'm
 _BRITISH = re.compile(r"(met|lit)res?$")  # 'kilometres' -> 'kilometer'
 
 _DEGREES = re.compile(r"^[°˚º]\s*([CF])$", re.IGNORECASE)
-
-
-def parse_number(text: str) -> float | None:
-    """'4,100' -> 4100.0, '0·5' -> 0.5, '−2' -> -2.0; None for anything that is not exactly one number ('1..5')."""
-    text = text.strip().replace("−", "-")
-    sign = -1.0 if text.startswith("-") else 1.0
-    text = text.lstrip("-+")
-    if not _NUMBER_RE.fullmatch(text):
-        return None
-    return sign * float(text.replace(",", "").replace("·", "."))
 
 
 @lru_cache(maxsize=1)

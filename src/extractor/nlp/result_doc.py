@@ -1,4 +1,5 @@
-"""The Doc facts both result components (outcomes, adverse events) read, and how they write their spans.
+"""The Doc facts both result components (outcomes, adverse events) read, and how they write their spans; the
+arms `extractor_arms` found, as the registry the results and table components resolve group labels with.
 
 Both read the same `TextView` of the Doc text, its sentences, the drug and placebo mentions grouped into arm
 phrases, and the `StudyContext`. Items are drafted in view offsets and written as spans of the Doc; since
@@ -16,13 +17,12 @@ from spacy.attrs import IDX, SENT_START  # type: ignore[import-not-found]
 from spacy.tokens import Doc, Span
 
 from extractor.nlp.doc_memo import doc_text, memo
-from extractor.nlp.layout import layout
+from extractor.nlp.layout import layout, references_start
 from extractor.nlp.positions import Cover
 from extractor.nlp.result_values import TextView, Value, find_values
 from extractor.nlp.study_context import Agent, ArmMention, StudyContext, agents, arm_mentions
+from extractor.nlp.text.arms import Arm, ArmRegistry
 
-# [^\S\n], not \s: from each line start, \s* ran on through every blank line that follows (O(n^2) in them).
-REFERENCES = re.compile(r"(?m)^[^\S\n]*(?:References|REFERENCES|Bibliography)[^\S\n]*$")
 WIDEN_TOKENS = 12  # how far a span is widened to free offsets: items sharing a phrase (a list, a row) are fewer
 
 
@@ -69,20 +69,42 @@ class DocFacts:
         to_view = view.to_view
         mentions = [Agent(to_view[start], to_view[end], name) for start, end, name in drugs]
         found = agents(view.text, mentions)
-        refs = REFERENCES.search(view.text)
+        refs = to_view[references_start(doc)]
         return cls(
             view,
             StudyContext.build(view.text, mentions, [(to_view[s], to_view[e], kb) for s, e, kb in trials]),
             arm_mentions(view.text, found),
             [(to_view[s], to_view[e]) for s, e in sentence_bounds(doc)],
-            refs.start() if refs else len(view.text),
+            refs,
             found,
             [(to_view[t.start], to_view[min(t.end, len(to_view) - 1)]) for t in layout(doc).tables],
         )
 
 
+def arm_registry(doc: Doc, key: str) -> ArmRegistry:
+    """The arms `extractor_arms` found, with their aliases, for resolving group labels to arm names."""
+
+    def build() -> ArmRegistry:
+        registry = ArmRegistry()
+        for span in doc.spans.get(key, []):
+            item = span._.item or {}
+            arm = Arm(
+                item["name"],
+                tuple(item.get("_drugs") or ()),
+                item.get("n"),
+                span.start_char,
+                span.end_char,
+                set(item.get("aliases") or ()),
+            )
+            registry.arms.append(arm)
+        return registry
+
+    return memo(doc, "arms", len(doc.spans.get(key, [])), build)
+
+
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
-    """(start_char, end_char) of each sentence, read from token arrays (faster than iterating doc.sents)."""
+    """(start_char, end_char) of each sentence, read from token arrays (faster than iterating doc.sents). The
+    pipeline's sentences, not `prose.sentence_bounds`: why two splitters remain is in prose.py's docstring."""
     if not len(doc):
         return []
     rows = doc.to_array([SENT_START, IDX]).astype(numpy.int64)  # SENT_START -1 reads as 2**64 - 1 unconverted

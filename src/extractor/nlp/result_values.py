@@ -15,14 +15,12 @@ from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 from extractor.nlp.positions import Taken
+from extractor.nlp.text.numbers import WORD_NUM, parse_number
 
-NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-}  # fmt: skip
+# text/numbers.py's NUM with no `(?![\d,])` after the thousands groups: searched over a whole article, that
+# lookahead makes every group backtrack on a long run of digits and commas (tests/hostile digit-runs.txt timed
+# out). What a pattern here matched is then read by the shared parse_number.
 NUM = r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:[.·]\d+)?|[.·]\d+)"
-WORD_NUM = r"(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")(?:\s+and\s+a\s+half)?"
 TIME_UNIT = r"(?:months?|mos?|weeks?|wks?|years?|yrs?|days?)"
 QUALIFIER = r"(?P<q>[<>≤≥]\s*|less than\s+|more than\s+)?"
 # A number never starts inside a digit run: without `(?<!\d)` a run of n digits that is not a result is tried
@@ -63,21 +61,6 @@ DIFFERENCE_AFTER = 20  # 'a 6.9-month prolongation': the gain word right after a
 STATISTICS_AFTER = 90  # a value's CI, printed right after it ('(95% CI 0.52-0.81; p < 0.001)')
 P_AFTER = 60  # its p-value, within the CI's reach
 N_BEFORE_PERCENT = 30  # 'n = 12' or '12 patients' right before a percentage
-
-
-def parse_number(text: str) -> float | None:
-    """'6.6' -> 6.6; '1,112' -> 1112; '·5' -> 0.5; 'fifteen' -> 15; 'one and a half' -> 1.5."""
-    text = text.strip().lower().replace("·", ".")
-    half = text.endswith("and a half")
-    word = text.removesuffix("and a half").strip()
-    if word in NUMBER_WORDS:
-        return NUMBER_WORDS[word] + (0.5 if half else 0.0)
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", text):
-        text = text.replace(",", "")
-    try:
-        return float(text)
-    except ValueError:
-        return None
 
 
 def parse_ci(text: str) -> tuple[float | None, float, float] | None:

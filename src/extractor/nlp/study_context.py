@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from extractor.nlp.positions import Cover, between
 from extractor.nlp.result_values import Value
-from extractor.tables import find_table_regions
+from extractor.nlp.text.table_grids import find_table_regions
 
 PLACEBO = "placebo"
 PLACEBO_WORD = re.compile(r"\bplacebos?\b", re.I)

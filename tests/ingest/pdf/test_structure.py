@@ -22,7 +22,7 @@ from extractor.ingest.document import Document
 from extractor.ingest.pdf import read_pdf
 from extractor.ingest.pdf.tables import build_grid
 from extractor.ingest.sections import numbered_heading
-from extractor.tables import find_table_regions, parse_table
+from extractor.nlp.text.table_grids import find_table_regions, parse_table
 from tests.conftest import CORPUS
 
 PDFS = CORPUS / "pdfs"

@@ -9,15 +9,11 @@ from pathlib import Path
 import pytest
 
 from extractor import ArticleRecord
-from extractor.nlp.components.adverse_events import (
-    AdverseEventExtractor,
-    TermMatcher,
-    default_terms,
-    read_grade,
-)
+from extractor.nlp.components.adverse_events import AdverseEventExtractor
 from extractor.nlp.pipeline import load_pipeline
 from extractor.nlp.result_values import TextView
 from extractor.nlp.rules import ae_cues
+from extractor.nlp.text.adverse_event_terms import TermMatcher, default_terms, read_grade
 
 Row = tuple[str, str | None, float | None, int | None, str | None]  # event, grade, percent, n, drug-or-arm
 
@@ -140,7 +136,7 @@ def test_inner_grades(extract: Callable[[str], ArticleRecord]) -> None:
 
 
 def test_table_rows(extract: Callable[[str], ArticleRecord]) -> None:
-    from tests.test_tables import TABLE_2
+    from tests.nlp.text.test_table_grids import TABLE_2
 
     # the table names its trials; the text around it says they are trials (a header alone is no evidence)
     evidence = "Everolimus was approved based on the results of BOLERO-2 (Breast cancer trials of OraL EveROlimus).\n\n"

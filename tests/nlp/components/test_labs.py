@@ -9,8 +9,9 @@ import pytest
 
 from extractor import Extractor
 from extractor.lexicons import iter_tsv, provenance
-from extractor.nlp.components.labs import AnalyteMatcher, LabReader, packaged_analytes
+from extractor.nlp.components.labs import LabReader
 from extractor.nlp.rules import lab_rules
+from extractor.nlp.text.analytes import AnalyteMatcher, packaged_analytes
 from extractor.record import LabValue
 
 

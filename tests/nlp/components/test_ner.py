@@ -13,7 +13,6 @@ from spacy.tokens import Span
 
 from extractor import Extractor
 from extractor.eval.external.bc5cdr_ner import iob_entities, score
-from extractor.nlp.components.drugs import DrugLexicon
 from extractor.nlp.components.ner import (
     MAX_CHUNK_CHARS,
     ChemicalDiseaseNER,
@@ -27,6 +26,7 @@ from extractor.nlp.components.ner import (
     word_pieces,
 )
 from extractor.nlp.pipeline import load_pipeline
+from extractor.nlp.text.drug_lexicon import DrugLexicon
 
 # The default pipeline's configuration, cut down to what the NER component reads (tokens, sentences, drugs).
 PIPELINE = ["extractor_paragraph_sentences", "sentencizer", "abbreviation_detector", "extractor_drugs", "extractor_ner"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.nlp.text.numbers import parse_number
 from extractor.nlp.text.stats import StatHint, interpret, read_stat
 
 # (cell as printed, label hint, group size) -> (measure, value, sd, events, low, high)
@@ -46,15 +45,6 @@ def test_cells_read_as_the_statistic_the_labels_name(
 @pytest.mark.parametrize("cell", ["NS", "-", "n = 20", "Losartan (n = 20)", "Grade 3–4", ""])
 def test_labels_and_markers_are_no_values(cell: str) -> None:
     assert read_stat(cell) is None
-
-
-def test_one_number_parser() -> None:
-    assert parse_number("1,112") == 1112
-    assert parse_number("0·5") == 0.5
-    assert parse_number("−0.42") == -0.42
-    assert parse_number("fifteen") == 15
-    assert parse_number("one and a half") == 1.5
-    assert parse_number("1..5") is None
 
 
 def test_hints_read_from_labels() -> None:

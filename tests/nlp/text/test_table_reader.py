@@ -69,9 +69,19 @@ def test_footnote_abbreviations_after_the_footnote_mark() -> None:
             "†BMI, body mass index; SD, standard deviation.",
         ],
     )
-    assert footnote_abbreviations(table) == {
+    assert footnote_abbreviations(table.footnotes) == {
         "VAS": "Visual analog scale",
         "SPADI": "Shoulder pain and disability index",
         "BMI": "body mass index",
         "SD": "standard deviation",
+    }
+
+
+def test_footnote_abbreviations_after_an_abbreviations_label() -> None:
+    # the footnote of a flattened table in corpus/seeds/002 (read by the adverse-event component's table reader)
+    from extractor.nlp.text.table_reader import footnote_abbreviations
+
+    assert footnote_abbreviations(["Abbreviations: EVE, everolimus; NR, not reported."]) == {
+        "EVE": "everolimus",
+        "NR": "not reported",
     }

@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span
 
 from extractor.api import Extractor
 from extractor.eval.external import read_jsonl
-from extractor.nlp.components.adverse_events import TermMatcher, default_terms
+from extractor.nlp.text.adverse_event_terms import TermMatcher, default_terms
 
 Offsets = tuple[int, int]
 

@@ -18,7 +18,8 @@ from typing import Any
 import pint
 
 from extractor.eval.external import read_jsonl
-from extractor.nlp.quantities import Measurement, find_quantities, parse_number, parse_unit, registry
+from extractor.nlp.quantities import Measurement, find_quantities, parse_unit, registry
+from extractor.nlp.text.numbers import parse_number
 
 PARAGRAPHS = "grobid_quantities_paragraphs.jsonl"
 

@@ -1,7 +1,7 @@
 """Adverse events: the event (a lowercase preferred term), grade, percent and n, arm, study and causing drug.
 
 Four readings. Table cells: a table whose row labels are adverse-event terms gives one item per cell, its
-column header naming the study and arm (`extractor.tables`). Frequencies in prose: 'stomatitis (56% versus
+column header naming the study and arm (`text.adverse_event_tables`). Frequencies in prose: 'stomatitis (56% versus
 11%)', 'fatigue (n = 14, 20.0%)', 'grade 3–4 stomatitis occurring in approximately 8% of patients', with the
 grade read from the nearest grade cue. Attributions: 'everolimus-induced pneumonitis', 'osteonecrosis of the
 jaw induced by denosumab', 'numbness, an adverse effect of docetaxel', 'bevacizumab ... results in skin
@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,17 +24,17 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path, from_disk, to_disk
 
-from extractor.lexicons import iter_tsv
-from extractor.nlp.components.negation import NegationDetector
-from extractor.nlp.components.outcomes import EndpointLexicon, EndpointMention
 from extractor.nlp.extensions import set_extensions
+from extractor.nlp.negation_scopes import NegationScopes
 from extractor.nlp.positions import Cover, between, match_at
 from extractor.nlp.result_doc import DocFacts, Draft, write_spans
-from extractor.nlp.result_values import WORD_NUM, PhraseIndex, Value, group_values, parse_number
-from extractor.nlp.rules import AeCues, ae_cues, endpoint_rules, read_rule_file
-from extractor.nlp.spelling import american, spellings
-from extractor.nlp.study_context import PLACEBO, ArmMention, Regimen, assign_arms, regimen_lists
-from extractor.tables import Grid, cells, footnote_abbreviations, parse_cell, parse_table
+from extractor.nlp.result_values import Value, group_values
+from extractor.nlp.rules import AeCues, ae_cues, endpoint_rules, load_rules, read_rule_file
+from extractor.nlp.study_context import PLACEBO, ArmMention, Regimen, assign_arms
+from extractor.nlp.text.adverse_event_tables import AdverseEventTableReader
+from extractor.nlp.text.adverse_event_terms import Term, TermMatcher, default_terms, read_grade
+from extractor.nlp.text.endpoints import EndpointLexicon, EndpointMention
+from extractor.nlp.text.numbers import WORD_NUM, parse_number
 
 SPANS_KEY = "adverse_events"
 MAX_TERM_TO_VALUE = 150  # a term owns a value printed within about a clause after it
@@ -44,48 +42,6 @@ COUNT_BEFORE = 25  # a count right before a summary term ('12 serious adverse ev
 GRADE_BEFORE = 20  # 'grade' just before that count makes it a grade ('grade 3 adverse events'), not a count
 PATIENT_EVENT_BEFORE = 60  # 'the patient developed' and up to five words before an event term (ae_cues patient_event)
 SUMMARY_ON = re.compile(r"\s+on\b")  # 'adverse events on treatment': a summary term naming a period, not an event
-
-
-@dataclass(frozen=True)
-class Term:
-    start: int
-    end: int
-    event: str
-    kind: str  # event | summary | verbal
-
-
-class TermMatcher:
-    """Adverse-event terms of the lexicon found in a text (longest match, see `PhraseIndex`)."""
-
-    def __init__(self, rows: Iterable[tuple[str, str, str]]) -> None:
-        self.index = PhraseIndex((surface, (preferred, kind)) for surface, preferred, kind in rows)
-
-    def find(self, text: str) -> list[Term]:
-        return [Term(m.start, m.end, m.entry[0], m.entry[1]) for m in self.index.find(text)]
-
-
-@lru_cache(maxsize=1)
-def default_terms() -> tuple[tuple[str, str, str], ...]:
-    """Rows of `lexicons/ae_terms.tsv`, preferred names in American spelling, each surface also in its British
-    and American spelling ('hypoglycaemia' and 'hypoglycemia' both give 'hypoglycemia')."""
-    rows: dict[str, tuple[str, str, str]] = {}
-    for r in iter_tsv("ae_terms.tsv"):
-        preferred = american(r["preferred"])
-        for surface in spellings([r["term"]]):
-            rows.setdefault(surface, (surface, preferred, r["kind"]))
-    return tuple(rows.values())
-
-
-def read_grade(text: str, pattern: re.Pattern[str]) -> str | None:
-    """'Grade 3–4' -> '3-4'; 'grade 3 or 4' -> '3-4'; 'all grade' -> 'all'; 'grade ≥3' -> '≥3'; 'grade 3' -> '3'."""
-    m = pattern.search(text)
-    if not m:
-        return None
-    if m.group("all"):
-        return "all"
-    if m.group("ge"):
-        return f"≥{m.group('ge')}"
-    return f"{m.group('a')}-{m.group('b')}" if m.group("b") else m.group("a")
 
 
 @Language.factory(
@@ -118,13 +74,14 @@ class AdverseEventExtractor:
         self.name, self.spans_key, self.diseases_key = name, spans_key, diseases_key
         self.rows = list(default_terms()) if terms in ("default", None) else [tuple(r) for r in srsly.read_json(terms)]
         self.cue_data = ae_cues() if cues in ("default", None) else read_rule_file(AeCues, cues)
-        self.negation = NegationDetector(nlp, f"{name}_negation", rules=negation_rules, span_keys=[])
+        self.negation = NegationScopes(nlp.vocab, nlp.tokenizer, load_rules(negation_rules))
         self.endpoints = EndpointLexicon(endpoint_rules())
         self._build()
 
     def _build(self) -> None:
         self.matcher = TermMatcher(self.rows)
         self.cues = {k: re.compile(v, re.I) for k, v in self.cue_data.model_dump().items() if isinstance(v, str)}
+        self.tables = AdverseEventTableReader(self.matcher, self.cues["grade"])
         self.grade_free = set(self.cue_data.grade_free)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -213,8 +170,8 @@ class AdverseEventExtractor:
         )
 
     def _negated(self, doc: Doc, facts: DocFacts, terms: list[Term]) -> set[Term]:
-        """Terms inside a negation scope of the ConText rules (the negation component's own matching)."""
-        scopes = Cover(self.negation.scopes(doc, self.negation.match(doc)))
+        """Terms inside a negation scope of the ConText rules (the scopes `extractor_negation` reads)."""
+        scopes = Cover(self.negation(doc))
         negated: set[Term] = set()
         for term in terms:
             span = doc.char_span(*facts.view.doc_offsets(term.start, term.end), alignment_mode="expand")
@@ -463,75 +420,13 @@ class AdverseEventExtractor:
     # --- tables ----------------------------------------------------------------------------------------------
 
     def _read_table(self, facts: DocFacts, lo: int, hi: int) -> list[Draft]:
-        """Every cell of a table whose row labels are adverse-event terms."""
-        text = facts.view.text
-        grid = parse_table(text[lo:hi])
-        if grid is None or not self._is_ae_table(grid):
-            return []
-        abbreviations = footnote_abbreviations(grid.footnotes)
+        """Every cell of a table whose row labels are adverse-event terms (`AdverseEventTableReader`)."""
         drafts: list[Draft] = []
-        groups = self._column_groups(facts, grid, lo, hi, abbreviations)
-        for cell, at in zip(cells(grid), _cell_offsets(grid), strict=True):
-            value = parse_cell(cell.text)
-            event = self._row_event(cell.row[0])
-            if value is None or event is None or at is None:
-                continue
-            grade = next(
-                (
-                    read_grade(x, self.cues["grade"])
-                    for x in (*cell.row[1:], *cell.column)
-                    if read_grade(x, self.cues["grade"])
-                ),
-                None,
-            )
-            study, arm = groups.get(cell.column, (None, None))
-            fields = self._fields(event, grade or "all", value.value, value.n, arm, study)
-            row_start, row_end = _row_extent(grid, cell.row[0])
-            fields["evidence"] = (lo + row_start, lo + row_end) if row_end > row_start else None
-            drafts.append(Draft(fields, lo + at[0], lo + at[1], qualifier=value.qualifier))
-        return sorted(drafts, key=lambda d: d.start)
-
-    def _row_event(self, label: str) -> str | None:
-        """'Stomatitis/mucositis' -> stomatitis (the pairing as a whole, else its first term)."""
-        found = self.matcher.find(label)
-        whole = [t for t in found if t.start == 0 and t.end >= len(label.rstrip())]
-        if whole:
-            return whole[0].event
-        return found[0].event if found and found[0].kind == "event" else None
-
-    def _is_ae_table(self, grid: Grid) -> bool:
-        labels = list(dict.fromkeys(row[0] for row in grid.rows))
-        return bool(labels) and sum(self._row_event(label) is not None for label in labels) * 2 >= len(labels)
-
-    def _column_groups(
-        self, facts: DocFacts, grid: Grid, lo: int, hi: int, abbreviations: dict[str, str]
-    ) -> dict[tuple[str, ...], tuple[str | None, Regimen | None]]:
-        """Study and arm of each column: the trial or cited study its group header names (else the study the
-        table sits in), that study's arms (read from the whole document) and the column label choosing one
-        (a drug, or placebo/control); a column whose label names drugs and no study is those drugs' arm."""
-        text = facts.view.text
-        found: dict[tuple[str, ...], tuple[str | None, Regimen | None]] = {}
-        cursor = lo
-        for col in range(grid.stub, max((len(r) for r in grid.header), default=0)):
-            column = tuple(h[col] for h in grid.header if col < len(h))
-            if column in found:
-                continue
-            group, label = (column[0], column[-1]) if len(column) > 1 else ("", column[0])
-            g_start, g_end = _locate(text, group, cursor, hi)
-            l_start, l_end = _locate(text, label, max(cursor, g_end), hi)
-            cursor = max(cursor, g_start)
-            anchor = next((a for a in between(facts.context.anchors, g_start, g_end) if not a.own), None)
-            if anchor is None and not group:
-                anchor = facts.context.anchor_at(lo)
-            regimens = facts.context.regimens(anchor) if anchor and group else []
-            from_header = bool(group) and len(regimens) < 2
-            if from_header:
-                lists = regimen_lists(text, facts.agents, g_start, g_end)
-                regimens = lists[0][1] if lists else regimens
-            named = [a for a in between(facts.arms, l_start, l_end) if a.names]
-            study = anchor.study if anchor else None
-            found[column] = (study, _column_arm(label, named, abbreviations, regimens, from_header))
-        return found
+        for cell in self.tables.read(facts.view.text, lo, hi, facts.context, facts.arms, facts.agents):
+            fields = self._fields(cell.event, cell.grade, cell.percent, cell.n, cell.arm, cell.study)
+            fields["evidence"] = cell.row
+            drafts.append(Draft(fields, cell.start, cell.end, qualifier=cell.qualifier))
+        return drafts
 
     # --- output ----------------------------------------------------------------------------------------------
 
@@ -572,52 +467,6 @@ def _count_before(text: str, value: Value, floor: int) -> int | None:
     m = re.search(rf"\b(?P<n>\d+|{WORD_NUM})\s+(?:patients?|cases?)\s*\(\s*$", text[floor : value.start], re.I)
     count = parse_number(m.group("n")) if m else None
     return int(count) if count is not None else None
-
-
-def _locate(text: str, needle: str, start: int, end: int) -> tuple[int, int]:
-    at = text.find(needle, start, end) if needle else -1
-    return (at, at + len(needle)) if at >= 0 else (start, start)
-
-
-def _column_arm(
-    label: str, named: list[ArmMention], abbreviations: dict[str, str], regimens: list[Regimen], from_header: bool
-) -> Regimen | None:
-    """A column labelled placebo/control is the study's control arm; a drug label (or its abbreviation, as the
-    table's footnote expands it) the experimental arm; without study arms, the drugs the label names. Arms read
-    from the header alone ('letrozole ± everolimus') take the label's placebo; arms the document gives are kept
-    as given (an open-label trial's control has none)."""
-    expanded = abbreviations.get(label.strip(), label).lower()
-    control = bool(re.search(r"\b(?:placebo|control|alone|comparator)\b", expanded))
-    if regimens:
-        if not control:
-            return regimens[0]
-        arm = regimens[1] if len(regimens) >= 2 else Regimen(regimens[0].names[:-1])
-        if from_header and "placebo" in expanded and not arm.has_placebo:
-            arm = Regimen((PLACEBO, *arm.names))
-        return arm
-    if named:
-        return Regimen(tuple(dict.fromkeys(n for a in named for n in a.names)))
-    return Regimen((PLACEBO,)) if "placebo" in expanded else None
-
-
-def _cell_offsets(grid: Grid) -> list[tuple[int, int] | None]:
-    offsets = grid.offsets or []
-    flat: list[tuple[int, int] | None] = []
-    for r, row in enumerate(grid.rows):
-        for c in range(grid.stub, len(row)):
-            flat.append(offsets[r][c] if r < len(offsets) and c < len(offsets[r]) else None)
-    return flat
-
-
-def _row_extent(grid: Grid, label: str) -> tuple[int, int]:
-    spans = [
-        o
-        for r, row in enumerate(grid.rows)
-        if row[0] == label
-        for o in (grid.offsets[r] if grid.offsets and r < len(grid.offsets) else [])
-        if o is not None
-    ]
-    return (min(s for s, _ in spans), max(e for _, e in spans)) if spans else (0, 0)
 
 
 def _deduplicate(drafts: list[Draft]) -> list[Draft]:

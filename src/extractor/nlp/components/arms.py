@@ -5,7 +5,7 @@ from the sentences that allocate patients ('were randomly assigned to receive te
 losartan (50 mg, n = 20)', '30 received White Grape Juice (WGJ)'); groups the text names by letter or number
 ('group A', 'Group 1') become aliases of the arm the text gives them. Sets `doc.spans[spans_key]`, one span
 per arm with `span._.item` the Arm fields (aliases under '_aliases', for the components that resolve arm
-names: `arm_registry(doc)`).
+names: `result_doc.arm_registry(doc)`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractor.nlp.components.drugs import packaged_lexicon
-from extractor.nlp.doc_memo import doc_text, memo
+from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import abbreviations, set_extensions
 from extractor.nlp.layout import layout, references_start
 from extractor.nlp.prose import item_spans
@@ -34,6 +33,7 @@ from extractor.nlp.text.arms import (
     drugs_in,
     normalize_label,
 )
+from extractor.nlp.text.drug_lexicon import packaged_lexicon
 from extractor.nlp.text.numbers import WORD_NUM, as_count, parse_number
 from extractor.nlp.text.table_reader import read_table
 
@@ -428,24 +428,3 @@ def _add_each_group_size(text: str, registry: ArmRegistry) -> None:
 def _arm_with(arms: list[Arm], drug: str) -> Arm | None:
     hits = [a for a in arms if drug in a.drugs]
     return hits[0] if len(hits) == 1 else None
-
-
-def arm_registry(doc: Doc, key: str = SPANS_KEY) -> ArmRegistry:
-    """The arms `extractor_arms` found, with their aliases, for resolving group labels to arm names."""
-
-    def build() -> ArmRegistry:
-        registry = ArmRegistry()
-        for span in doc.spans.get(key, []):
-            item = span._.item or {}
-            arm = Arm(
-                item["name"],
-                tuple(item.get("_drugs") or ()),
-                item.get("n"),
-                span.start_char,
-                span.end_char,
-                set(item.get("aliases") or ()),
-            )
-            registry.arms.append(arm)
-        return registry
-
-    return memo(doc, "arms", len(doc.spans.get(key, [])), build)

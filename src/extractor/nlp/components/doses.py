@@ -32,8 +32,9 @@ from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import set_extensions
 from extractor.nlp.positions import between
 from extractor.nlp.prose import item_spans, references_start, sentence_at, sentence_bounds
-from extractor.nlp.quantities import Unit, find_quantities, parse_number
+from extractor.nlp.quantities import Unit, find_quantities
 from extractor.nlp.rules import DoseRules, PatternRule, dose_rules, read_rule_file
+from extractor.nlp.text.numbers import parse_number
 
 SPANS_KEY = "doses"
 Item = dict[str, Any]

@@ -1,27 +1,25 @@
 """ConText-style negation: marks entities and item spans that the sentence says did not happen or were not given.
 
-Triggers are data (`lexicons/negation_rules.json`, ConText categories and directions); scope runs from a
-trigger in its direction up to `max_scope` tokens, stopping at a TERMINATE trigger or the sentence edge.
+Triggers are data (`lexicons/negation_rules.json`, ConText categories and directions); their scopes are read
+by `negation_scopes.NegationScopes`: from a trigger in its direction up to `max_scope` tokens, stopping at a
+TERMINATE trigger or the sentence edge.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import srsly
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, from_disk, to_disk
 
 from extractor.nlp.extensions import set_extensions
+from extractor.nlp.negation_scopes import NegationScopes, Trigger
 from extractor.nlp.positions import Cover
 from extractor.nlp.rules import Rule, load_rules
-
-DEFAULT_SCOPE = 8  # tokens a trigger reaches when its rule sets no max_scope: a short clause ('no prior exposure to X')
 
 
 @Language.factory(
@@ -45,49 +43,17 @@ class NegationDetector:
         self._build()
 
     def _build(self) -> None:
-        self.matcher = PhraseMatcher(self.vocab, attr="LOWER")
-        for i, rule in enumerate(self.rules):
-            self.matcher.add(str(i), [self.tokenizer(rule.literal)])
+        self.triggers = NegationScopes(self.vocab, self.tokenizer, self.rules)
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.match(doc))
         return doc
 
-    def match(self, doc: Doc) -> list[tuple[Rule, int, int]]:
-        """Triggers found, longest first where they overlap; pseudo-triggers swallow what they cover."""
-        found = sorted(
-            ((self.rules[int(self.vocab.strings[key])], start, end) for key, start, end in self.matcher(doc)),
-            key=lambda m: (m[1], -(m[2] - m[1])),
-        )
-        kept: list[tuple[Rule, int, int]] = []
-        covered_until = -1
-        for rule, start, end in found:
-            if start < covered_until:
-                continue
-            kept.append((rule, start, end))
-            covered_until = end
-        return kept
+    def match(self, doc: Doc) -> list[Trigger]:
+        return self.triggers.match(doc)
 
-    def scopes(self, doc: Doc, triggers: list[tuple[Rule, int, int]]) -> list[tuple[int, int]]:
-        terminators = sorted(s for r, s, _ in triggers if r.direction == "TERMINATE")
-        out: list[tuple[int, int]] = []
-        for rule, start, end in triggers:
-            if rule.direction not in ("FORWARD", "BACKWARD", "BIDIRECTIONAL"):
-                continue
-            sent = doc[start].sent
-            reach = rule.max_scope or DEFAULT_SCOPE
-            if rule.direction in ("FORWARD", "BIDIRECTIONAL"):
-                after = bisect_left(terminators, end)  # the first terminator at or after the trigger's end
-                stop = min(sent.end, end + reach, terminators[after] if after < len(terminators) else sent.end)
-                out.append((end, stop))
-            if rule.direction in ("BACKWARD", "BIDIRECTIONAL"):
-                before = bisect_left(terminators, start) - 1  # the last terminator before the trigger
-                begin = max(sent.start, start - reach, terminators[before] + 1 if before >= 0 else sent.start)
-                out.append((begin, start))
-        return out
-
-    def set_annotations(self, doc: Doc, triggers: list[tuple[Rule, int, int]]) -> None:
-        scopes = Cover(self.scopes(doc, triggers))
+    def set_annotations(self, doc: Doc, triggers: list[Trigger]) -> None:
+        scopes = Cover(self.triggers.scopes(doc, triggers))
         if not scopes:
             return
         for span in self._targets(doc):

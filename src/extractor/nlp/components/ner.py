@@ -26,7 +26,7 @@ from functools import lru_cache
 from importlib.resources import files
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import spacy
 from spacy.language import Language
@@ -36,12 +36,11 @@ from spacy.vocab import Vocab
 from thinc.api import Model, NumpyOps
 
 from extractor.lexicons import iter_tsv
-from extractor.nlp.components.adverse_events import AdverseEventExtractor
-from extractor.nlp.components.drugs import LABEL as DRUG
-from extractor.nlp.components.drugs import DrugLexicon, DrugMatcher, packaged_lexicon
 from extractor.nlp.doc_memo import doc_text
-from extractor.nlp.result_doc import REFERENCES
+from extractor.nlp.layout import references_start
 from extractor.nlp.study_context import PLACEBO_WORD
+from extractor.nlp.text.drug_lexicon import LABEL as DRUG
+from extractor.nlp.text.drug_lexicon import DrugLexicon, packaged_lexicon
 
 CHEMICAL = "CHEMICAL"
 DISEASE = "DISEASE"
@@ -52,6 +51,15 @@ NAME = re.compile(r"[a-z][a-z-]{3,}[a-z]")
 PERCENT_SIGN = re.compile("%")
 LETTERS = re.compile("[A-Za-z]+")
 MAX_CHUNK_CHARS = 5000  # the most text the model reads at once, cut between sentences (about 1,000 pieces)
+
+
+@runtime_checkable
+class DiseaseReader(Protocol):
+    """What `relevant` reads of the component that reads the model's diseases (`extractor_adverse_events`),
+    asked of the pipeline's component by name: components do not import each other."""
+
+    diseases_key: str | None
+    cues: dict[str, re.Pattern[str]]
 
 
 def word_pieces(text: str) -> list[tuple[int, int]]:
@@ -266,7 +274,8 @@ class ChemicalDiseaseNER:
     def lexicon(self) -> DrugLexicon:
         """The drug lexicon of the pipeline's drug component (its stoplist and surfaces guard new drugs)."""
         drugs = self.nlp.get_pipe(self.drug_component) if self.drug_component in self.nlp.pipe_names else None
-        return drugs.lexicon if isinstance(drugs, DrugMatcher) else DrugLexicon()
+        lexicon = getattr(drugs, "lexicon", None)
+        return lexicon if isinstance(lexicon, DrugLexicon) else DrugLexicon()
 
     def relevant(self, doc: Doc) -> Callable[[int, int], bool]:
         """Whether the model's entities in a sentence (by its character range) can reach the record.
@@ -278,9 +287,9 @@ class ChemicalDiseaseNER:
         `agents` cue: attributions and case events). Everything else the model would find goes nowhere."""
         text = doc_text(doc)
         marks = [e.start_char for e in doc.ents if e.label_ == DRUG] + new_drug_words(text)
-        cues = []
+        cues: list[re.Pattern[str]] = []
         events = self.nlp.get_pipe(self.events_component) if self.events_component in self.nlp.pipe_names else None
-        if isinstance(events, AdverseEventExtractor) and events.diseases_key == self.diseases_key:
+        if isinstance(events, DiseaseReader) and events.diseases_key == self.diseases_key:
             cues += [PERCENT_SIGN, PLACEBO_WORD, events.cues["agents"]]
         marks += [m.start() for cue in cues for m in cue.finditer(text)]
         marks.sort()
@@ -293,8 +302,7 @@ class ChemicalDiseaseNER:
         The model reads the text in chunks of whole sentences (`chunks`): its working memory grows with the text
         it reads at once (~26 KB a piece: 300 MB for a 9,000-word article read whole)."""
         whole = doc_text(doc)
-        references = REFERENCES.search(whole)  # a reference list is no evidence (assemble.NOT_EVIDENCE): not read
-        stop = references.start() if references else len(whole)
+        stop = references_start(doc)  # a reference list is no evidence (assemble.NOT_EVIDENCE): not read
         ranges = []
         for start, end in chunks(doc, read=read):
             if start >= stop:

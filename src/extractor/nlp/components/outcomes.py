@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +27,14 @@ from extractor.nlp.positions import between, match_at, match_end
 from extractor.nlp.result_doc import DocFacts, Draft, write_spans
 from extractor.nlp.result_values import (
     NUM,
-    WORD_NUM,
-    PhraseIndex,
     Value,
     group_values,
-    parse_number,
     unit_name,
 )
 from extractor.nlp.rules import EndpointRules, endpoint_rules, read_rule_file
 from extractor.nlp.study_context import Anchor, Regimen, assign_arms
+from extractor.nlp.text.endpoints import EndpointLexicon, EndpointMention
+from extractor.nlp.text.numbers import WORD_NUM, parse_number
 
 SPANS_KEY = "outcomes"
 SHARE_OF = re.compile(r"\s*of\s+(?:the\s+)?")
@@ -52,49 +50,6 @@ CASE_DRUG_BEFORE = 400  # a case's drug named in the text before the sentence of
 ADJUVANT_BEFORE = 250  # 'adjuvant' in the lines before a case's duration makes it disease-free survival
 CASE_DRUG_AFTER = 120  # ... or the drug named in that sentence, close after the duration
 ABBREVIATION_CHARS = 4  # a term this short is an abbreviation itself ('PFS', 'ORR'), not the endpoint spelled out
-
-
-@dataclass(frozen=True)
-class EndpointTerm:
-    name: str
-    kind: str  # time | response | event
-    strong: bool = True  # False for words that name an endpoint only when no explicit one is near ('died')
-
-
-@dataclass(frozen=True)
-class EndpointMention:
-    start: int
-    end: int
-    name: str
-    kind: str
-    strong: bool = True
-
-
-class EndpointLexicon:
-    """Endpoint terms and the cue patterns of `lexicons/endpoints.json`."""
-
-    def __init__(self, data: EndpointRules) -> None:
-        self.data = data
-        self.terms = [(term, EndpointTerm(e.name, e.kind, e.strong)) for e in data.endpoints for term in e.terms]
-        self.cues = {name: re.compile(pattern, re.I) for name, pattern in data.cues.items()}
-        self.response_rate: str = data.response_rate_abbreviation
-        self.ambiguous: frozenset[str] = frozenset(data.ambiguous_abbreviations)
-        self.kinds = {term.name: term.kind for _, term in self.terms}
-        self.index = PhraseIndex(self.terms)
-
-    def find(
-        self, text: str, added: dict[str, str] | None = None, removed: set[str] | None = None
-    ) -> list[EndpointMention]:
-        """Mentions of the lexicon's terms, plus `added` abbreviations (short form -> endpoint name), minus the
-        `removed` surfaces (abbreviations the text defines as something else)."""
-        index = self.index
-        if added or removed:
-            terms = [(s, t) for s, t in self.terms if s not in (removed or set())]
-            terms += [
-                (short, EndpointTerm(name, self.kinds.get(name, "response"))) for short, name in (added or {}).items()
-            ]
-            index = PhraseIndex(terms)
-        return [EndpointMention(m.start, m.end, m.entry.name, m.entry.kind, m.entry.strong) for m in index.find(text)]
 
 
 def defined_abbreviations(doc: Doc, lexicon: EndpointLexicon) -> tuple[dict[str, str], set[str]]:

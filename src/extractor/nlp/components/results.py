@@ -16,14 +16,13 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractor.nlp.components.arms import arm_registry
 from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import abbreviations, set_extensions
 from extractor.nlp.layout import layout, references_start
 from extractor.nlp.prose import item_spans, sentence_bounds
-from extractor.nlp.result_doc import DocFacts
-from extractor.nlp.text.arms import PLACEBO, ArmRegistry, arm_patterns
-from extractor.nlp.text.results import ArmSpan, Statement, read_statements
+from extractor.nlp.result_doc import DocFacts, arm_registry
+from extractor.nlp.text.arms import ArmRegistry
+from extractor.nlp.text.results import Statement, arm_spans, read_statements
 
 Item = dict[str, Any]
 EFFECT_MEASURES = {"HR": "HR", "OR": "OR", "RR": "RR", "difference": "difference"}
@@ -142,37 +141,6 @@ class ResultReader:
     def set_annotations(self, doc: Doc, found: list[tuple[Item, tuple[int, int]]]) -> None:
         spans = item_spans(doc, found, "OUTCOME")
         doc.spans[self.spans_key] = [*doc.spans.get(self.spans_key, []), *spans]
-
-
-def arm_spans(text: str, registry: ArmRegistry) -> list[ArmSpan]:
-    """Every place the text names one of the arms: its names and aliases, 'the X group', a drug only it has."""
-    surfaces: dict[str, str] = {}
-    drug_arms: dict[str, set[str]] = {}
-    for arm in registry.arms:
-        for drug in arm.drugs:
-            drug_arms.setdefault(drug, set()).add(arm.name)
-    for arm in registry.arms:
-        names = {arm.name, *arm.aliases}
-        names |= {d for d in arm.drugs if len(drug_arms.get(d, ())) == 1}
-        if PLACEBO in arm.drugs:
-            names.add(PLACEBO)
-        for name in names:
-            name = name.strip()
-            if len(name) >= 2 and not re.fullmatch(r"[\d\s.]+", name):
-                surfaces.setdefault(name.lower(), arm.name)
-    if not surfaces:
-        return []
-    alternation = "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
-    group = r"(?:\s+(?:group|arm|groups|arms)\b)?"
-    pattern = re.compile(rf"(?<![\w-])(?:the\s+)?(?P<name>{alternation})(?![\w-]){group}", re.I)
-    found = [ArmSpan(m.start(), m.end(), surfaces[m.group("name").lower()]) for m in pattern.finditer(text)]
-    found += [
-        ArmSpan(m.start(), m.end(), name)
-        for m in arm_patterns().group_name.finditer(text)
-        for name in [next((a.name for a in registry.arms if m.group().lower() in a.aliases), "")]
-        if name
-    ]
-    return sorted(found, key=lambda a: a.start)
 
 
 def _fact(item: Item) -> tuple[Any, ...]:

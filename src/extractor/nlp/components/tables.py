@@ -17,14 +17,14 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractor.nlp.components.adverse_events import TermMatcher, default_terms
-from extractor.nlp.components.arms import arm_registry
-from extractor.nlp.components.labs import AnalyteMatcher, lab_item, packaged_analytes
 from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import abbreviations, set_extensions
 from extractor.nlp.layout import layout
 from extractor.nlp.prose import item_spans
 from extractor.nlp.quantities import parse_unit
+from extractor.nlp.result_doc import arm_registry
+from extractor.nlp.text.adverse_event_terms import TermMatcher, default_terms
+from extractor.nlp.text.analytes import AnalyteMatcher, lab_item, packaged_analytes
 from extractor.nlp.text.arms import Arm, ArmRegistry, normalize_label
 from extractor.nlp.text.table_reader import (
     Column,
@@ -96,7 +96,7 @@ class TableItemExtractor:
             read = read_table(table, text)
             if read is None or not read.entries:
                 continue
-            reader = _TableItems(self, read, registry, footnote_abbreviations(table) | short_forms)
+            reader = _TableItems(self, read, registry, footnote_abbreviations(table.footnotes) | short_forms)
             for category, item, evidence in reader.items():
                 found[category].append((item, evidence))
         return found

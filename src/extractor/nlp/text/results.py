@@ -9,8 +9,8 @@ Effect estimates ('mean difference −0.42 (95% CI −0.62 to −0.23; p<0.001)'
 subject before the values ('the total FIQ scores ... decreased'), else what the patients had after them ('had
 moderate to severe pain on coughing'). Statistical words (SD, SE, CI, IQR) never name an endpoint.
 
-Pure functions over the text; arms are passed in as `ArmSpan`s (where the text names each arm). Patterns are
-data (`lexicons/result_rules.json`).
+Pure functions over the text; arms are passed in as `ArmSpan`s (where the text names each arm: `arm_spans`).
+Patterns are data (`lexicons/result_rules.json`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractor.nlp.rules import result_rules
+from extractor.nlp.text.arms import PLACEBO, ArmRegistry, arm_patterns
 from extractor.nlp.text.numbers import MINUS, NUM, WORD_NUM, as_count, parse_number
 from extractor.nlp.text.stats import Reading, Stat, StatHint, interpret
 
@@ -80,6 +81,37 @@ class ArmSpan:
     start: int
     end: int
     arm: str
+
+
+def arm_spans(text: str, registry: ArmRegistry) -> list[ArmSpan]:
+    """Every place the text names one of the arms: its names and aliases, 'the X group', a drug only it has."""
+    surfaces: dict[str, str] = {}
+    drug_arms: dict[str, set[str]] = {}
+    for arm in registry.arms:
+        for drug in arm.drugs:
+            drug_arms.setdefault(drug, set()).add(arm.name)
+    for arm in registry.arms:
+        names = {arm.name, *arm.aliases}
+        names |= {d for d in arm.drugs if len(drug_arms.get(d, ())) == 1}
+        if PLACEBO in arm.drugs:
+            names.add(PLACEBO)
+        for name in names:
+            name = name.strip()
+            if len(name) >= 2 and not re.fullmatch(r"[\d\s.]+", name):
+                surfaces.setdefault(name.lower(), arm.name)
+    if not surfaces:
+        return []
+    alternation = "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
+    group = r"(?:\s+(?:group|arm|groups|arms)\b)?"
+    pattern = re.compile(rf"(?<![\w-])(?:the\s+)?(?P<name>{alternation})(?![\w-]){group}", re.I)
+    found = [ArmSpan(m.start(), m.end(), surfaces[m.group("name").lower()]) for m in pattern.finditer(text)]
+    found += [
+        ArmSpan(m.start(), m.end(), name)
+        for m in arm_patterns().group_name.finditer(text)
+        for name in [next((a.name for a in registry.arms if m.group().lower() in a.aliases), "")]
+        if name
+    ]
+    return sorted(found, key=lambda a: a.start)
 
 
 @dataclass(frozen=True)

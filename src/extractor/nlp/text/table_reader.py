@@ -12,6 +12,7 @@ components map group labels to arms and row labels to endpoints, analytes and ev
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -21,6 +22,7 @@ from extractor.nlp.rules import table_rules
 from extractor.nlp.text.arms import arm_patterns, label_size
 from extractor.nlp.text.numbers import as_count, parse_number
 from extractor.nlp.text.stats import Reading, Stat, StatHint, interpret, read_stat
+from extractor.nlp.text.table_grids import FOOTNOTE
 
 TableKind = Literal["baseline", "adverse_events", "labs", "results"]
 ColumnRole = Literal["group", "total", "p", "effect"]
@@ -144,11 +146,12 @@ def read_table(table: Table, text: str) -> ReadTable | None:
     return read
 
 
-def footnote_abbreviations(table: Table) -> dict[str, str]:
-    """The abbreviations a table's footnotes define ('VAS: Visual analog scale; SPADI: ...'): short -> long."""
+def footnote_abbreviations(footnotes: Iterable[str]) -> dict[str, str]:
+    """The abbreviations a table's footnotes define ('VAS: Visual analog scale; SPADI: ...', 'Abbreviations: EVE,
+    everolimus; NR, not reported'): short -> long."""
     found: dict[str, str] = {}
-    for note in table.footnotes:
-        for m in patterns().footnote_abbreviation.finditer(note.strip()):
+    for note in footnotes:
+        for m in patterns().footnote_abbreviation.finditer(FOOTNOTE.sub("", note.strip(), count=1)):
             short, long_form = m.group("short"), m.group("long").strip()
             if re.search(r"[a-z]{3}", long_form) and not re.search(r"\d", long_form):
                 found.setdefault(short, long_form)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from extractor.nlp.result_values import TextView
-from extractor.tables import (
+from extractor.nlp.text.table_grids import (
     Token,
     cells,
     find_table_regions,
-    footnote_abbreviations,
     grid_from_rows,
     parse_cell,
     parse_table,
@@ -99,13 +98,6 @@ def test_parse_cell(text: str, expected: tuple[float, int | None, str | None]) -
 
 def test_parse_cell_not_reported() -> None:
     assert parse_cell("NR") is None
-
-
-def test_footnote_abbreviations() -> None:
-    assert footnote_abbreviations(["Abbreviations: EVE, everolimus; NR, not reported."]) == {
-        "EVE": "everolimus",
-        "NR": "not reported",
-    }
 
 
 def test_cell_rows_from_markup() -> None:

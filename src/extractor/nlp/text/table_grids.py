@@ -23,7 +23,6 @@ GRADE_LABEL = re.compile(r"^\s*(?:all|any)[\s-]*grades?\b|^\s*grades?\s*(?:[≥>
 MAX_TABLE_CHARS = 8000  # a flattened table ends by here without a footnote or a prose paragraph: a long one's size
 PARAGRAPH_READ = 400  # the line read after a blank line to tell table rows from the prose that follows
 PROSE_LINE = 300  # a line this long with two sentences in it is prose, not a table row
-ABBREVIATION_CHARS = 12  # the short form of a footnote abbreviation ('EVE, everolimus'): longer is a sentence part
 
 
 @dataclass
@@ -267,17 +266,3 @@ def parse_cell(text: str) -> CellValue | None:
         qualifier = {"≤": "<", "≥": ">"}.get(m.group(1) or "", m.group(1))
         return CellValue(float(m.group(2)), qualifier=qualifier)
     return None
-
-
-def footnote_abbreviations(footnotes: list[str]) -> dict[str, str]:
-    """'Abbreviations: EVE, everolimus; NR, not reported.' -> {'EVE': 'everolimus', 'NR': 'not reported'}."""
-    found: dict[str, str] = {}
-    for note in footnotes:
-        body = FOOTNOTE.sub("", note, count=1)
-        for part in re.split(r";\s*", body.rstrip(". ")):
-            short, sep, long_form = part.partition(",")
-            if not sep:
-                short, sep, long_form = part.partition("=")
-            if sep and short.strip() and long_form.strip() and len(short.strip()) <= ABBREVIATION_CHARS:
-                found[short.strip()] = long_form.strip()
-    return found
