@@ -111,7 +111,7 @@ class ResultReader:
         else:
             measure = {"value": None, "count": "count"}.get(reading.measure, reading.measure)
             if measure == "mean" and endpoint.endswith(" change"):
-                measure = "mean change"  # 'FPG change', from 'adjusted mean change from baseline in FPG
+                measure = "mean change"  # 'FPG change', from 'adjusted mean change from baseline in FPG'
             outcome_type = "binary" if reading.binary else "continuous"
         if measure is None:
             return None
