@@ -30,7 +30,7 @@ from spacy.util import ensure_path, from_disk, to_disk
 
 from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.extensions import set_extensions
-from extractor.nlp.positions import Cover
+from extractor.nlp.positions import Cover, between
 from extractor.nlp.prose import sentence_at
 from extractor.nlp.rules import TrialRules, read_rule_file, trial_rules
 
@@ -50,6 +50,7 @@ LONG_FORM_BEFORE = 200  # a name's spelled-out form before it, within its senten
 EXPANSION_AFTER = 210  # a parenthetical after the name, of at most 200 characters, with its brackets and spaces
 LIST_BEFORE = 8  # 'and', 'or' or a comma right before a name listed with other trials ('ALERT and LIFE trials')
 CUE_BEFORE = 60  # a trial word a few words before the name ('Phase III study (HORIZON)'), cue_before
+ID_CHARS = 60  # the longest registry id as printed ('EudraCT No. 2006-001785-16'), with room
 REGISTRY_GAP = 40  # the words between a name and its registry id ('(NeoRes; EudraCTnr 2006-001785-16)')
 REPORTED_BEFORE = 60  # 'results of', 'in' before a name used as a cited trial's ('48-week results of ALERT')
 NUMBER_AFTER = 4  # a space and a one- or two-digit number after a name ('BOLERO 2')
@@ -218,9 +219,10 @@ class _Reader:
             return "cue"  # "the HOPE trial", "(SPRUCE) study", "BOLERO-2 (exemestane + everolimus versus ...)"
         if not defined_here and rules.cue_before.search(text, max(0, start - CUE_BEFORE), start):
             return "cue"  # "A randomized placebo-controlled Phase III study (HORIZON)"
-        for id_start, id_end, *_ in self.ids:
-            between = text[end:id_start] if id_start >= end else text[id_end:start] if id_end <= start else "x"
-            if len(between) < REGISTRY_GAP and rules.registry_between.match(between):
+        # only the ids that can be within REGISTRY_GAP of the name (a long text holds many)
+        for id_start, id_end, *_ in between(self.ids, start - REGISTRY_GAP - ID_CHARS, end + REGISTRY_GAP, key=_first):
+            gap = text[end:id_start] if id_start >= end else text[id_end:start] if id_end <= start else "x"
+            if len(gap) < REGISTRY_GAP and rules.registry_between.match(gap):
                 return "cue"  # "(NeoRes; EudraCTnr 2006-001785-16)"
         return None
 
@@ -334,3 +336,7 @@ class TrialMatcher:
 
         from_disk(ensure_path(path), {"rules.json": read}, exclude)
         return self
+
+
+def _first(found: tuple[int, int, str, str]) -> int:
+    return found[0]

@@ -298,6 +298,8 @@ def arm_words(label: str) -> str:
     return trimmed
 
 
-def content_words(label: str) -> set[str]:
-    """The words of a label that can tell arms apart ('the AJ group' -> {'aj'})."""
-    return set(arm_patterns().generic_words.sub(" ", label.lower()).split())
+@lru_cache(maxsize=8192)
+def content_words(label: str) -> frozenset[str]:
+    """The words of a label that can tell arms apart ('the AJ group' -> {'aj'}); cached: every group label of a
+    long text is compared with every arm's aliases."""
+    return frozenset(arm_patterns().generic_words.sub(" ", label.lower()).split())
