@@ -95,9 +95,11 @@ def test_ctrl_c_says_how_many_documents_were_kept_and_how_to_resume_then_exits_1
     while _complete_lines(out / "records.jsonl") < 2 and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     workers = psutil.Process(run.pid).children(recursive=True)
+    at_interrupt = (_complete_lines(out / "records.jsonl"), run.poll(), time.monotonic() < deadline)
     os.killpg(run.pid, signal.SIGINT)  # what a terminal does on Ctrl-C: the whole foreground process group
-    assert run.wait(timeout=30) == 130
+    code = run.wait(timeout=30)
     stderr = (run.stderr.read() if run.stderr else b"").decode()
+    assert code == 130, f"exit {code}; (lines, exit, before deadline) when interrupted: {at_interrupt}\n{stderr}"
     assert "Traceback" not in stderr
     _, alive = psutil.wait_procs(workers, timeout=10)
     assert not alive
