@@ -26,16 +26,24 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from extractor.errors import EmptyInput, Warn
 from extractor.ingest.clean import SourceLine
 from extractor.ingest.document import Document, SourceInfo
 from extractor.ingest.front_matter import DOI, YEAR
-from extractor.ingest.markup import SOFT_SPACE, Cell, MarkupWriter, Piece, decode_markup, span_attr, words
-from extractor.ingest.sections import classify_heading
+from extractor.ingest.markup import (
+    SOFT_SPACE,
+    Block,
+    Cell,
+    Piece,
+    decode_markup,
+    span_attr,
+    words,
+    write_blocks,
+)
 from extractor.ingest.webpage import strip_boilerplate
-from extractor.record import SectionName, SourceFormat
+from extractor.record import SourceFormat
 
 _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9._-]+)", re.I)
 _VOID = frozenset(
@@ -133,16 +141,6 @@ class _Node:
     children: list[_Node | Piece] = field(default_factory=list)
 
 
-@dataclass
-class _Block:
-    kind: Literal["heading", "paragraph", "table", "figure"]
-    pieces: list[Piece]  # heading or paragraph text; a table's or figure's caption
-    level: int = 0  # heading level
-    cells: list[list[Cell]] = field(default_factory=list)  # table rows
-    header_rows: int | None = None  # leading rows the markup marks as the table's header
-    notes: list[list[Piece]] = field(default_factory=list)  # a table's notes
-
-
 def read_html(path: Path, data: bytes) -> Document:
     if not data.strip():
         raise EmptyInput(f"{path}: empty file")
@@ -154,7 +152,8 @@ def read_html(path: Path, data: bytes) -> Document:
     if dropped:
         warnings.append(Warn.W007.format(lines=dropped))
     source = SourceInfo(path=str(path), format=SourceFormat.html, sha256=hashlib.sha256(data).hexdigest())
-    return _write(blocks).document(source, _metadata(root), warnings)
+    title = next((b for b in blocks if b.kind == "heading" and b.level == 1), None)
+    return write_blocks(blocks, title, default_top=2).document(source, _metadata(root), warnings)
 
 
 class _TreeBuilder(HTMLParser):
@@ -253,10 +252,10 @@ class _Walker:
 
     def __init__(self, keep_header: bool) -> None:
         self.keep_header = keep_header
-        self.out: list[_Block] = []
+        self.out: list[Block] = []
         self.pending: list[Piece] = []
 
-    def blocks(self, root: _Node) -> list[_Block]:
+    def blocks(self, root: _Node) -> list[Block]:
         self._walk(root)
         self._flush()
         return self.out
@@ -277,7 +276,7 @@ class _Walker:
                 self.pending.append(SOFT_SPACE)
             self._walk(node)  # inline: its text joins the current paragraph
         elif tag in _HEADINGS:
-            self._emit(_Block("heading", self._inline(node), level=int(tag[1])))
+            self._emit(Block("heading", self._inline(node), level=int(tag[1])))
         elif tag == "table" and not _is_layout(node):
             self._emit(self._table(node, self._inline(_child(node, "caption"))))
         elif tag == "figure":
@@ -305,9 +304,9 @@ class _Walker:
             block.notes += [note for note in notes if words(note)]
             self._emit(block)
         else:
-            self._emit(_Block("figure", caption))
+            self._emit(Block("figure", caption))
 
-    def _table(self, table: _Node, caption: list[Piece]) -> _Block:
+    def _table(self, table: _Node, caption: list[Piece]) -> Block:
         """Rows of <thead>, then the body's; the rows of <tfoot> are the table's notes."""
         parts: dict[str, list[_Node]] = {"thead": [], "tbody": [], "tfoot": []}
         for child in table.children:
@@ -323,18 +322,18 @@ class _Walker:
         ]
         header = len(parts["thead"]) or _th_rows(parts["tbody"])
         notes = [self._inline(tr) for tr in parts["tfoot"]]
-        return _Block("table", caption, cells=rows, header_rows=header or None, notes=notes)
+        return Block("table", caption, cells=rows, header_rows=header or None, notes=notes)
 
     def _cell(self, td: _Node) -> Cell:
         return self._inline(td), span_attr(td.attrs.get("rowspan")), span_attr(td.attrs.get("colspan"))
 
-    def _emit(self, block: _Block) -> None:
+    def _emit(self, block: Block) -> None:
         self._flush()
         self.out.append(block)
 
     def _flush(self) -> None:
         if words(self.pending):
-            self.out.append(_Block("paragraph", self.pending))
+            self.out.append(Block("paragraph", self.pending))
         self.pending = []
 
     def _inline(self, node: _Node | None) -> list[Piece]:
@@ -375,46 +374,12 @@ def _is_layout(table: _Node) -> bool:
     return any(n.tag == "table" or n.tag in _HEADINGS for n in _nodes(table)[1:])
 
 
-def _without_boilerplate(blocks: list[_Block]) -> tuple[list[_Block], int]:
+def _without_boilerplate(blocks: list[Block]) -> tuple[list[Block], int]:
     """`strip_boilerplate` on the blocks' lines (PubMed-style chrome that semantic tags did not mark)."""
     # A line's `start` holds its block's index, to map the kept lines back to blocks.
     lines = [SourceLine(" ".join(w for w, _ in words(b.pieces)), i) for i, b in enumerate(blocks)]
     kept, dropped = strip_boilerplate(lines)
     return [blocks[line.start] for line in kept], dropped
-
-
-def _write(blocks: list[_Block]) -> MarkupWriter:
-    """Blocks into the writer: title, sections by heading, floats just before the references (or at the end)."""
-    writer = MarkupWriter()
-    writer.section("other")
-    title = next((b for b in blocks if b.kind == "heading" and b.level == 1), None)
-    top = min((b.level for b in blocks if b.kind == "heading" and b is not title), default=2)
-    floats: list[_Block] = []
-    name: SectionName = "other"
-    for block in blocks:
-        if block is title:
-            writer.paragraph(block.pieces)
-        elif block.kind == "heading":
-            if block.level <= top:
-                name = classify_heading(" ".join(w for w, _ in words(block.pieces))) or "other"
-            if name == "references":
-                _write_floats(writer, floats)
-            writer.section(name, block.pieces)
-        elif block.kind == "paragraph":
-            writer.paragraph(block.pieces)
-        else:
-            floats.append(block)
-    _write_floats(writer, floats)
-    return writer
-
-
-def _write_floats(writer: MarkupWriter, floats: list[_Block]) -> None:
-    for block in floats:
-        if block.kind == "figure":
-            writer.figure((), block.pieces)
-        else:
-            writer.table((), block.pieces, block.cells, block.notes, header_rows=block.header_rows)
-    floats.clear()
 
 
 def _metadata(root: _Node) -> dict[str, Any]:

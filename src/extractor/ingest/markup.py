@@ -13,14 +13,14 @@ import bisect
 import contextlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
 
 from extractor._typing import CharOffset
 from extractor.errors import EmptyInput, Warn
 from extractor.ingest.clean import TextBuilder
 from extractor.ingest.document import CellSpan, Document, Section, SourceInfo, Table
-from extractor.ingest.sections import caption_kind
+from extractor.ingest.sections import caption_kind, classify_heading
 from extractor.ingest.text import decode
 from extractor.ingest.text_tables import layout_header_rows
 from extractor.record import SectionName
@@ -292,3 +292,49 @@ def _table(spans: _TableSpans, text: str) -> Table:
         footnotes=[text[a:b] for a, b in spans.notes],
         spans=cell_spans,
     )
+
+
+@dataclass
+class Block:
+    """One block of a markup document (HTML, Markdown), in reading order, before it is written."""
+
+    kind: Literal["heading", "paragraph", "table", "figure"]
+    pieces: list[Piece]  # heading or paragraph text; a table's or figure's caption
+    level: int = 0  # heading level
+    cells: list[list[Cell]] = field(default_factory=list)  # table rows
+    header_rows: int | None = None  # leading rows the markup marks as the table's header
+    notes: list[list[Piece]] = field(default_factory=list)  # a table's notes
+
+
+def write_blocks(blocks: list[Block], title: Block | None = None, default_top: int = 1) -> MarkupWriter:
+    """Blocks into a writer: the title as a paragraph, sections named by the shallowest headings (other than the
+    title's), floats just before the references (or at the end)."""
+    writer = MarkupWriter()
+    writer.section("other")
+    top = min((b.level for b in blocks if b.kind == "heading" and b is not title), default=default_top)
+    floats: list[Block] = []
+    name: SectionName = "other"
+    for block in blocks:
+        if block is title:
+            writer.paragraph(block.pieces)
+        elif block.kind == "heading":
+            if block.level <= top:
+                name = classify_heading(" ".join(w for w, _ in words(block.pieces))) or "other"
+            if name == "references":
+                _write_floats(writer, floats)
+            writer.section(name, block.pieces)
+        elif block.kind == "paragraph":
+            writer.paragraph(block.pieces)
+        else:
+            floats.append(block)
+    _write_floats(writer, floats)
+    return writer
+
+
+def _write_floats(writer: MarkupWriter, floats: list[Block]) -> None:
+    for block in floats:
+        if block.kind == "figure":
+            writer.figure((), block.pieces)
+        else:
+            writer.table((), block.pieces, block.cells, block.notes, header_rows=block.header_rows)
+    floats.clear()

@@ -24,19 +24,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from extractor.errors import EmptyInput, Warn
 from extractor.ingest.document import Document, SourceInfo
 from extractor.ingest.markdown.inline import inline_pieces
 from extractor.ingest.markdown.lines import FENCE, Line, logical_lines
 from extractor.ingest.markdown.tables import is_header_line, is_table_line, table_at
-from extractor.ingest.markup import SOFT_SPACE, Cell, MarkupWriter, Piece, words
+from extractor.ingest.markup import SOFT_SPACE, Block, Cell, Piece, words, write_blocks
 from extractor.ingest.sections import classify_heading
 from extractor.ingest.text import decode, read_text
-from extractor.record import SectionName, SourceFormat
+from extractor.record import SourceFormat
 
 # --- headings --------------------------------------------------------------------------------------------------
 
@@ -98,16 +96,6 @@ def _starts_sentence(word: str, previous: str) -> bool:
 # --- blocks ----------------------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Block:
-    kind: Literal["heading", "paragraph", "table", "figure"]
-    pieces: list[Piece]  # heading or paragraph text; a table's or figure's caption
-    level: int = 0
-    cells: list[list[Cell]] = field(default_factory=list)
-    header_rows: int | None = None
-    notes: list[list[Piece]] = field(default_factory=list)
-
-
 # What shows a text is Markdown: a heading mark at a line start, a fenced div, a table rule, a link.
 _MARKDOWN = re.compile(
     r"(?m)^#{1,6}[ \t]+\S|:{3,}|^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*\||^[ \t]*-{3,}[ \t]+-{3,}|\]\([^)\s]{0,200}\)"
@@ -131,7 +119,7 @@ def read_markdown(path: Path, data: bytes, max_chars: int | None = None) -> Docu
         warnings.append(Warn.W003.format(chars=len(raw)))
     blocks = _Reader(raw).blocks()
     source = SourceInfo(path=str(path), format=SourceFormat.text, sha256=hashlib.sha256(data).hexdigest())
-    return _write(blocks).document(source, {}, warnings)
+    return write_blocks(blocks).document(source, {}, warnings)
 
 
 class _Reader:
@@ -140,10 +128,10 @@ class _Reader:
     def __init__(self, raw: str) -> None:
         self.raw = raw
         self.lines = logical_lines(raw)
-        self.out: list[_Block] = []
+        self.out: list[Block] = []
         self.paragraph: list[Piece] = []
 
-    def blocks(self) -> list[_Block]:
+    def blocks(self) -> list[Block]:
         i = 0
         while i < len(self.lines):
             line = self.lines[i]
@@ -161,7 +149,7 @@ class _Reader:
             ) is not None:
                 self._flush()
                 end, cells, header = table
-                self.out.append(_Block("table", [], cells=cells, header_rows=header))
+                self.out.append(Block("table", [], cells=cells, header_rows=header))
                 i = end
                 continue
             else:
@@ -212,7 +200,7 @@ class _Reader:
                     if caption
                     else []
                 )
-                self.out.append(_Block("figure", pieces))
+                self.out.append(Block("figure", pieces))
                 pos = end
                 continue
             pos = self._heading(text, end, line.start, level=end - start)
@@ -228,7 +216,7 @@ class _Reader:
         rest_is_heading = len(found) <= _MAX_HEADING_WORDS and not rest.endswith((".", "?", "!"))
         k = heading_length([m.group() for m in found], rest_is_heading) if found else 0
         end = after + found[k - 1].end() if k else after
-        self.out.append(_Block("heading", inline_pieces(text[after:end], base + after), level=level))
+        self.out.append(Block("heading", inline_pieces(text[after:end], base + after), level=level))
         return end
 
     def _text(self, text: str, start: int) -> None:
@@ -248,7 +236,7 @@ class _Reader:
         for text, start in runs:
             pieces += ([SOFT_SPACE] if pieces else []) + inline_pieces(text, start)
         if words(pieces):
-            self.out.append(_Block("paragraph", pieces))
+            self.out.append(Block("paragraph", pieces))
         self.paragraph = []
 
 
@@ -257,7 +245,7 @@ class _Reader:
 _IMAGE = re.compile(r"^\s*!\[[^\]]*\]\([^)]*\)\s*$")
 
 
-def _table_wrap(lines: list[Line]) -> _Block:
+def _table_wrap(lines: list[Line]) -> Block:
     """A table-wrap div: its caption div, the table (wherever it stands in the div: an identifier line or an
     image may come first), then its notes (the paragraphs after the table, or after the caption when the table
     is an image)."""
@@ -296,38 +284,7 @@ def _table_wrap(lines: list[Line]) -> _Block:
             note += ([SOFT_SPACE] if note else []) + inline_pieces(line.text, line.start)
     if words(note):
         notes.append(note)
-    return _Block("table", caption, cells=cells, header_rows=header, notes=notes)
+    return Block("table", caption, cells=cells, header_rows=header, notes=notes)
 
 
 # --- writing ---------------------------------------------------------------------------------------------------
-
-
-def _write(blocks: list[_Block]) -> MarkupWriter:
-    """Blocks into the writer: sections by heading (the shallowest level names them), floats after the body."""
-    writer = MarkupWriter()
-    writer.section("other")
-    top = min((b.level for b in blocks if b.kind == "heading"), default=1)
-    floats: list[_Block] = []
-    name: SectionName = "other"
-    for block in blocks:
-        if block.kind == "heading":
-            if block.level <= top:
-                name = classify_heading(" ".join(w for w, _ in words(block.pieces))) or "other"
-            if name == "references":
-                _write_floats(writer, floats)
-            writer.section(name, block.pieces)
-        elif block.kind == "paragraph":
-            writer.paragraph(block.pieces)
-        else:
-            floats.append(block)
-    _write_floats(writer, floats)
-    return writer
-
-
-def _write_floats(writer: MarkupWriter, floats: list[_Block]) -> None:
-    for block in floats:
-        if block.kind == "figure":
-            writer.figure((), block.pieces)
-        else:
-            writer.table((), block.pieces, block.cells, block.notes, header_rows=block.header_rows)
-    floats.clear()
