@@ -133,6 +133,11 @@ class AeCues(RuleFile):
     listed_owner: Regex
     frequency_follows: Regex
     not_event_disease: Regex
+    none_before: Regex
+    none_reported: Regex
+    none_not_after: Regex
+    none_every_arm: Regex
+    none_counted: Regex
 
 
 # --- lexicons/arm_rules.json -----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor import ArticleRecord
+from extractor import ArticleRecord, Extractor
 from extractor.nlp.components.adverse_events import AdverseEventExtractor
 from extractor.nlp.pipeline import load_pipeline
 from extractor.nlp.result_values import TextView
@@ -211,3 +211,67 @@ def test_model_diseases_become_events_with_a_cue(
 def test_treated_conditions_and_uncued_diseases_are_no_events(extract: Callable[[str], ArticleRecord]) -> None:
     text = "She had metastatic breast cancer and chronic nodulosis before receiving methotrexate."
     assert extract(text).adverse_events == []
+
+
+# Statements that an event did not occur are zero counts (Evidence Inference texts, CC BY): each arm named,
+# every arm when the sentence speaks of all of them, the study when it names none; a count of those without
+# the event ('a higher percentage of no vomiting') is an outcome, not a zero count.
+NONE_OCCURRED = [
+    (
+        # PMC1065065
+        "Patients were randomized to receive lornoxicam or placebo. Intravenous lornoxicam was well tolerated by "
+        "all patients, and no side effects were noted during or after administration of lornoxicam.",
+        [("any adverse event", 0, "lornoxicam")],
+    ),
+    (
+        # PMC3606470
+        "Most events were mild to moderate in intensity. No events of pyelonephritis were reported.",
+        [("kidney infection", 0, None)],
+    ),
+    (
+        # PMC2649924 (the allocation sentence shortened)
+        "Patients were randomly assigned to magnesium sulphate (group 1) or amiodarone (group 2). No side effects "
+        "of the drugs were observed.",
+        [("any adverse event", 0, "magnesium sulfate"), ("any adverse event", 0, "amiodarone")],
+    ),
+    (
+        # PMC5851005
+        "During the OP, a higher percentage of no vomiting was reported in the aprepitant regimen group than in "
+        "the standard regimen group.",
+        [],
+    ),
+    # PMC1386666 and others: 'no adverse effect on' an endpoint is no adverse event
+    ("There was no adverse effect on non-vascular mortality among the 5806 participants.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NONE_OCCURRED)
+def test_none_occurred_is_a_zero_count(
+    extract: Callable[[str], ArticleRecord], text: str, expected: list[tuple[str, int, str | None]]
+) -> None:
+    got = [(a.event, a.n, a.arm) for a in extract(text).adverse_events if a.n == 0 or not expected]
+    assert got == expected
+
+
+# PMC1386666 (Balanag et al., Respiratory Research 2006, CC BY), Table 3 as printed: '0' under an arm is no patient
+AE_TABLE = """<?xml version="1.0"?>
+<article><front><article-meta><title-group><article-title>T</article-title></title-group></article-meta></front>
+<body><sec><title>Results</title><p>Adverse events are listed in Table 3.</p>
+<table-wrap id="T3"><label>Table 3</label><caption><p>Most commonly reported adverse events in patients treated
+with formoterol or budesonide/formoterol</p></caption><table><thead><tr><td>Preferred term</td>
+<td>Formoterol (n = 57)</td><td>Budesonide/formoterol (n = 58)</td></tr></thead><tbody>
+<tr><td>Tremor</td><td>4 (7)</td><td>4 (7)</td></tr>
+<tr><td>Tachycardia</td><td>2 (4)</td><td>0</td></tr>
+<tr><td>Chest pain</td><td>0</td><td>1 (2)</td></tr></tbody></table>
+<table-wrap-foot><p>The number (%) of patients with each adverse event is given.</p></table-wrap-foot></table-wrap>
+</sec></body></article>"""
+
+
+def test_a_zero_cell_is_no_patient_of_that_arm(extractor: Extractor, tmp_path: Path) -> None:
+    path = tmp_path / "ae_table.nxml"
+    path.write_text(AE_TABLE, encoding="utf-8")
+    got = {(a.event, a.arm): (a.n, a.percent) for a in extractor.extract_file(path).adverse_events}
+    assert got[("tachycardia", "formoterol")] == (2, 4.0)
+    assert got[("tachycardia", "budesonide + formoterol")] == (0, None)
+    assert got[("chest pain", "formoterol")] == (0, None)
+    assert got[("chest pain", "budesonide + formoterol")] == (1, 2.0)

@@ -27,11 +27,12 @@ from spacy.util import ensure_path, from_disk, to_disk
 from extractor.nlp.extensions import set_extensions
 from extractor.nlp.negation_scopes import NegationScopes
 from extractor.nlp.positions import Cover, between, match_at
-from extractor.nlp.result_doc import DocFacts, Draft, write_spans
+from extractor.nlp.result_doc import DocFacts, Draft, arm_registry, write_spans
 from extractor.nlp.result_values import Value, group_values
 from extractor.nlp.rules import AeCues, ae_cues, endpoint_rules, load_rules, read_rule_file
 from extractor.nlp.study_context import PLACEBO, ArmMention, Regimen, assign_arms
 from extractor.nlp.text.adverse_event_tables import AdverseEventTableReader
+from extractor.nlp.text.arms import Arm, ArmRegistry
 from extractor.nlp.text.adverse_event_terms import Term, TermMatcher, default_terms, read_grade
 from extractor.nlp.text.endpoints import EndpointLexicon, EndpointMention
 from extractor.nlp.text.numbers import WORD_NUM, parse_number
@@ -41,6 +42,7 @@ MAX_TERM_TO_VALUE = 150  # a term owns a value printed within about a clause aft
 COUNT_BEFORE = 25  # a count right before a summary term ('12 serious adverse events', 'twenty-one treatment-related')
 GRADE_BEFORE = 20  # 'grade' just before that count makes it a grade ('grade 3 adverse events'), not a count
 PATIENT_EVENT_BEFORE = 60  # 'the patient developed' and up to five words before an event term (ae_cues patient_event)
+NONE_BEFORE = 40  # 'there were no reports of clinically significant' before the term the negation holds
 SUMMARY_ON = re.compile(r"\s+on\b")  # 'adverse events on treatment': a summary term naming a period, not an event
 
 
@@ -54,6 +56,7 @@ SUMMARY_ON = re.compile(r"\s+on\b")  # 'adverse events on treatment': a summary 
         "cues": "default",
         "negation_rules": "default",
         "diseases_key": None,
+        "arms_key": "arms",
     },
 )
 class AdverseEventExtractor:
@@ -69,9 +72,10 @@ class AdverseEventExtractor:
         cues: str | None,
         negation_rules: str | None,
         diseases_key: str | None,
+        arms_key: str,
     ) -> None:
         set_extensions()
-        self.name, self.spans_key, self.diseases_key = name, spans_key, diseases_key
+        self.name, self.spans_key, self.diseases_key, self.arms_key = name, spans_key, diseases_key, arms_key
         self.rows = list(default_terms()) if terms in ("default", None) else [tuple(r) for r in srsly.read_json(terms)]
         self.cue_data = ae_cues() if cues in ("default", None) else read_rule_file(AeCues, cues)
         self.negation = NegationScopes(nlp.vocab, nlp.tokenizer, load_rules(negation_rules))
@@ -102,6 +106,8 @@ class AdverseEventExtractor:
             if not drugs.overlaps(t.start, t.end) and not named_endpoints.contains(t.start, t.end)
         ]
         negated = self._negated(doc, facts, terms)
+        registry = arm_registry(doc, self.arms_key)
+        absent = sorted((t for t in negated if self._absent(text, t)), key=lambda t: t.start)
         terms = [
             t
             for t in terms
@@ -130,6 +136,7 @@ class AdverseEventExtractor:
             if read_grids.contains(start, start + 1) or facts.in_table(start):
                 continue
             previous, before = start, previous
+            drafts.extend(self._none_occurred(facts, registry, start, end, list(between(absent, start, end))))
             here = list(between(terms, start, end))
             if not here:
                 continue
@@ -293,6 +300,45 @@ class AdverseEventExtractor:
             arm = facts.context.resolve(arm_phrase, anchor) if arm_phrase else None
             fields = self._fields(term.event, None, None, int(count), arm, anchor.study if anchor else None)
             drafts.append(Draft(fields, max(start, term.start - len(m.group(0)) if m else term.start), term.end))
+        return drafts
+
+    def _absent(self, text: str, term: Term) -> bool:
+        """'no adverse events', 'there were no serious adverse events', 'no events of pyelonephritis': the term
+        right after the negation, and not 'no adverse effect on mortality' (an effect on an endpoint)."""
+        return bool(
+            self.cues["none_before"].search(text[max(0, term.start - NONE_BEFORE) : term.start])
+            and not match_at(self.cues["none_not_after"], text, term.end)
+        )
+
+    def _none_occurred(
+        self, facts: DocFacts, registry: ArmRegistry, start: int, end: int, absent: list[Term]
+    ) -> list[Draft]:
+        """A statement that an event did not occur ('no adverse events were reported'): a count of zero, for
+        each arm the sentence names ('both telmisartan and losartan' names two), every arm when it speaks of
+        all ('no side effects of the drugs were observed', 'in either group'), else the study (no arm)."""
+        text = facts.view.text
+        if (
+            not absent
+            or not self.cues["none_reported"].search(text, start, end)
+            or self.cues["none_counted"].search(text, start, end)
+        ):
+            return []
+        named: list[Arm] = []
+        for mention in between(facts.arms, start, end):
+            names = set(mention.names)
+            named.extend(a for a in registry.arms if a.drugs and set(a.drugs) <= names and a not in named)
+        every = self.cues["none_every_arm"].search(text, start, end)
+        if not named and every:
+            drugs_only = every.group("drugs") is not None
+            named = [a for a in registry.arms if not drugs_only or (a.drugs and PLACEBO not in a.drugs)]
+        anchor = facts.context.anchor_at(start)
+        study = anchor.study if anchor else None
+        drafts = []
+        for term in absent:
+            event = self._event(text, start, term)
+            for arm in named or [None]:
+                regimen = Regimen(arm.drugs or (arm.name,)) if arm else None
+                drafts.append(Draft(self._fields(event, None, None, 0, regimen, study), term.start, term.end))
         return drafts
 
     def _agents(self, facts: DocFacts, start: int, end: int) -> list[ArmMention]:

@@ -322,7 +322,9 @@ class _TableItems:
         self, entry: Entry, name: str, arm: Arm | None, n: int | None, evidence: tuple[int, int]
     ) -> tuple[str, Item, tuple[int, int]] | None:
         reading = entry.reading
-        if reading.events is None and reading.measure not in ("rate", "count"):
+        # a bare '0' under an arm: no patient of that arm had the event (n 0; no percent is printed)
+        zero = reading.value == 0 and entry.text.strip() == "0"
+        if reading.events is None and reading.measure not in ("rate", "count") and not zero:
             return None
         label = entry.row.label
         own, _ = clean_label(label)
@@ -347,7 +349,7 @@ class _TableItems:
             "event": event,
             "grade": grade,
             "percent": reading.percent,
-            "n": reading.events,
+            "n": 0 if zero else reading.events,
             "arm": arm.name if arm else None,
             "study": None,
             "drug": None,

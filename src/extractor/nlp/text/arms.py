@@ -173,6 +173,8 @@ class ArmRegistry:
         (when `create`)."""
         key = normalize_label(draft.label)
         arm = self.find(draft.label, draft.drugs)
+        if arm is not None and _another_column(draft, arm, key):
+            arm = None
         if arm is None:
             if not create:
                 return None
@@ -269,6 +271,19 @@ class ArmRegistry:
             if len(control) == 1:
                 return control[0]
         return None
+
+
+def _another_column(draft: ArmDraft, arm: Arm, key: str) -> bool:
+    """A table header naming other drugs than an arm of another size is another arm, not a longer name of it:
+    'Formoterol (n = 57)' beside 'Budesonide/formoterol (n = 58)' (add-on designs: X + Y against Y)."""
+    return (
+        "table" in draft.source
+        and key not in arm.aliases
+        and set(draft.drugs) != set(arm.drugs)
+        and draft.n is not None
+        and arm.n is not None
+        and draft.n != arm.n
+    )
 
 
 def _group_names(text: str) -> set[str]:
