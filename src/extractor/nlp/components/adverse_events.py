@@ -32,8 +32,8 @@ from extractor.nlp.result_values import Value, group_values
 from extractor.nlp.rules import AeCues, ae_cues, endpoint_rules, load_rules, read_rule_file
 from extractor.nlp.study_context import PLACEBO, ArmMention, Regimen, assign_arms
 from extractor.nlp.text.adverse_event_tables import AdverseEventTableReader
-from extractor.nlp.text.arms import Arm, ArmRegistry
 from extractor.nlp.text.adverse_event_terms import Term, TermMatcher, default_terms, read_grade
+from extractor.nlp.text.arms import Arm, ArmRegistry
 from extractor.nlp.text.endpoints import EndpointLexicon, EndpointMention
 from extractor.nlp.text.numbers import WORD_NUM, parse_number
 
@@ -336,7 +336,8 @@ class AdverseEventExtractor:
         drafts = []
         for term in absent:
             event = self._event(text, start, term)
-            for arm in named or [None]:
+            arms: list[Arm | None] = [*named] or [None]
+            for arm in arms:
                 regimen = Regimen(arm.drugs or (arm.name,)) if arm else None
                 drafts.append(Draft(self._fields(event, None, None, 0, regimen, study), term.start, term.end))
         return drafts
