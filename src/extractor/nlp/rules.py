@@ -338,6 +338,7 @@ class ResultRules(RuleFile):
     p_value: Regex
     respectively: Regex
     comparison: Regex
+    versus: Regex
     arm_after: Regex
     arm_before: Regex
     subject_stop: Regex

@@ -121,3 +121,19 @@ def test_the_change_from_baseline_of_a_measure_is_that_measures_change() -> None
     at = text.index("25 L/min")
     value = StatMention(at, at + len("25 L/min"), Reading("mean", 25.0), "L/min")
     assert endpoint_of(text, 0, len(text), [value], []) == "morning PEF change"
+
+
+def test_a_label_before_its_values_is_their_endpoint_and_a_bare_pair_follows_the_articles_arm_order() -> None:
+    # PMC2365957 (Evidence Inference, CC BY); a two-arm study whose clause names no arm: the arms in the order
+    # the article first names them
+    text = "HIV-1 RNA < 50 copies/mL: 75% (40/53) vs 83% (44/53), p = 0.34."
+    got = read_statements(text, 0, len(text), [], ["fosamprenavir", "atazanavir"])
+    assert [(s.endpoint, s.arm, s.mention.reading.events, s.mention.reading.n) for s in got] == [
+        ("HIV-1 RNA < 50 copies/mL", "fosamprenavir", 40, 53),
+        ("HIV-1 RNA < 50 copies/mL", "atazanavir", 44, 53),
+    ]
+    # a label naming the arms compared is no endpoint; a pair joined by 'and' is no comparison of two arms
+    text = "(control vs doxycycline 10 μg/ml: 100 ± 8 vs 48 ± 16)"
+    assert all("doxycycline" not in (s.endpoint or "") for s in read_statements(text, 0, len(text), []))
+    text = "Blood pressure decreased by 2.1 and 5.1 mmHg."
+    assert read_statements(text, 0, len(text), [], ["fosamprenavir", "atazanavir"]) == []

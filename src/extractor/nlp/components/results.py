@@ -57,11 +57,16 @@ class ResultReader:
         short = {s.text: lf.text for s, lf in abbreviations(doc)}
         facts = DocFacts.of(doc)
         found: list[tuple[Item, tuple[int, int]]] = []
+        # the arms in the order the article first names them (its title first): 'A vs B' lists them so
+        first_named: dict[str, int] = {}
+        for span in arms:
+            first_named.setdefault(span.arm, span.start)
+        study_arms = sorted((a.name for a in registry.arms), key=lambda name: first_named.get(name, len(text)))
         previous: str | None = None
         for start, end in sentence_bounds(text):
             if start >= limit:
                 break
-            for statement in read_statements(text, start, end, arms, [a.name for a in registry.arms]):
+            for statement in read_statements(text, start, end, arms, study_arms):
                 mention = statement.mention
                 if any(lo <= mention.start < hi for lo, hi in tables):
                     continue  # `extractor_tables` reads table cells

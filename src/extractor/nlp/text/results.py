@@ -33,6 +33,10 @@ CI_HINT_BEFORE = 60  # ... and before an interval, wider: 'median (interquartile
 NOT_RESULT_BEFORE = 30  # a threshold or comparison before a percentage (result_rules not_result)
 P_AFTER = 60  # a p-value right after a value, within its parenthetical
 ENDPOINT_WORDS = 10  # an endpoint is a noun phrase; more words are a clause read past its end
+LABEL_CHARS = 60  # 'HIV-1 RNA < 50 copies/mL:' printed right before the values it labels
+LABEL_BEFORE = re.compile(
+    r"(?:^|[(\[;,.]|\s[-–—]\s)\s*(?P<label>(?![^:]*\b(?:vs|versus)\b)[A-Za-z][^:;()\[\]=]{1,58}?)\s*:\s*$"
+)  # not 'control vs doxycycline 10 μg/ml:', which names the arms compared
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class ResultPatterns:
     p_value: re.Pattern[str]
     respectively: re.Pattern[str]
     comparison: re.Pattern[str]
+    versus: re.Pattern[str]
     arm_after: re.Pattern[str]
     arm_before: re.Pattern[str]
     subject_stop: re.Pattern[str]
@@ -341,7 +346,7 @@ def _owners(
     p = result_patterns()
     owners: list[str | None] = [None] * len(stats)
     per_arm = [i for i, s in enumerate(stats) if s.effect is None]
-    if not per_arm or not arms:
+    if not per_arm or (not arms and len(study_arms) != 2):
         return owners
     last = stats[per_arm[-1]]
     # 'V1, V2 and V3 in A, B and C, respectively' / 'V1 and V2 in the A and B groups, respectively'
@@ -387,7 +392,9 @@ def _owners(
             if owners[i] is None:
                 owners[i] = other
         return owners
-    # '(V1 versus V2)' after a clause comparing two arms: in the order the clause names them
+    # '(V1 versus V2)' after a clause comparing two arms: in the order the clause names them; in a two-arm
+    # study whose clause names no arm ('mean daytime SBP (13.5 ± 0.8 vs 10.0 ± 1.1 mmHg)', 'HIV-1 RNA < 50
+    # copies/mL: 75% (40/53) vs 83% (44/53)'), in the order the article names its arms (the title's first)
     unowned = [i for i in per_arm if owners[i] is None]
     if len(unowned) == 2 and all(owners[i] is None for i in per_arm):
         a, b = stats[unowned[0]], stats[unowned[1]]
@@ -395,12 +402,18 @@ def _owners(
             named = list(dict.fromkeys(x.arm for x in arms if x.end <= a.start))
             if len(named) >= 2:
                 owners[unowned[0]], owners[unowned[1]] = named[-2], named[-1]
+            elif not arms and len(study_arms) == 2 and p.versus.fullmatch(text[a.end : b.start]):
+                owners[unowned[0]], owners[unowned[1]] = study_arms
     return owners
 
 
 def endpoint_of(text: str, start: int, end: int, stats: list[StatMention], arms: list[ArmSpan]) -> str | None:
     """What the clause reports on: its subject before the first value or arm, else what follows 'had'."""
     p = result_patterns()
+    label = LABEL_BEFORE.search(text[max(start, stats[0].start - LABEL_CHARS) : stats[0].start])
+    if label and not p.not_endpoint.fullmatch(label.group("label").strip()):
+        # 'HIV-1 RNA < 50 copies/mL: 75% (40/53) vs 83% (44/53)': a label and a colon right before the values
+        return " ".join(label.group("label").split()[-ENDPOINT_WORDS:])
     first = min([stats[0].start, *(a.start for a in arms if a.start < stats[0].start)])
     before = text[start:first]
     before = re.sub(r"\[[^\]]*\]|\((?:[^()]*\d[^()]*)\)", " ", before)  # citations and bracketed numbers
