@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -227,6 +228,10 @@ def test_raw_is_the_printed_value(labs_of: Callable[[str], list[LabValue]]) -> N
         ("aPTT", "activated partial thromboplastin time"),
         ("white cells", "white blood cell count"),
         ("BMI", "body mass index"),
+        ("CSF Aβ42", "amyloid beta 1-42"),
+        ("Aβ1-40", "amyloid beta 1-40"),
+        ("t-tau", "total tau"),
+        ("p-tau181", "phosphorylated tau"),
     ],
 )
 def test_analyte_synonyms(text: str, analyte: str) -> None:
@@ -258,3 +263,29 @@ def test_lexicons_carry_provenance() -> None:
         meta = provenance(name)
         assert meta.get("source") and meta.get("licence"), name
     assert len(list(iter_tsv("analytes.tsv"))) == len(packaged_analytes())
+
+
+# PMC3580400 (Baum et al., CC BY), Table 2 as printed: levels at baseline and week 24 beside their change. The
+# change is the trial's outcome; the levels at each visit are lab values, per arm and time point.
+LEVELS_AND_CHANGE = """<?xml version="1.0"?>
+<article><front><article-meta><title-group><article-title>T</article-title></title-group></article-meta></front>
+<body><sec><title>Results</title><p>Biomarkers are given in Table 2.</p>
+<table-wrap id="T2"><label>Table 2</label><caption><p>Mean baseline, week 24, and change in clinical and biochemical
+measures.</p></caption><table><thead>
+<tr><td/><td colspan="3">Placebo (n = 11)</td><td colspan="3">4 gm/day Curcumin (n = 10)</td><td/></tr>
+<tr><td/><td>baseline</td><td>week 24</td><td>change</td><td>baseline</td><td>week 24</td><td>change</td><td/></tr>
+</thead><tbody>
+<tr><td>Plasma A&#x003b2;42 (pg/mL)</td><td>28.7 (11.2)</td><td>31.4 (13.5)</td><td>2.7 (4.5)</td><td>29.6 (4.8)</td>
+<td>30.5 (6.7)</td><td>0.9 (3.5)</td><td>P = 0.98</td></tr>
+</tbody></table></table-wrap></sec></body></article>"""
+
+
+def test_levels_beside_their_change_are_lab_values_and_the_change_an_outcome(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    path = tmp_path / "levels.nxml"
+    path.write_text(LEVELS_AND_CHANGE, encoding="utf-8")
+    record = extractor.extract_file(path)
+    labs = {(lab.analyte, lab.value, lab.timepoint) for lab in record.lab_values}
+    assert {("amyloid beta 1-42", 28.7, "baseline"), ("amyloid beta 1-42", 31.4, "week 24")} <= labs
+    assert {(o.value, o.measure) for o in record.outcomes} == {(2.7, "mean change"), (0.9, "mean change")}

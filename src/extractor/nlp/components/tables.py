@@ -192,11 +192,13 @@ class _TableItems:
         if kind == "adverse_events":
             return self._event(entry, name, arm, n, evidence)
         analyte = None if _counts_people(entry.row) else self._analyte(name)
-        if analyte is not None and (kind in ("baseline", "labs") or baseline) and not reading.binary:
+        measure = _measure(column, qualifier, reading.measure)
+        change = measure is not None and ("change" in measure or measure == "difference")
+        levels = not change and self._reports_change()
+        if analyte is not None and (kind in ("baseline", "labs") or baseline or levels) and not reading.binary:
             # an analyte at baseline, or in a table of laboratory values, is a lab value; in a results table
-            # it is the trial's endpoint, an outcome
-            measure = _measure(column, qualifier, reading.measure)
-            change = measure is not None and ("change" in measure or measure == "difference")
+            # it is the trial's endpoint, an outcome, unless the table reports its change beside its levels:
+            # then the change is the outcome and the levels at each visit are lab values
             item = lab_item(analyte, reading.value, parse_unit(unit) if unit else None, entry.text.strip(), change)
             if item is None:
                 return None
@@ -211,7 +213,6 @@ class _TableItems:
         if kind == "baseline":
             # group characteristics (age, sex, history) are not results: the record keeps them apart
             return "characteristics", self._characteristic(entry, name, unit, arm, n), evidence
-        measure = _measure(column, qualifier, reading.measure)
         return "outcomes", self._outcome(entry, name, unit, measure, arm, n, timepoint), evidence
 
     def _outcome(
@@ -301,6 +302,13 @@ class _TableItems:
         arms = [a for a in (self.arm(c) for c in self.read.groups) if a is not None and a is not arm]
         return _experimental_and_control(arms)[1] if arms else None
 
+    def _reports_change(self) -> bool:
+        """Whether the table gives a change column beside its arms' levels ('baseline | week 24 | change')."""
+        return any(
+            c.role == "group" and c.part is None and bool(patterns().change.search(" ".join(c.labels)))
+            for c in self.read.columns
+        )
+
     def _analyte(self, name: str) -> Any:
         # 'Office blood pressure: SBP': the row's own words name the analyte before its section's
         own = name.rsplit(": ", 1)[-1]
@@ -313,7 +321,8 @@ class _TableItems:
             return None
         longest = max(mentions, key=lambda m: m.end - m.start)
         words = re.findall(r"[A-Za-z]{3,}", name)
-        covered = re.findall(r"[A-Za-z]{3,}", name[longest.start : longest.end])
+        # an abbreviation without a three-letter run ('Aβ42', 'Hb') is one word of the label
+        covered = re.findall(r"[A-Za-z]{3,}", name[longest.start : longest.end]) or [name[longest.start : longest.end]]
         if words and len(covered) < max(1, len(words) - 2):
             return None  # 'Number of patients with hemoglobin below 10' names a count, not the analyte
         return longest.analyte
