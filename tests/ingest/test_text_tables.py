@@ -340,3 +340,23 @@ def test_header_rows_from_the_layout() -> None:
     assert layout_header_rows(rows) == 2
     assert layout_header_rows([["Age", "52 (12)"], ["Sex", "20 (50%)"]]) == 0  # no header row
     assert pipe_cells("| a |  | 12 (3) |") == [("a", 2), ("", 6), ("12 (3)", 9)]
+
+
+def test_export_caption_after_the_floats_doi() -> None:
+    # PLoS articles in the export print the table's DOI before its caption (PMC3474775, PLoS ONE 2012, CC-BY;
+    # Table 3, first rows)
+    lines = [
+        "10.1371/journal.pone.0046894.t003Table 3BODY.THE TREATMENT EFFECT OF LISINOPRIL (N = 17) VERSUS "
+        "L-PLACEBO (N = 17) ON BLOOD PRESSURE.:",
+        "",
+        "Month 1 Change1 (95% CI)", "Month 4 Change1 (95% CI)", "Average Change During Follow-up (95% CI)2", "", "",
+        "p-value2", "",
+        "Systolic BP (mmHg)", "−3.4 (−8.9, 2.1)", "−1.8 (−9.4, 5.8)", "−2.63 (−8.1, 2.8)", "0.33",
+        "Diastolic BP (mmHg)", "−3.3 (−6.9, 0.2)", "−3.3 (−7.3, 0.7)", "−3.3 (−6.5, −0.1)", "0.05",
+    ]  # fmt: skip
+    doc = _export("\n".join(lines) + "\n")
+    (table,) = doc.tables
+    assert table.caption is not None and "TREATMENT EFFECT OF LISINOPRIL" in table.caption
+    assert [row[0] for row in table.rows[table.header_rows :]] == ["Systolic BP (mmHg)", "Diastolic BP (mmHg)"]
+    # the text's minus signs are hyphens after cleaning
+    assert table.rows[-1][1:] == ["-3.3 (-6.9, 0.2)", "-3.3 (-7.3, 0.7)", "-3.3 (-6.5, -0.1)", "0.05"]

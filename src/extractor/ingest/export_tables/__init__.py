@@ -48,8 +48,11 @@ from extractor.ingest.sections import export_heading
 from extractor.ingest.table_lines import TextTable
 
 # "Table 2Baseline ...", "Table 1.Demographics", "Table\xa03 ..." (the label and the caption run together)
-CAPTION = re.compile(r"^\s*(?P<label>Table[\s\u00a0]*(?:\d{1,3}|[IVX]{1,5})[A-Za-z]?\.?)(?=\S|\s+\S)")
-_FIGURE = re.compile(r"^\s*(?:Figure|Fig\.?)[\s\u00a0]*\d{1,3}")
+# A caption may follow the float's DOI ("10.1371/journal.pone.0000542.t001Table 1BODY.BASELINE ..."): PLoS
+# articles of the export print it so (12 of its 150 texts).
+_FLOAT_DOI = r"(?:10\.\d{4,9}/\S+?\.[tg]\d{3})?"
+CAPTION = re.compile(rf"^\s*{_FLOAT_DOI}(?P<label>Table[\s\u00a0]*(?:\d{{1,3}}|[IVX]{{1,5}})[A-Za-z]?\.?)(?=\S|\s+\S)")
+_FIGURE = re.compile(rf"^\s*{_FLOAT_DOI}(?:Figure|Fig\.?)[\s\u00a0]*\d{{1,3}}")
 _MAX_BLOCK = 3000  # lines from a caption to where a table must have ended
 # Column counts are weighed with their header: the best few by their rows, within a margin of the best, and a
 # header's score weighs this much against the rows' (a header that reads well tells the columns).
