@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from extractor.nlp.study_context import Agent, ArmMention, StudyContext, find_anchors, regimen_lists
+from extractor.nlp.study_context import Agent, ArmMention, StudyContext, find_anchors, heading_lines, regimen_lists
 
 DRUGS = ("letrozole", "temsirolimus", "tamoxifen", "everolimus", "exemestane", "paclitaxel", "capecitabine")
 
@@ -107,3 +107,14 @@ def test_own_study_regimen_is_the_most_named_combination() -> None:
     )
     context = StudyContext.build(text, drug_agents(text), [])
     assert context.main is not None and context.main.label == "everolimus + exemestane"
+
+
+def test_the_evidence_inference_exports_headings_are_the_articles_own_voice() -> None:
+    # PMC2365957 (CC BY): the trial named in the background is the article's own; after 'ABSTRACT.RESULTS:' the
+    # results are not a cited study's
+    text = (
+        "ABSTRACT.BACKGROUND:\nFPV/r100 or ATV/r100 have not been compared; the ALERT trial compared them.\n\n"
+        "ABSTRACT.RESULTS:\nAt week 48, responses were similar.\n"
+    )
+    starts = [start for start, _ in heading_lines(text, [])]
+    assert starts == [0, text.index("ABSTRACT.RESULTS:")]

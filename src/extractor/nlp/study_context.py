@@ -272,13 +272,19 @@ def find_anchors(
     return sorted(anchors, key=lambda a: a.start)
 
 
+# The Evidence Inference export's headings end with a colon ('ABSTRACT.RESULTS:', 'BODY.PARTICIPANT FLOW:')
+EXPORT_HEADING = re.compile(r"(?:ABSTRACT|BODY)(?:\.[^\n]{1,68})?:")
+
+
 def heading_lines(text: str, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Short lines without final punctuation between line breaks, outside tables: section headings."""
     found = []
     tables = Cover(regions)
     for m in re.finditer(r"(?m)^[ \t]*([0-9A-Z][^\n]{0,70})$", text):
         line = m.group(1).strip()
-        if line.endswith((".", ",", ";", ":")) or re.match(r"(?:Table|Fig\.?|Figure)\s", line):
+        if (line.endswith((".", ",", ";", ":")) and not EXPORT_HEADING.fullmatch(line)) or re.match(
+            r"(?:Table|Fig\.?|Figure)\s", line
+        ):
             continue
         if tables.contains(m.start(), m.start() + 1) or len(line.split()) > HEADING_WORDS:
             continue

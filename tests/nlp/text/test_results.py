@@ -137,3 +137,13 @@ def test_a_label_before_its_values_is_their_endpoint_and_a_bare_pair_follows_the
     assert all("doxycycline" not in (s.endpoint or "") for s in read_statements(text, 0, len(text), []))
     text = "Blood pressure decreased by 2.1 and 5.1 mmHg."
     assert read_statements(text, 0, len(text), [], ["fosamprenavir", "atazanavir"]) == []
+
+
+def test_an_opening_phrase_set_off_by_a_comma_is_no_part_of_the_endpoint() -> None:
+    # PMC1177952 (Evidence Inference, CC BY)
+    text = (
+        "In a predefined subgroup of patients without heart-failure at admission, mortality was 1.2% in GIK "
+        "patients versus 4.2% in controls."
+    )
+    stats = find_stats(text, 0, len(text))
+    assert endpoint_of(text, 0, len(text), stats, []) == "mortality"

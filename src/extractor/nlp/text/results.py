@@ -420,6 +420,12 @@ def endpoint_of(text: str, start: int, end: int, stats: list[StatMention], arms:
     before = p.stat_paren.sub(" ", before)
     stop = p.subject_stop.search(before)
     subject = before[: stop.start()] if stop else before
+    # an opening phrase set off by a comma is no part of the subject ('At the point that the DSMC asked ...,
+    # the median fever clearance time was'; 'In a predefined subgroup of patients ..., mortality was'): the
+    # words after the last comma outside brackets
+    head, _, tail = subject.rpartition(",")
+    if head and head.count("(") == head.count(")") and re.search(r"[A-Za-z]{3}", tail):
+        subject = tail
     subject = p.subject_lead.sub("", subject.strip())
     change = p.change_subject.fullmatch(subject.strip(" ,:;-("))
     subject = p.subject_trail.sub("", subject).strip(" ,:;-(")
