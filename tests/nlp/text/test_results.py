@@ -68,6 +68,10 @@ def test_effect_estimates_in_their_common_forms() -> None:
         ("odds ratio (OR), 4.342, 95% CI 1.764–10.687", "OR", 4.342, 1.764, 10.687),
         ("HR 0.390; 95% CI 0.130–1.173; P = 0.0401", "HR", 0.39, 0.13, 1.173),
         ("mean difference −0.42 (95% CI −0.62 to −0.23; p<0.001)", "difference", -0.42, -0.62, -0.23),
+        # a CI label between the measure and its value (11 EI and Yun articles; PMC1891439, CC BY)
+        ("OR[95%CI] = 0.049 [0.011–0.207], p<0.001", "OR", 0.049, 0.011, 0.207),
+        ("Hazard Ratio[95%Confidence Interval] = 1.821 [1.466–2.263]", "HR", 1.821, 1.466, 2.263),
+        ("odds ratio (95% CI) of 0.33 (0.08, 1.48)", "OR", 0.33, 0.08, 1.48),
     ]:
         (stat,) = find_stats(text, 0, len(text))
         assert (stat.effect, stat.reading.value, stat.reading.low, stat.reading.high) == (effect, value, low, high)
@@ -147,3 +151,20 @@ def test_an_opening_phrase_set_off_by_a_comma_is_no_part_of_the_endpoint() -> No
     )
     stats = find_stats(text, 0, len(text))
     assert endpoint_of(text, 0, len(text), stats, []) == "mortality"
+
+
+def test_the_analysis_population_opening_a_sentence_is_no_endpoint() -> None:
+    # PMC1891439 (Evidence Inference, CC BY)
+    text = (
+        "In the PP group, 19 out of 70 (27%) patients who completed the 7-day trial had acute clinical failure in "
+        "the cefixime recipients as compared to 1 out of 88 (1%) in the gatifloxacin recipients (Odds Ratio "
+        "[95%CI] = 0.031 [0.004 – 0.237], p<0.001)."
+    )
+    arms = _arms(text, ("the cefixime recipients", "cefixime"), ("the gatifloxacin recipients", "gatifloxacin"))
+    got = read_statements(text, 0, len(text), arms, ["gatifloxacin", "cefixime"])
+    assert [(s.arm, s.mention.reading.events, s.mention.effect) for s in got] == [
+        ("cefixime", 19, None),
+        ("gatifloxacin", 1, None),
+        ("cefixime", None, "OR"),
+    ]
+    assert all(s.endpoint.startswith("acute clinical failure") for s in got)

@@ -424,8 +424,10 @@ def endpoint_of(text: str, start: int, end: int, stats: list[StatMention], arms:
     # the median fever clearance time was'; 'In a predefined subgroup of patients ..., mortality was'): the
     # words after the last comma outside brackets
     head, _, tail = subject.rpartition(",")
-    if head and head.count("(") == head.count(")") and re.search(r"[A-Za-z]{3}", tail):
-        subject = tail
+    if head and head.count("(") == head.count(")"):
+        # ('In the PP group, 19 out of 70 (27%) ... had acute clinical failure': no subject before the values)
+        subject = tail if re.search(r"[A-Za-z]{3}", tail) else ""
+
     subject = p.subject_lead.sub("", subject.strip())
     change = p.change_subject.fullmatch(subject.strip(" ,:;-("))
     subject = p.subject_trail.sub("", subject).strip(" ,:;-(")
