@@ -289,3 +289,23 @@ def test_levels_beside_their_change_are_lab_values_and_the_change_an_outcome(
     labs = {(lab.analyte, lab.value, lab.timepoint) for lab in record.lab_values}
     assert {("amyloid beta 1-42", 28.7, "baseline"), ("amyloid beta 1-42", 31.4, "week 24")} <= labs
     assert {(o.value, o.measure) for o in record.outcomes} == {(2.7, "mean change"), (0.9, "mean change")}
+
+
+# PMC1174877 (Derosa et al., CC BY), Table 1 as printed: rows counted in n under 'Metabolic syndrome components
+# (n)', then a row printing its own unit, which measures rather than counts
+COUNTED_THEN_MEASURED = """<?xml version="1.0"?>
+<article><front><article-meta><title-group><article-title>T</article-title></title-group></article-meta></front>
+<body><sec><title>Results</title><p>Baseline characteristics are given in Table 1.</p>
+<table-wrap id="T1"><label>Table 1</label><caption><p>Baseline characteristics of patients</p></caption>
+<table><thead><tr><td/><td>Losartan</td><td>Telmisartan</td><td>p</td></tr></thead><tbody>
+<tr><td colspan="4">Metabolic syndrome components (n)</td></tr>
+<tr><td>3</td><td>11</td><td>10</td><td>NS</td></tr>
+<tr><td>Total cholesterol (mg/dl)</td><td>212.6 &#x000b1; 45.8</td><td>209.6 &#x000b1; 50.8</td><td>NS</td></tr>
+</tbody></table></table-wrap></sec></body></article>"""
+
+
+def test_a_row_with_its_own_unit_under_a_counted_section_is_a_lab_value(extractor: Extractor, tmp_path: Path) -> None:
+    path = tmp_path / "baseline.nxml"
+    path.write_text(COUNTED_THEN_MEASURED, encoding="utf-8")
+    labs = {(lab.analyte, lab.value, lab.arm) for lab in extractor.extract_file(path).lab_values}
+    assert labs == {("total cholesterol", 212.6, "losartan"), ("total cholesterol", 209.6, "telmisartan")}

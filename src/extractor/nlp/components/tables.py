@@ -411,7 +411,9 @@ def _counts_people(row: Row) -> bool:
     a lab criterion, not a lab value."""
     if COUNT_LABEL.search(row.label):
         return True
-    return bool(row.parent and COUNT_LABEL.search(row.parent) and _category_row(clean_label(row.label)[0]))
+    label, unit = clean_label(row.label)
+    # a row printing its own unit ('Total cholesterol (mg/dl)' after the rows of a section counted in n) measures
+    return bool(row.parent and COUNT_LABEL.search(row.parent) and unit is None and _category_row(label))
 
 
 def _category_row(label: str) -> bool:
