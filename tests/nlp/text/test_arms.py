@@ -56,3 +56,9 @@ def test_counted_groups_and_an_abbreviated_arm_named_by_its_long_form(
         "patients treated with TPLU (Group I), and 20 patients were treated with F-URS (Group II)."
     )
     assert ("transperitoneal laparoscopic ureterolithotomy", 22) in _arms(record)
+
+
+def test_counted_groups_joined_by_and(extract: Callable[[str], ArticleRecord]) -> None:
+    # PMC4169371 (Evidence Inference): each count opens an arm of its own
+    record = extract("Of the 500 patients randomized, 376 patients received ABLE and 124 patients received LAmB.")
+    assert [a.n for a in record.arms] == [376, 124]

@@ -272,11 +272,14 @@ def _count_before(text: str, start: int) -> int | None:
 
 
 def _counted_groups(text: str, mentions: list[DrugMention]) -> list[ArmDraft]:
-    """'30 received White Grape Juice (WGJ), and 30 were given colored water': counted groups in one sentence."""
+    """'30 received White Grape Juice (WGJ), and 30 were given colored water': counted groups in one sentence.
+    An arm ends where the next count begins ('85 patients received 1-week PPI+BMT and 84 patients received ...',
+    '326 patients were assigned to the intervention-group and 326 patients were assigned to ...')."""
+    next_count = rf"\s+(?:and|while|whereas)\s+(?:\d|{WORD_NUM}\b)"
     pattern = re.compile(
         rf"(?<![\d,.])(?P<n>\d[\d,]*|{WORD_NUM})\s+(?:(?:patients|subjects|participants|children|women|men|infants|adults)\s+)?"
         r"(?:were\s+)?(?:randomi[sz]ed\s+to|assigned\s+to|allocated\s+to|received|given|fed|treated\s+with|underwent)\s+"
-        r"(?P<arm>[^,;.()]{3,80}(?:\([^()]{1,20}\))?)",
+        rf"(?P<arm>(?:(?!{next_count})[^,;.()]){{3,80}}(?:\([^()]{{1,20}}\))?)",
         re.I,
     )
     found = list(pattern.finditer(text))
