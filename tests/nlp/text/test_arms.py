@@ -62,3 +62,23 @@ def test_counted_groups_joined_by_and(extract: Callable[[str], ArticleRecord]) -
     # PMC4169371 (Evidence Inference): each count opens an arm of its own
     record = extract("Of the 500 patients randomized, 376 patients received ABLE and 124 patients received LAmB.")
     assert [a.n for a in record.arms] == [376, 124]
+
+
+def test_a_total_divided_into_as_many_groups_as_arms(extract: Callable[[str], ArticleRecord]) -> None:
+    # PMC5459456 (methods)
+    record = extract(
+        "Thirty-two goats were randomly divided into four groups: a sham control group, an ACVC group, an ACVC-HA "
+        "group, and an ACCF group (titanium and plate fixation group). The ACVC group and the ACVC-HA group were "
+        "compared with the ACCF group and the sham control group."
+    )
+    assert len(record.arms) == 4
+    assert {a.n for a in record.arms} == {8}
+
+
+def test_a_total_that_does_not_divide_gives_no_share(extract: Callable[[str], ArticleRecord]) -> None:
+    # PMC3621795 (Evidence Inference)
+    record = extract(
+        "A total of 39 patients were randomized into two groups. 22 were enrolled in the selenium group (SeG) and 17 "
+        "in the control group (CG). The selenium group received selenium; the control group received no selenium."
+    )
+    assert all(a.n in (22, 17, None) for a in record.arms)

@@ -98,6 +98,7 @@ class ArmExtractor:
         _add_drug_sizes(text[:limit], registry, mentions)
         _add_named_groups(text[:limit], registry, mentions)
         _add_each_group_size(text[:limit], registry)
+        _add_equal_split(text[:limit], registry, layout(doc).sections)
         registry.name_arms()
         return registry
 
@@ -426,6 +427,28 @@ def _add_each_group_size(text: str, registry: ArmRegistry) -> None:
     for arm in registry.arms:
         if arm.n is None:
             arm.n = n
+
+
+def _add_equal_split(text: str, registry: ArmRegistry, sections: Any = ()) -> None:
+    """'Thirty-two goats were randomly divided into four groups': a total one allocation sentence divides into as
+    many groups as the record has arms gives each arm still without a size an equal share, when the total
+    divides evenly and every size the text gives agrees with the share. A total allocated 'to either A or B'
+    gives none: nothing says the groups were of one size."""
+    arms = registry.arms
+    if len(arms) < 2 or all(a.n is not None for a in arms):
+        return
+    for m in arm_patterns().equal_split.finditer(text):
+        if next((s.name for s in sections if s.start <= m.start() < s.end), None) not in OWN_SECTIONS:
+            continue
+        total = as_count(parse_number(m.group("n")))
+        groups = as_count(parse_number(m.group("k")))
+        if not total or groups != len(arms) or total % groups:
+            continue
+        share = total // groups
+        if all(a.n in (None, share) for a in arms):
+            for arm in arms:
+                arm.n = share
+        return
 
 
 def _arm_with(arms: list[Arm], drug: str) -> Arm | None:
