@@ -82,3 +82,20 @@ def test_a_total_that_does_not_divide_gives_no_share(extract: Callable[[str], Ar
         "in the control group (CG). The selenium group received selenium; the control group received no selenium."
     )
     assert all(a.n in (22, 17, None) for a in record.arms)
+
+
+def test_a_group_label_joining_two_arms_is_an_alias_of_neither() -> None:
+    from extractor.nlp.components.arms import _add_named_groups
+    from extractor.nlp.text.arms import ArmDraft, ArmRegistry
+
+    registry = ArmRegistry()
+    registry.add(ArmDraft("EMS", (), 24, 0, 3, "allocation"))
+    registry.add(ArmDraft("control group", (), 28, 4, 17, "allocation"))
+    # PMC3321528 (results)
+    text = (
+        "The overall MRC score was significantly higher in patients assigned to the EMS group in comparison to the "
+        "control group. No difference was observed between the EMS and the control group in handgrip strength."
+    )
+    _add_named_groups(text, registry, [])
+    ems, control = registry.arms
+    assert "ems and the control" not in control.aliases | ems.aliases

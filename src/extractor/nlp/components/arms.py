@@ -405,7 +405,7 @@ def _add_named_groups(text: str, registry: ArmRegistry, mentions: list[DrugMenti
     for key, count in sorted(counts.items(), key=lambda kv: first[kv[0]][0]):
         start, end, label = first[key]
         draft = draft_from_label(label, start, end, mentions, "group")
-        if draft is None:
+        if draft is None or _names_two_arms(label, registry):
             continue
         arm = registry.find(label, draft.drugs)
         if arm is not None:
@@ -414,6 +414,16 @@ def _add_named_groups(text: str, registry: ArmRegistry, mentions: list[DrugMenti
             (count >= MIN_GROUP_MENTIONS and (draft.drugs or p.control_words.search(key))) or count >= OFTEN_NAMED
         ):
             registry.add(draft)  # 'the pimecrolimus group', 'the placebo group', 'the 1-week group' ...
+
+
+_COORDINATOR = re.compile(r"\s+(?:and|or|versus|vs\.?)\s+(?:the\s+)?", re.I)
+
+
+def _names_two_arms(label: str, registry: ArmRegistry) -> bool:
+    """'the intervention and the control groups', 'the CGM and control groups': a label that joins two of the
+    arms names both, and is an alias of neither."""
+    found = {id(arm) for part in _COORDINATOR.split(label) if part.strip() for arm in [registry.find(part)] if arm}
+    return len(found) > 1
 
 
 def _add_each_group_size(text: str, registry: ArmRegistry) -> None:
