@@ -99,3 +99,19 @@ def test_a_group_label_joining_two_arms_is_an_alias_of_neither() -> None:
     _add_named_groups(text, registry, [])
     ems, control = registry.arms
     assert "ems and the control" not in control.aliases | ems.aliases
+
+
+def test_a_later_allocation_names_the_arm_left(extract: Callable[[str], ArticleRecord]) -> None:
+    # PMC3648394 (abstract, then results)
+    record = extract(
+        "Thirty-seven adults employed in university-based office positions were randomized upon the completion of "
+        "baseline testing to an experimental or control group. The experimental group completed a 10-week yoga "
+        "program prescribed three sessions per week during lunch hour.\n\nThirty-seven individuals provided written "
+        "informed consent, completed baseline testing, and were randomized to the yoga (n = 18) or control group "
+        "(n = 19). One participant in the yoga group withdrew in week 2 for personal reasons, while two in the "
+        "control group failed to complete follow-up testing."
+    )
+    arms = {a.name: a for a in record.arms}
+    assert set(arms) == {"experimental", "control group"}
+    assert arms["experimental"].n == 18 and "yoga" in arms["experimental"].aliases
+    assert arms["control group"].n == 19

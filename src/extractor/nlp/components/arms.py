@@ -11,6 +11,7 @@ names: `result_doc.arm_registry(doc)`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from spacy.language import Language
@@ -70,8 +71,11 @@ class ArmExtractor:
         # are arms of their own only when the text allocates to no groups (else a drug-less column is a
         # subgroup or a population: 'Culture negative (213)')
         limit = references_start(doc)
-        for draft in allocation_drafts(text[:limit], mentions, layout(doc).tables, layout(doc).sections):
+        allocations = allocation_lists(text[:limit], mentions, layout(doc).tables, layout(doc).sections)
+        for draft in next(allocations, []):
             registry.add(draft)
+        for drafts in allocations:
+            _add_parallel_allocation(registry, drafts)
         for draft in _counted_groups(text[:limit], mentions):
             registry.add(draft, create=len(registry.arms) < 2)
         allocated = len(registry.arms) >= 2
@@ -161,6 +165,14 @@ OWN_SECTIONS = {"abstract", "methods", "results", "other", None}  # where an art
 def allocation_drafts(text: str, mentions: list[DrugMention], tables: Any = (), sections: Any = ()) -> list[ArmDraft]:
     """Arms from the first sentence that allocates patients to two or more groups: outside tables, and not in
     the introduction or discussion (where cited trials allocate theirs)."""
+    return next(allocation_lists(text, mentions, tables, sections), [])
+
+
+def allocation_lists(
+    text: str, mentions: list[DrugMention], tables: Any = (), sections: Any = ()
+) -> Iterator[list[ArmDraft]]:
+    """The groups of every sentence that allocates patients to two or more, in text order (see
+    `allocation_drafts`)."""
     p = arm_patterns()
     in_table = [(t.start, t.end) for t in tables]
     for m in p.allocation.finditer(text):
@@ -175,8 +187,27 @@ def allocation_drafts(text: str, mentions: list[DrugMention], tables: Any = (), 
         end = min(len(text), m.end() + (stop.start() if stop else MAX_ALLOCATION_CHARS))
         drafts = [d for d in _list_items(text, m.end(), end, mentions) if _named_again(d, text, m.start(), end)]
         if len(drafts) >= 2:
-            return drafts
-    return []
+            yield drafts
+
+
+def _add_parallel_allocation(registry: ArmRegistry, drafts: list[ArmDraft]) -> None:
+    """A later sentence allocating to as many groups, all but one of them arms already ('randomized to an
+    experimental or control group', then 'randomized to the yoga (n = 18) or control group (n = 19)'): the one
+    left names the arm left ('yoga' is the experimental arm); its sizes fill the arms without one."""
+    if len(drafts) != len(registry.arms):
+        return
+    found = [registry.find(d.label, d.drugs) for d in drafts]
+    known = {id(a) for a in found if a is not None}
+    if len(known) != sum(a is not None for a in found):
+        return  # two groups of the sentence name one arm: not the same groups
+    rest = [a for a in registry.arms if id(a) not in known]
+    if len(rest) == 1 and found.count(None) == 1:
+        k = found.index(None)
+        rest[0].aliases.add(normalize_label(drafts[k].label))
+        found[k] = rest[0]
+    for draft, arm in zip(drafts, found, strict=True):
+        if arm is not None and arm.n is None and draft.n is not None:
+            arm.n = draft.n
 
 
 def _named_again(draft: ArmDraft, text: str, start: int, end: int) -> bool:
