@@ -110,7 +110,9 @@ _BINARY_WORDS = re.compile(
     re.I,
 )
 BASELINE = re.compile(
-    r"\bbaseline\b|\bpre-?(?:test|treatment|operative|op|intervention)?\b|\bbefore\b|\bat\s+entry\b|\bscreening\b", re.I
+    r"\bbaseline\b|\bpre-?(?:test|treatment|operative|op|intervention)?\b|\bbefore\b|\bat\s+entry\b|\bscreening\b"
+    r"|\b(?:week|day|month|visit)\s*0\b",
+    re.I,
 )
 _CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|usual care|standard care|no treatment|untreated)\b", re.I)
 
