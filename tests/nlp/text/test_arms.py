@@ -115,3 +115,13 @@ def test_a_later_allocation_names_the_arm_left(extract: Callable[[str], ArticleR
     assert set(arms) == {"experimental", "control group"}
     assert arms["experimental"].n == 18 and "yoga" in arms["experimental"].aliases
     assert arms["control group"].n == 19
+
+
+def test_a_letter_ending_a_name_is_no_group_letter(extract: Callable[[str], ArticleRecord]) -> None:
+    # PMC5380326 (abstract, results): 'vitamin D group' is not 'group D', and gets no placebo from the sentence
+    record = extract(
+        "80 CHC patients with vitamin D levels less than 30 ng/mL were assigned to receive vitamin D (40) or "
+        "placebo (40) supplements for 6 weeks. The mean value of IP-10 level was decreased significantly in "
+        "vitamin D group, as compared to the increased level in placebo group."
+    )
+    assert sorted(a.name for a in record.arms) == ["placebo", "vitamin d"]

@@ -355,7 +355,7 @@ def _add_group_names(text: str, registry: ArmRegistry, mentions: list[DrugMentio
     has none); with `create`, and two or more groups defined, arms of their own."""
     p = arm_patterns()
     defined: dict[str, tuple[int, int, str, tuple[str, ...]]] = {}
-    names = list(p.group_name.finditer(text))
+    names = [m for m in p.group_name.finditer(text) if not _letter_of_a_name(text, m)]
     for k, m in enumerate(names):
         limit = min(len(text), m.end() + MAX_ARM_PHRASE_CHARS, *(n.start() for n in names[k + 1 : k + 2]))
         stop = re.search(r"[.;]\s|\n|\)", text[m.end() : limit])
@@ -384,6 +384,22 @@ def _add_group_names(text: str, registry: ArmRegistry, mentions: list[DrugMentio
             label = definition if 0 < len(definition.split()) <= MAX_ARM_WORDS else key
             registry.add(ArmDraft(label, drugs[:1], None, start, end, "group"))
             registry.arms[-1].aliases.add(key)
+
+
+_FUNCTION_WORD_BEFORE = re.compile(
+    r"(?:^|[^\w\s]\s*|\b(?:the|in|and|or|to|of|vs\.?|versus|with|both|between|than|for|from|into)\s+)$", re.I
+)
+
+
+def _letter_of_a_name(text: str, m: re.Match[str]) -> bool:
+    """'Vitamin D group', 'Hepatitis B group', 'into a group of': a letter before 'group' that ends a name, or
+    the article, is no group's letter ('the D group', 'in group D' are)."""
+    letter = re.match(r"([A-Da-d])\s", m.group())
+    if letter is None:
+        return False
+    if letter.group(1) == "a":
+        return True
+    return not _FUNCTION_WORD_BEFORE.search(text[max(0, m.start() - 20) : m.start()])
 
 
 def _add_sized_groups(text: str, registry: ArmRegistry, mentions: list[DrugMention], create: bool) -> None:
