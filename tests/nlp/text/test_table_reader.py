@@ -96,7 +96,8 @@ GROUP_N_FIRST = """<?xml version="1.0"?>
 <tr><td>Health Outcomes</td><td colspan="2">Control Group</td><td colspan="2">Intervention Group</td>
 <td>ITT Unadjusted</td></tr>
 <tr><td/><td>N</td><td>Mean</td><td>N</td><td>Mean</td><td>Difference [95% CI]</td></tr></thead><tbody>
-<tr><td>Diarrhea</td><td>2,609</td><td>0.077</td><td>2,600</td><td>0.074</td><td>&#x02212;0.003 [&#x02212;0.019 to 0.013]</td></tr>
+<tr><td>Diarrhea</td><td>2,609</td><td>0.077</td><td>2,600</td><td>0.074</td>
+<td>&#x02212;0.003 [&#x02212;0.019 to 0.013]</td></tr>
 <tr><td>Child weight (to 0.1 kg)</td><td>2,161</td><td>10.277</td><td>2,154</td><td>10.069</td>
 <td>&#x02212;0.229 [&#x02212;0.492 to 0.033]</td></tr></tbody></table></table-wrap></sec></body></article>"""
 
