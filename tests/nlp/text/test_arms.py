@@ -125,3 +125,14 @@ def test_a_letter_ending_a_name_is_no_group_letter(extract: Callable[[str], Arti
         "vitamin D group, as compared to the increased level in placebo group."
     )
     assert sorted(a.name for a in record.arms) == ["placebo", "vitamin d"]
+
+
+def test_a_total_counted_in_the_sentence_before_the_division(extract: Callable[[str], ArticleRecord]) -> None:
+    # PMC4188762 (methods)
+    record = extract(
+        "A total of 120 patients undergoing various elective surgeries were enrolled. Patients were allocated into 4 "
+        "groups according to the pretreatment drugs (Group N, normal saline; Groups L, lidocaine 40 mg; Group K, "
+        "ketamine 0.5 mg/kg; Group R, remifentanil 1 µg/kg)."
+    )
+    assert len(record.arms) == 4
+    assert {a.n for a in record.arms} == {30}

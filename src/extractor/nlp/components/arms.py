@@ -45,6 +45,7 @@ MAX_ARM_WORDS = 12  # an arm named by its words alone: 'local anesthetic infiltr
 MIN_GROUP_MENTIONS = 2  # a group named this often by a drug or a control word, with no other source, is an arm
 OFTEN_NAMED = 3  # ... and any group the text names this often ('the 1-week group')
 COUNT_BEFORE = 60  # a group size before an arm ('40 patients were randomized to'): a number and a few words
+MIN_SHARE = 2  # an equal share of a total divided into groups is a group of people, not one regimen each
 MIN_WORD_LETTERS = 4  # label words that count when an arm is named again: shorter ones ('day', 'low') recur anyway
 
 
@@ -487,20 +488,22 @@ def _add_each_group_size(text: str, registry: ArmRegistry) -> None:
 
 
 def _add_equal_split(text: str, registry: ArmRegistry, sections: Any = ()) -> None:
-    """'Thirty-two goats were randomly divided into four groups': a total one allocation sentence divides into as
-    many groups as the record has arms gives each arm still without a size an equal share, when the total
-    divides evenly and every size the text gives agrees with the share. A total allocated 'to either A or B'
+    """'Thirty-two goats were randomly divided into four groups', 'A total of 120 patients ... were enrolled.
+    Patients were allocated into 4 groups': a total one allocation sentence divides into as many groups as the
+    record has arms gives each arm still without a size an equal share, when the total divides evenly and every
+    size the text gives agrees with the share. A total allocated 'to either A or B'
     gives none: nothing says the groups were of one size."""
     arms = registry.arms
     if len(arms) < 2 or all(a.n is not None for a in arms):
         return
-    for m in arm_patterns().equal_split.finditer(text):
+    found = (m for pattern in arm_patterns().equal_split for m in pattern.finditer(text))
+    for m in sorted(found, key=lambda m: m.start()):
         if next((s.name for s in sections if s.start <= m.start() < s.end), None) not in OWN_SECTIONS:
             continue
         total = as_count(parse_number(m.group("n")))
         groups = as_count(parse_number(m.group("k")))
-        if not total or groups != len(arms) or total % groups:
-            continue
+        if not total or groups != len(arms) or total % groups or total // groups < MIN_SHARE:
+            continue  # 'Two treatment regimens were assigned to two groups' counts no patients
         share = total // groups
         if all(a.n in (None, share) for a in arms):
             for arm in arms:

@@ -36,7 +36,7 @@ class ArmPatterns:
     label_edges: re.Pattern[str]
     named_group: re.Pattern[str]
     each_group: re.Pattern[str]
-    equal_split: re.Pattern[str]
+    equal_split: tuple[re.Pattern[str], ...]
     generic_group: re.Pattern[str]
     not_arm_phrase: re.Pattern[str]
     strong_separator: re.Pattern[str]
