@@ -136,3 +136,17 @@ def test_a_total_counted_in_the_sentence_before_the_division(extract: Callable[[
     )
     assert len(record.arms) == 4
     assert {a.n for a in record.arms} == {30}
+
+
+def test_the_intervention_group_of_a_trial_against_a_control() -> None:
+    from extractor.nlp.text.arms import ArmDraft, ArmRegistry
+
+    # PMC4355974: 'randomised to either usual care or use of BostonBreathes', then '37 randomized to the
+    # intervention group'
+    registry = ArmRegistry()
+    registry.add(ArmDraft("usual care", (), None, 0, 10, "allocation"))
+    registry.add(ArmDraft("use of BostonBreathes", (), None, 14, 35, "allocation"))
+    assert registry.find("the intervention group") is registry.arms[1]
+    assert registry.find("the experimental arm") is registry.arms[1]
+    registry.add(ArmDraft("self-management", (), None, 40, 55, "allocation"))
+    assert registry.find("the intervention group") is None  # three arms: which one is not said
