@@ -83,3 +83,19 @@ def test_a_questions_file_without_its_columns_is_refused(tmp_path: Path) -> None
     assert result.exit_code == 2
     said = " ".join(result.output.replace("│", " ").split())
     assert "missing column(s) doc, intervention, comparator" in said
+
+
+def test_a_hyphenated_compound_is_its_words() -> None:
+    from extractor.query import similarity, words
+
+    assert words("side-effects") == words("side effects") == ["side", "effect"]
+    assert words("1-week group") == ["1-week"]  # a number stays joined: it tells the arms apart
+    assert words("Bayley-III") == ["bayley-iii"]
+    assert similarity("side effects", "Side-effects") == 1.0
+
+
+def test_week_0_is_baseline() -> None:
+    from extractor.query import BASELINE
+
+    assert BASELINE.search("Week 0") and BASELINE.search("day 0")
+    assert not BASELINE.search("Week 11") and not BASELINE.search("day 10")

@@ -110,7 +110,9 @@ _BINARY_WORDS = re.compile(
     re.I,
 )
 BASELINE = re.compile(
-    r"\bbaseline\b|\bpre-?(?:test|treatment|operative|op|intervention)?\b|\bbefore\b|\bat\s+entry\b|\bscreening\b", re.I
+    r"\bbaseline\b|\bpre-?(?:test|treatment|operative|op|intervention)?\b|\bbefore\b|\bat\s+entry\b|\bscreening\b"
+    r"|\b(?:week|day|month|visit)\s*0\b",
+    re.I,
 )
 _CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|usual care|standard care|no treatment|untreated)\b", re.I)
 
@@ -123,7 +125,7 @@ def words(text: str | None) -> list[str]:
     """Content words: lowercase, American spelling, Greek letters spelled out, plural s, stop words left out."""
     text = american(greek_spelled((text or "").lower()))
     found = []
-    for w in re.findall(r"[a-z0-9]+(?:[.-][a-z0-9]+)*", text):
+    for w in _split_compounds(re.findall(r"[a-z0-9]+(?:[.-][a-z0-9]+)*", text)):
         if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
             w = w[:-1]
         if len(w) > ADJECTIVE_MIN_LETTERS and "-" not in w:
@@ -131,6 +133,15 @@ def words(text: str | None) -> list[str]:
         if w not in _STOP:
             found.append(w)
     return found
+
+
+_COMPOUND = re.compile(r"(?![ivx]+\b)[a-z]{3,}(?:-(?![ivx]+\b)[a-z]{3,})+")  # not 'bayley-iii'
+
+
+def _split_compounds(found: list[str]) -> list[str]:
+    """'side-effects' is 'side effects' and 'control-group' is 'control group'; a number stays joined to its
+    word ('1-week', 'il-6', 'bayley-iii'), as it tells arms, analytes and scales apart."""
+    return [part for w in found for part in (w.split("-") if _COMPOUND.fullmatch(w) else [w])]
 
 
 # A name covered counts most, as a question's phrase is often longer than the endpoint it names:

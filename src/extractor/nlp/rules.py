@@ -159,6 +159,7 @@ class ArmRules(RuleFile):
     sized_groups: list[Regex]
     named_group: Regex
     each_group: Regex
+    equal_split: list[Regex]
     generic_group: Regex
     not_arm_phrase: Regex
     strong_separator: Regex

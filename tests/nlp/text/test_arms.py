@@ -56,3 +56,97 @@ def test_counted_groups_and_an_abbreviated_arm_named_by_its_long_form(
         "patients treated with TPLU (Group I), and 20 patients were treated with F-URS (Group II)."
     )
     assert ("transperitoneal laparoscopic ureterolithotomy", 22) in _arms(record)
+
+
+def test_counted_groups_joined_by_and(extract: Callable[[str], ArticleRecord]) -> None:
+    # PMC4169371 (Evidence Inference): each count opens an arm of its own
+    record = extract("Of the 500 patients randomized, 376 patients received ABLE and 124 patients received LAmB.")
+    assert [a.n for a in record.arms] == [376, 124]
+
+
+def test_a_total_divided_into_as_many_groups_as_arms(extract: Callable[[str], ArticleRecord]) -> None:
+    # PMC5459456 (methods)
+    record = extract(
+        "Thirty-two goats were randomly divided into four groups: a sham control group, an ACVC group, an ACVC-HA "
+        "group, and an ACCF group (titanium and plate fixation group). The ACVC group and the ACVC-HA group were "
+        "compared with the ACCF group and the sham control group."
+    )
+    assert len(record.arms) == 4
+    assert {a.n for a in record.arms} == {8}
+
+
+def test_a_total_that_does_not_divide_gives_no_share(extract: Callable[[str], ArticleRecord]) -> None:
+    # PMC3621795 (Evidence Inference)
+    record = extract(
+        "A total of 39 patients were randomized into two groups. 22 were enrolled in the selenium group (SeG) and 17 "
+        "in the control group (CG). The selenium group received selenium; the control group received no selenium."
+    )
+    assert all(a.n in (22, 17, None) for a in record.arms)
+
+
+def test_a_group_label_joining_two_arms_is_an_alias_of_neither() -> None:
+    from extractor.nlp.components.arms import _add_named_groups
+    from extractor.nlp.text.arms import ArmDraft, ArmRegistry
+
+    registry = ArmRegistry()
+    registry.add(ArmDraft("EMS", (), 24, 0, 3, "allocation"))
+    registry.add(ArmDraft("control group", (), 28, 4, 17, "allocation"))
+    # PMC3321528 (results)
+    text = (
+        "The overall MRC score was significantly higher in patients assigned to the EMS group in comparison to the "
+        "control group. No difference was observed between the EMS and the control group in handgrip strength."
+    )
+    _add_named_groups(text, registry, [])
+    ems, control = registry.arms
+    assert "ems and the control" not in control.aliases | ems.aliases
+
+
+def test_a_later_allocation_names_the_arm_left(extract: Callable[[str], ArticleRecord]) -> None:
+    # PMC3648394 (abstract, then results)
+    record = extract(
+        "Thirty-seven adults employed in university-based office positions were randomized upon the completion of "
+        "baseline testing to an experimental or control group. The experimental group completed a 10-week yoga "
+        "program prescribed three sessions per week during lunch hour.\n\nThirty-seven individuals provided written "
+        "informed consent, completed baseline testing, and were randomized to the yoga (n = 18) or control group "
+        "(n = 19). One participant in the yoga group withdrew in week 2 for personal reasons, while two in the "
+        "control group failed to complete follow-up testing."
+    )
+    arms = {a.name: a for a in record.arms}
+    assert set(arms) == {"experimental", "control group"}
+    assert arms["experimental"].n == 18 and "yoga" in arms["experimental"].aliases
+    assert arms["control group"].n == 19
+
+
+def test_a_letter_ending_a_name_is_no_group_letter(extract: Callable[[str], ArticleRecord]) -> None:
+    # PMC5380326 (abstract, results): 'vitamin D group' is not 'group D', and gets no placebo from the sentence
+    record = extract(
+        "80 CHC patients with vitamin D levels less than 30 ng/mL were assigned to receive vitamin D (40) or "
+        "placebo (40) supplements for 6 weeks. The mean value of IP-10 level was decreased significantly in "
+        "vitamin D group, as compared to the increased level in placebo group."
+    )
+    assert sorted(a.name for a in record.arms) == ["placebo", "vitamin d"]
+
+
+def test_a_total_counted_in_the_sentence_before_the_division(extract: Callable[[str], ArticleRecord]) -> None:
+    # PMC4188762 (methods)
+    record = extract(
+        "A total of 120 patients undergoing various elective surgeries were enrolled. Patients were allocated into 4 "
+        "groups according to the pretreatment drugs (Group N, normal saline; Groups L, lidocaine 40 mg; Group K, "
+        "ketamine 0.5 mg/kg; Group R, remifentanil 1 µg/kg)."
+    )
+    assert len(record.arms) == 4
+    assert {a.n for a in record.arms} == {30}
+
+
+def test_the_intervention_group_of_a_trial_against_a_control() -> None:
+    from extractor.nlp.text.arms import ArmDraft, ArmRegistry
+
+    # PMC4355974: 'randomised to either usual care or use of BostonBreathes', then '37 randomized to the
+    # intervention group'
+    registry = ArmRegistry()
+    registry.add(ArmDraft("usual care", (), None, 0, 10, "allocation"))
+    registry.add(ArmDraft("use of BostonBreathes", (), None, 14, 35, "allocation"))
+    assert registry.find("the intervention group") is registry.arms[1]
+    assert registry.find("the experimental arm") is registry.arms[1]
+    registry.add(ArmDraft("self-management", (), None, 40, 55, "allocation"))
+    assert registry.find("the intervention group") is None  # three arms: which one is not said

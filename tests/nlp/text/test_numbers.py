@@ -21,6 +21,9 @@ NUMBERS = [
     ("fifteen", 15.0),
     ("Ten", 10.0),
     ("one and a half", 1.5),
+    ("Forty-two", 42.0),  # a sentence opening with a count spells it out
+    ("thirty‐two", 32.0),  # Unicode hyphen
+    ("twenty-", None),
     ("1..5", None),  # malformed
     ("1,2", None),  # a decimal comma is not read as a thousands separator
     ("", None),

@@ -85,3 +85,55 @@ def test_footnote_abbreviations_after_an_abbreviations_label() -> None:
         "EVE": "everolimus",
         "NR": "not reported",
     }
+
+
+# PMC4144850 Table 4 (CC BY): each group's N column before its Mean column
+GROUP_N_FIRST = """<?xml version="1.0"?>
+<article><front><article-meta><title-group><article-title>T</article-title></title-group></article-meta></front>
+<body><sec><title>Results</title><p>Health outcomes are in Table 4.</p>
+<table-wrap id="T4"><label>Table 4</label><caption><p>Effect of the intervention on health outcomes, 2011.</p>
+</caption><table><thead>
+<tr><td>Health Outcomes</td><td colspan="2">Control Group</td><td colspan="2">Intervention Group</td>
+<td>ITT Unadjusted</td></tr>
+<tr><td/><td>N</td><td>Mean</td><td>N</td><td>Mean</td><td>Difference [95% CI]</td></tr></thead><tbody>
+<tr><td>Diarrhea</td><td>2,609</td><td>0.077</td><td>2,600</td><td>0.074</td>
+<td>&#x02212;0.003 [&#x02212;0.019 to 0.013]</td></tr>
+<tr><td>Child weight (to 0.1 kg)</td><td>2,161</td><td>10.277</td><td>2,154</td><td>10.069</td>
+<td>&#x02212;0.229 [&#x02212;0.492 to 0.033]</td></tr></tbody></table></table-wrap></sec></body></article>"""
+
+
+def test_a_groups_n_column_before_its_value_column_gives_each_value_its_n() -> None:
+    document = read_jats(Path("t.nxml"), GROUP_N_FIRST.encode())
+    table = read_table(document.tables[0], document.text)
+    assert table is not None
+    assert [c.group for c in table.groups] == ["Control Group", "Intervention Group"]
+    read = {(e.row.label, e.column.group): (e.reading.value, e.reading.n) for e in table.entries}
+    assert read == {
+        ("Diarrhea", "Control Group"): (0.077, 2609),
+        ("Diarrhea", "Intervention Group"): (0.074, 2600),
+        ("Child weight (to 0.1 kg)", "Control Group"): (10.277, 2161),
+        ("Child weight (to 0.1 kg)", "Intervention Group"): (10.069, 2154),
+    }
+
+
+# PMC5380326 Table 2 (CC BY): arms over 'Pre: Mean (SE)' and 'Post: Mean (SE)' columns
+PRE_POST = """<?xml version="1.0"?>
+<article><front><article-meta><title-group><article-title>T</article-title></title-group></article-meta></front>
+<body><sec><title>Results</title><p>Serum levels are in Table 2.</p>
+<table-wrap id="T2"><label>Table 2</label><caption><p>Comparing mean serum levels of each parameter between pre-and
+post-supplements in placebo and vitamin D groups.</p></caption><table><thead>
+<tr><td>Variables (Unit in pg/mL)</td><td colspan="3">Placebo (40)</td><td colspan="3">Vitamin D (40)</td></tr>
+<tr><td/><td>Pre: Mean (SE)</td><td>Post: Mean (SE)</td><td>P-value</td><td>Pre: Mean (SE)</td><td>Post: Mean (SE)</td>
+<td>P-value</td></tr></thead><tbody>
+<tr><td>IP-10</td><td>665.61 (77.05)</td><td>748.88 (87.12)</td><td>0.130</td><td>770.27 (101.51)</td>
+<td>636.47 (70.91)</td><td>0.036</td></tr></tbody></table></table-wrap></sec></body></article>"""
+
+
+def test_pre_and_post_columns_under_each_arm() -> None:
+    document = read_jats(Path("t.nxml"), PRE_POST.encode())
+    table = read_table(document.tables[0], document.text)
+    assert table is not None
+    assert [c.group for c in table.groups] == ["Placebo (40)", "Vitamin D (40)"]
+    read = {(e.column.group, e.column.baseline): (e.reading.value, e.reading.se) for e in table.entries}
+    assert read[("Vitamin D (40)", False)] == (636.47, 70.91)
+    assert read[("Vitamin D (40)", True)] == (770.27, 101.51)

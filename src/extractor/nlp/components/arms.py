@@ -11,6 +11,7 @@ names: `result_doc.arm_registry(doc)`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from spacy.language import Language
@@ -44,6 +45,7 @@ MAX_ARM_WORDS = 12  # an arm named by its words alone: 'local anesthetic infiltr
 MIN_GROUP_MENTIONS = 2  # a group named this often by a drug or a control word, with no other source, is an arm
 OFTEN_NAMED = 3  # ... and any group the text names this often ('the 1-week group')
 COUNT_BEFORE = 60  # a group size before an arm ('40 patients were randomized to'): a number and a few words
+MIN_SHARE = 2  # an equal share of a total divided into groups is a group of people, not one regimen each
 MIN_WORD_LETTERS = 4  # label words that count when an arm is named again: shorter ones ('day', 'low') recur anyway
 
 
@@ -70,8 +72,11 @@ class ArmExtractor:
         # are arms of their own only when the text allocates to no groups (else a drug-less column is a
         # subgroup or a population: 'Culture negative (213)')
         limit = references_start(doc)
-        for draft in allocation_drafts(text[:limit], mentions, layout(doc).tables, layout(doc).sections):
+        allocations = allocation_lists(text[:limit], mentions, layout(doc).tables, layout(doc).sections)
+        for draft in next(allocations, []):
             registry.add(draft)
+        for drafts in allocations:
+            _add_parallel_allocation(registry, drafts)
         for draft in _counted_groups(text[:limit], mentions):
             registry.add(draft, create=len(registry.arms) < 2)
         allocated = len(registry.arms) >= 2
@@ -98,6 +103,7 @@ class ArmExtractor:
         _add_drug_sizes(text[:limit], registry, mentions)
         _add_named_groups(text[:limit], registry, mentions)
         _add_each_group_size(text[:limit], registry)
+        _add_equal_split(text[:limit], registry, layout(doc).sections)
         registry.name_arms()
         return registry
 
@@ -160,6 +166,14 @@ OWN_SECTIONS = {"abstract", "methods", "results", "other", None}  # where an art
 def allocation_drafts(text: str, mentions: list[DrugMention], tables: Any = (), sections: Any = ()) -> list[ArmDraft]:
     """Arms from the first sentence that allocates patients to two or more groups: outside tables, and not in
     the introduction or discussion (where cited trials allocate theirs)."""
+    return next(allocation_lists(text, mentions, tables, sections), [])
+
+
+def allocation_lists(
+    text: str, mentions: list[DrugMention], tables: Any = (), sections: Any = ()
+) -> Iterator[list[ArmDraft]]:
+    """The groups of every sentence that allocates patients to two or more, in text order (see
+    `allocation_drafts`)."""
     p = arm_patterns()
     in_table = [(t.start, t.end) for t in tables]
     for m in p.allocation.finditer(text):
@@ -174,8 +188,27 @@ def allocation_drafts(text: str, mentions: list[DrugMention], tables: Any = (), 
         end = min(len(text), m.end() + (stop.start() if stop else MAX_ALLOCATION_CHARS))
         drafts = [d for d in _list_items(text, m.end(), end, mentions) if _named_again(d, text, m.start(), end)]
         if len(drafts) >= 2:
-            return drafts
-    return []
+            yield drafts
+
+
+def _add_parallel_allocation(registry: ArmRegistry, drafts: list[ArmDraft]) -> None:
+    """A later sentence allocating to as many groups, all but one of them arms already ('randomized to an
+    experimental or control group', then 'randomized to the yoga (n = 18) or control group (n = 19)'): the one
+    left names the arm left ('yoga' is the experimental arm); its sizes fill the arms without one."""
+    if len(drafts) != len(registry.arms):
+        return
+    found = [registry.find(d.label, d.drugs) for d in drafts]
+    known = {id(a) for a in found if a is not None}
+    if len(known) != sum(a is not None for a in found):
+        return  # two groups of the sentence name one arm: not the same groups
+    rest = [a for a in registry.arms if id(a) not in known]
+    if len(rest) == 1 and found.count(None) == 1:
+        k = found.index(None)
+        rest[0].aliases.add(normalize_label(drafts[k].label))
+        found[k] = rest[0]
+    for draft, arm in zip(drafts, found, strict=True):
+        if arm is not None and arm.n is None and draft.n is not None:
+            arm.n = draft.n
 
 
 def _named_again(draft: ArmDraft, text: str, start: int, end: int) -> bool:
@@ -272,11 +305,14 @@ def _count_before(text: str, start: int) -> int | None:
 
 
 def _counted_groups(text: str, mentions: list[DrugMention]) -> list[ArmDraft]:
-    """'30 received White Grape Juice (WGJ), and 30 were given colored water': counted groups in one sentence."""
+    """'30 received White Grape Juice (WGJ), and 30 were given colored water': counted groups in one sentence.
+    An arm ends where the next count begins ('85 patients received 1-week PPI+BMT and 84 patients received ...',
+    '326 patients were assigned to the intervention-group and 326 patients were assigned to ...')."""
+    next_count = rf"\s+(?:and|while|whereas)\s+(?:\d|{WORD_NUM}\b)"
     pattern = re.compile(
         rf"(?<![\d,.])(?P<n>\d[\d,]*|{WORD_NUM})\s+(?:(?:patients|subjects|participants|children|women|men|infants|adults)\s+)?"
         r"(?:were\s+)?(?:randomi[sz]ed\s+to|assigned\s+to|allocated\s+to|received|given|fed|treated\s+with|underwent)\s+"
-        r"(?P<arm>[^,;.()]{3,80}(?:\([^()]{1,20}\))?)",
+        rf"(?P<arm>(?:(?!{next_count})[^,;.()]){{3,80}}(?:\([^()]{{1,20}}\))?)",
         re.I,
     )
     found = list(pattern.finditer(text))
@@ -320,7 +356,7 @@ def _add_group_names(text: str, registry: ArmRegistry, mentions: list[DrugMentio
     has none); with `create`, and two or more groups defined, arms of their own."""
     p = arm_patterns()
     defined: dict[str, tuple[int, int, str, tuple[str, ...]]] = {}
-    names = list(p.group_name.finditer(text))
+    names = [m for m in p.group_name.finditer(text) if not _letter_of_a_name(text, m)]
     for k, m in enumerate(names):
         limit = min(len(text), m.end() + MAX_ARM_PHRASE_CHARS, *(n.start() for n in names[k + 1 : k + 2]))
         stop = re.search(r"[.;]\s|\n|\)", text[m.end() : limit])
@@ -349,6 +385,22 @@ def _add_group_names(text: str, registry: ArmRegistry, mentions: list[DrugMentio
             label = definition if 0 < len(definition.split()) <= MAX_ARM_WORDS else key
             registry.add(ArmDraft(label, drugs[:1], None, start, end, "group"))
             registry.arms[-1].aliases.add(key)
+
+
+_FUNCTION_WORD_BEFORE = re.compile(
+    r"(?:^|[^\w\s]\s*|\b(?:the|in|and|or|to|of|vs\.?|versus|with|both|between|than|for|from|into)\s+)$", re.I
+)
+
+
+def _letter_of_a_name(text: str, m: re.Match[str]) -> bool:
+    """'Vitamin D group', 'Hepatitis B group', 'into a group of': a letter before 'group' that ends a name, or
+    the article, is no group's letter ('the D group', 'in group D' are)."""
+    letter = re.match(r"([A-Da-d])\s", m.group())
+    if letter is None:
+        return False
+    if letter.group(1) == "a":
+        return True
+    return not _FUNCTION_WORD_BEFORE.search(text[max(0, m.start() - 20) : m.start()])
 
 
 def _add_sized_groups(text: str, registry: ArmRegistry, mentions: list[DrugMention], create: bool) -> None:
@@ -401,7 +453,7 @@ def _add_named_groups(text: str, registry: ArmRegistry, mentions: list[DrugMenti
     for key, count in sorted(counts.items(), key=lambda kv: first[kv[0]][0]):
         start, end, label = first[key]
         draft = draft_from_label(label, start, end, mentions, "group")
-        if draft is None:
+        if draft is None or _names_two_arms(label, registry):
             continue
         arm = registry.find(label, draft.drugs)
         if arm is not None:
@@ -410,6 +462,16 @@ def _add_named_groups(text: str, registry: ArmRegistry, mentions: list[DrugMenti
             (count >= MIN_GROUP_MENTIONS and (draft.drugs or p.control_words.search(key))) or count >= OFTEN_NAMED
         ):
             registry.add(draft)  # 'the pimecrolimus group', 'the placebo group', 'the 1-week group' ...
+
+
+_COORDINATOR = re.compile(r"\s+(?:and|or|versus|vs\.?)\s+(?:the\s+)?", re.I)
+
+
+def _names_two_arms(label: str, registry: ArmRegistry) -> bool:
+    """'the intervention and the control groups', 'the CGM and control groups': a label that joins two of the
+    arms names both, and is an alias of neither."""
+    found = {id(arm) for part in _COORDINATOR.split(label) if part.strip() for arm in [registry.find(part)] if arm}
+    return len(found) > 1
 
 
 def _add_each_group_size(text: str, registry: ArmRegistry) -> None:
@@ -423,6 +485,30 @@ def _add_each_group_size(text: str, registry: ArmRegistry) -> None:
     for arm in registry.arms:
         if arm.n is None:
             arm.n = n
+
+
+def _add_equal_split(text: str, registry: ArmRegistry, sections: Any = ()) -> None:
+    """'Thirty-two goats were randomly divided into four groups', 'A total of 120 patients ... were enrolled.
+    Patients were allocated into 4 groups': a total one allocation sentence divides into as many groups as the
+    record has arms gives each arm still without a size an equal share, when the total divides evenly and every
+    size the text gives agrees with the share. A total allocated 'to either A or B'
+    gives none: nothing says the groups were of one size."""
+    arms = registry.arms
+    if len(arms) < 2 or all(a.n is not None for a in arms):
+        return
+    found = (m for pattern in arm_patterns().equal_split for m in pattern.finditer(text))
+    for m in sorted(found, key=lambda m: m.start()):
+        if next((s.name for s in sections if s.start <= m.start() < s.end), None) not in OWN_SECTIONS:
+            continue
+        total = as_count(parse_number(m.group("n")))
+        groups = as_count(parse_number(m.group("k")))
+        if not total or groups != len(arms) or total % groups or total // groups < MIN_SHARE:
+            continue  # 'Two treatment regimens were assigned to two groups' counts no patients
+        share = total // groups
+        if all(a.n in (None, share) for a in arms):
+            for arm in arms:
+                arm.n = share
+        return
 
 
 def _arm_with(arms: list[Arm], drug: str) -> Arm | None:

@@ -36,6 +36,7 @@ class ArmPatterns:
     label_edges: re.Pattern[str]
     named_group: re.Pattern[str]
     each_group: re.Pattern[str]
+    equal_split: tuple[re.Pattern[str], ...]
     generic_group: re.Pattern[str]
     not_arm_phrase: re.Pattern[str]
     strong_separator: re.Pattern[str]
@@ -261,6 +262,11 @@ class ArmRegistry:
             hits = [a for a in self.arms if any(words <= content_words(alias) for alias in a.aliases | {a.name})]
             if len(hits) == 1:
                 return hits[0]
+        if key and _ROLE_WORDS.fullmatch(arm_words(key)) and len(self.arms) == 2:
+            # 'the intervention group', 'the experimental arm' in a trial of one arm against a control: the other
+            control = [a for a in self.arms if _is_control(a)]
+            if len(control) == 1:
+                return self.arms[1] if control[0] is self.arms[0] else self.arms[0]
         if key and arm_patterns().control_words.search(key) and len(self.arms) >= 2:
             # 'the control group', 'No intervention': the arm the text calls a control, else the only arm
             # without a drug (or with placebo) in a trial whose other arms have one
@@ -284,6 +290,15 @@ def _another_column(draft: ArmDraft, arm: Arm, key: str) -> bool:
         and arm.n is not None
         and draft.n != arm.n
     )
+
+
+_ROLE_WORDS = re.compile(r"(?:intervention|experimental|treatment|active|study|test)(?:\s+(?:group|arm))?", re.I)
+
+
+def _is_control(arm: Arm) -> bool:
+    """An arm the text calls a control or placebo arm, or one given placebo alone."""
+    named = any(arm_patterns().control_words.search(x) for x in arm.aliases | {arm.name, arm.label})
+    return named or arm.drugs == (PLACEBO,)
 
 
 def _group_names(text: str) -> set[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal
 
@@ -305,7 +305,29 @@ def _columns(grid: list[list[str]], spans: list[list[CellSpan | None]], head: in
                 topic=topic if role == "group" or role == "effect" else None,
             )
         )
-    return columns
+    return _leading_counts(columns)
+
+
+def _leading_counts(columns: list[Column]) -> list[Column]:
+    """A group's 'N' column right before its value column ('Control Group: N | Mean'): the n of each of that
+    column's cells, as a count column after it is."""
+    p = patterns()
+    out = list(columns)
+    for k in range(len(out) - 1):
+        a, b = out[k], out[k + 1]
+        if (
+            a.role == b.role == "group"
+            and a.group
+            and a.group == b.group
+            and a.part is None
+            and b.part is None
+            and a.labels
+            and b.labels
+            and p.count_only.match(a.labels[-1])
+            and not p.count_only.match(b.labels[-1])
+        ):
+            out[k] = Column(**{**a.__dict__, "part": "count"})
+    return out
 
 
 def _names_group(label: str) -> bool:
@@ -383,12 +405,23 @@ def _read_cells(read: ReadTable, grid: list[list[str]], spans: list[list[CellSpa
                 continue
             stat = _with_parts(stat, read.columns[k + 1 :], cells, column)
             hint = row.hint.over(column.hint).over(read.hint)
-            reading = interpret(stat, hint, column.n)
+            n = _leading_n(read.columns[:k], column, cells)
+            reading = interpret(stat, hint, column.n if n is None else n)
+            if n is not None and reading.n is None:
+                reading = replace(reading, n=n)  # the group's 'N' cell of this row: the n of this value
             # the p column of the cell's block: the first one right of it, else the last one before it
             nearest = [c for c in p_columns if c.index > column.index] or p_columns[::-1]
             p_value = _row_p(cells, nearest)
             entry = Entry(row, column, reading, text, spans[row.index][column.index], p_value)
             (read.effects if column.role == "effect" else read.entries).append(entry)
+
+
+def _leading_n(before: list[Column], column: Column, cells: list[str]) -> int | None:
+    """The count in the group's 'N' column right before a value column (see `_leading_counts`)."""
+    if not before or before[-1].part != "count" or before[-1].group != column.group:
+        return None
+    stat = read_stat(cells[before[-1].index])
+    return as_count(stat.value) if stat is not None and stat.second is None and stat.total is None else None
 
 
 def _with_parts(stat: Stat, following: list[Column], cells: list[str], column: Column) -> Stat:
