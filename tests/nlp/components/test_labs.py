@@ -309,3 +309,22 @@ def test_a_row_with_its_own_unit_under_a_counted_section_is_a_lab_value(extracto
     path.write_text(COUNTED_THEN_MEASURED, encoding="utf-8")
     labs = {(lab.analyte, lab.value, lab.arm) for lab in extractor.extract_file(path).lab_values}
     assert labs == {("total cholesterol", 212.6, "losartan"), ("total cholesterol", 209.6, "telmisartan")}
+
+
+# PMC3606470 (Bailey et al., CC BY), Table 1 as printed (first rows): 'Baseline (SD)' under 'HbA1c (%):' is the
+# analyte's baseline level, a lab value per arm; the '(%)' of its section is HbA1c's unit, not a count of people
+QUALIFIER_UNDER_PERCENT = """<?xml version="1.0"?>
+<article><front><article-meta><title-group><article-title>T</article-title></title-group></article-meta></front>
+<body><sec><title>Results</title><p>Efficacy is given in Table 1.</p>
+<table-wrap id="T1"><label>Table 1</label><caption><p>Change from baseline in efficacy parameters</p></caption>
+<table><tbody><tr><td/><td>Placebo + metformin (n = 137)</td><td>Dapagliflozin 10 mg + metformin (n = 135)</td></tr>
+<tr><td>HbA1c (%):</td><td/><td/></tr>
+<tr><td>Baseline (SD)</td><td>8.12 (0.96)</td><td>7.92 (0.82)</td></tr>
+</tbody></table></table-wrap></sec></body></article>"""
+
+
+def test_a_qualifier_row_under_a_percent_unit_is_its_sections_level(extractor: Extractor, tmp_path: Path) -> None:
+    path = tmp_path / "efficacy.nxml"
+    path.write_text(QUALIFIER_UNDER_PERCENT, encoding="utf-8")
+    labs = {(lab.analyte, lab.value, lab.sd, lab.timepoint) for lab in extractor.extract_file(path).lab_values}
+    assert labs == {("hba1c", 8.12, 0.96, "baseline"), ("hba1c", 7.92, 0.82, "baseline")}

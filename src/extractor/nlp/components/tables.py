@@ -186,7 +186,10 @@ class _TableItems:
         arm = self.arm(column)
         n = reading.n or column.n or (arm.n if arm else None)
         timepoint = self.timepoint(column, qualifier)
-        baseline = column.baseline or bool(timepoint and patterns().baseline_time.search(timepoint))
+        # 'Baseline (SD)' under 'HbA1c': the row's own label may say the time point its column does not
+        baseline = column.baseline or any(
+            bool(t and patterns().baseline_time.search(t)) for t in (timepoint, qualifier and clean_label(qualifier)[0])
+        )
         evidence = self._evidence(entry)
         kind = self.read.kind
         if kind == "adverse_events":
@@ -412,8 +415,11 @@ def _counts_people(row: Row) -> bool:
     if COUNT_LABEL.search(row.label):
         return True
     label, unit = clean_label(row.label)
-    # a row printing its own unit ('Total cholesterol (mg/dl)' after the rows of a section counted in n) measures
-    return bool(row.parent and COUNT_LABEL.search(row.parent) and unit is None and _category_row(label))
+    # a row printing its own unit ('Total cholesterol (mg/dl)' after the rows of a section counted in n) measures;
+    # a qualifier row ('Baseline (SD)' under 'HbA1c (%):') measures its section's subject
+    if unit is not None or patterns().qualifier_row.search(label):
+        return False
+    return bool(row.parent and COUNT_LABEL.search(row.parent) and _category_row(label))
 
 
 def _category_row(label: str) -> bool:
