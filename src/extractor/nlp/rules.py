@@ -138,6 +138,7 @@ class AeCues(RuleFile):
     none_not_after: Regex
     none_every_arm: Regex
     none_counted: Regex
+    most_common: Regex
 
 
 # --- lexicons/arm_rules.json -----------------------------------------------------------------------------------

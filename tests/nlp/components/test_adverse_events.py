@@ -275,3 +275,14 @@ def test_a_zero_cell_is_no_patient_of_that_arm(extractor: Extractor, tmp_path: P
     assert got[("tachycardia", "budesonide + formoterol")] == (0, None)
     assert got[("chest pain", "formoterol")] == (0, None)
     assert got[("chest pain", "budesonide + formoterol")] == (1, 2.0)
+
+
+def test_the_most_common_adverse_event_and_its_comparison(extract: Callable[[str], ArticleRecord]) -> None:
+    # PMC1913915 (Respiratory Research 2007, CC BY): the frequency after 'adverse event' is the subject's, and
+    # '(5.5%) compared with placebo (1.5%)' continues it for the other arm
+    text = (
+        "Patients were randomized to tiotropium or placebo. Dry mouth was the most frequently reported drug-related "
+        "adverse event that was higher in the tiotropium group (5.5%) compared with placebo (1.5%)."
+    )
+    got = [(a.event, a.percent, a.arm) for a in extract(text).adverse_events]
+    assert got == [("dry mouth", 5.5, "tiotropium"), ("dry mouth", 1.5, "placebo")]

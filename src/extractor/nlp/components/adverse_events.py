@@ -43,6 +43,7 @@ COUNT_BEFORE = 25  # a count right before a summary term ('12 serious adverse ev
 GRADE_BEFORE = 20  # 'grade' just before that count makes it a grade ('grade 3 adverse events'), not a count
 PATIENT_EVENT_BEFORE = 60  # 'the patient developed' and up to five words before an event term (ae_cues patient_event)
 NONE_BEFORE = 40  # 'there were no reports of clinically significant' before the term the negation holds
+COMPARED_ARM = re.compile(r"\)?\s*,?\s*(?:compared\s+(?:with|to)|versus|vs\.?|than\s+(?:in|with))\s+[^().;]{1,50}\(\s*")
 SUMMARY_ON = re.compile(r"\s+on\b")  # 'adverse events on treatment': a summary term naming a period, not an event
 
 
@@ -251,7 +252,9 @@ class AdverseEventExtractor:
                 for t in terms
                 if floor <= t.start and t.end <= first.start and first.start - t.end <= MAX_TERM_TO_VALUE
             ]
-            continued = chosen and not window and ")" not in text[previous_end : first.start]
+            gap = text[previous_end : first.start]
+            # 'hyperglycemia (grade 3, 4% versus 2%; ...' and '(5.5%) compared with placebo (1.5%)': the same term
+            continued = chosen and not window and (")" not in gap or bool(COMPARED_ARM.fullmatch(gap)))
             previous_end = group[-1].extent
             if continued:  # 'hyperglycemia (grade 3, 4% versus 2%; grade 4, 2% versus 1%)'
                 window = chosen
@@ -259,6 +262,8 @@ class AdverseEventExtractor:
                 chosen = []
                 continue
             chosen = window if self.cues["each"].search(text[window[-1].end : first.start]) else window[-1:]
+            if len(window) >= 2 and self._most_common(text, window[-2], window[-1]):
+                chosen = window[-2:-1]  # 'Dry mouth was the most frequently reported adverse event (5.5% vs 1.5%)'
             anchor = facts.context.anchor_at(first.start)
             others = [v for v in values if v not in group]
             arms = assign_arms(
@@ -281,6 +286,14 @@ class AdverseEventExtractor:
                     fields = self._fields(event, grade, value.value, n, arm, anchor.study if anchor else None)
                     drafts.append(Draft(fields, term.start, value.extent, qualifier=value.qualifier))
         return drafts
+
+    def _most_common(self, text: str, event: Term, summary: Term) -> bool:
+        """'<event> was the most common adverse event': the frequency after the summary term is the event's."""
+        return (
+            event.kind == "event"
+            and summary.kind == "summary"
+            and match_at(self.cues["most_common"], text[: summary.start], event.end)
+        )
 
     def _counts(self, facts: DocFacts, start: int, end: int, terms: list[Term]) -> list[Draft]:
         """'Seven deaths were attributed to treatment in the everolimus arm': a count printed before a term."""
