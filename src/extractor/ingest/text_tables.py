@@ -70,7 +70,8 @@ def layout_header_rows(rows: Sequence[Sequence[str]], stub: int = 1) -> int:
 
 
 _CAPTION = re.compile(r"^\s*Table[\s\u00a0]*(?:\d{1,3}|[IVX]{1,5})[A-Za-z]?\b")
-_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+# The rule under a Markdown pipe table's header row ('|---|:---:|'); the Markdown reader uses it too
+PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
 def find_tables(lines: list[SourceLine]) -> tuple[list[SourceLine], list[TextTable]]:
@@ -190,7 +191,7 @@ def _pipe_table(
     while end < len(lines) and lines[end].text.lstrip().startswith("|"):
         end += 1
     block = lines[at:end]
-    rule = next((i for i, line in enumerate(block) if _PIPE_RULE.match(line.text)), None)
+    rule = next((i for i, line in enumerate(block) if PIPE_RULE.match(line.text)), None)
     if len(block) < 3 or rule != 1:
         return None
     rows = [_row_lines(line, pipe_cells(line.text)) for i, line in enumerate(block) if i != rule]

@@ -12,12 +12,11 @@ from extractor.ingest.cell_values import is_value
 from extractor.ingest.markdown.inline import inline_pieces
 from extractor.ingest.markdown.lines import FENCE, Line
 from extractor.ingest.markup import SOFT_SPACE, Cell, Piece
-from extractor.ingest.text_tables import layout_header_rows, pipe_cells
+from extractor.ingest.text_tables import PIPE_RULE, layout_header_rows, pipe_cells
 
 _SIMPLE_RULE = re.compile(r"^\s*-{2,}(?:[ \t]+-{2,})*\s*$")
 _FULL_RULE = re.compile(r"^\s*-{6,}\s*$")
 _GRID_RULE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
-_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
 def is_table_line(text: str) -> bool:
@@ -176,7 +175,7 @@ def _pipe_table(lines: list[Line], i: int) -> tuple[int, list[list[Cell]], int |
     block = lines[i:end]
     if len(block) < 2:
         return None
-    rule = next((k for k, ln in enumerate(block) if _PIPE_RULE.match(ln.text)), None)
+    rule = next((k for k, ln in enumerate(block) if PIPE_RULE.match(ln.text)), None)
     rows: list[list[Cell]] = [
         [(inline_pieces(text, ln.start + at), 1, 1) for text, at in pipe_cells(ln.text)]
         for k, ln in enumerate(block)
