@@ -153,7 +153,7 @@ def inn_stems() -> tuple[str, ...]:
 def is_new_drug_name(text: str, lexicon: DrugLexicon) -> bool:
     """Guards for a model CHEMICAL the lexicon does not know (rule 3 of the module docstring)."""
     lower = text.lower()
-    if lower in lexicon.synonyms or lower in lexicon.stoplist or not NAME.fullmatch(lower):
+    if _refused(lower, lexicon) or not NAME.fullmatch(lower):
         return False
     return lower.endswith(inn_stems())
 
@@ -221,10 +221,28 @@ def batches(ranges: list[tuple[int, int]], max_chars: int) -> list[list[tuple[in
     return grouped
 
 
-def new_drug_words(text: str) -> list[int]:
-    """Starts of the runs of letters that end in an INN stem: where `is_new_drug_name` could accept a word."""
+def new_drug_words(text: str, lexicon: DrugLexicon | None = None) -> list[int]:
+    """Starts of the runs of letters that end in an INN stem: where `is_new_drug_name` could accept a word.
+
+    With `lexicon`, not a run it refuses by itself (a lexicon surface or a stoplisted one, or under five letters)
+    unless a hyphen joins it to the letters before ('anti-everolimus' is no surface): a model entity can only be
+    a new drug where its last run of letters is one of these, since `is_new_drug_name` wants letters and hyphens
+    ending in the stem."""
     stems = inn_stems()
-    return [m.start() for m in LETTERS.finditer(text) if m.group().lower().endswith(stems)]
+    return [
+        m.start()
+        for m in LETTERS.finditer(text)
+        if m.group().lower().endswith(stems)
+        and (
+            lexicon is None
+            or text[m.start() - 1 : m.start()] == "-"
+            or (len(m.group()) >= 5 and not _refused(m.group().lower(), lexicon))
+        )
+    ]
+
+
+def _refused(lower: str, lexicon: DrugLexicon) -> bool:
+    return lower in lexicon.synonyms or lower in lexicon.stoplist
 
 
 READS = ("all", "relevant")
@@ -286,7 +304,7 @@ class ChemicalDiseaseNER:
         in sentences that print a percentage (frequencies) or name a drug, placebo or a non-drug treatment (its
         `agents` cue: attributions and case events). Everything else the model would find goes nowhere."""
         text = doc_text(doc)
-        marks = [e.start_char for e in doc.ents if e.label_ == DRUG] + new_drug_words(text)
+        marks = [e.start_char for e in doc.ents if e.label_ == DRUG] + new_drug_words(text, self.lexicon)
         cues: list[re.Pattern[str]] = []
         events = self.nlp.get_pipe(self.events_component) if self.events_component in self.nlp.pipe_names else None
         if isinstance(events, DiseaseReader) and events.diseases_key == self.diseases_key:
