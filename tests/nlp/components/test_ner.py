@@ -119,6 +119,23 @@ def test_piece_tokenizer_tags_lexicon_surfaces_longest_first() -> None:
     ]
 
 
+def test_piece_tokenizer_matches_every_surface_a_brute_force_search_finds() -> None:
+    """`matches` tries only pieces that begin a surface, and longer surfaces only where their first two pieces
+    begin one: the same matches as trying every length at every piece, on a seed article with the real lexicon."""
+    tokenizer = PieceTokenizer(spacy.blank("en").vocab, packaged_lexicon())
+    text = sorted((Path(__file__).parents[3] / "corpus" / "seeds").glob("*.txt"))[2].read_text(encoding="utf-8")
+    lower = [text[start:end].lower() for start, end in word_pieces(text)]
+    longest = max(len(surface.split()) for surface in tokenizer.surfaces)
+    expected = [
+        (tokenizer.surfaces[" ".join(lower[i : i + n])], i, i + n)
+        for i in range(len(lower))
+        for n in range(1, min(longest, len(lower) - i) + 1)
+        if " ".join(lower[i : i + n]) in tokenizer.surfaces
+    ]
+    assert tokenizer.matches(lower) == expected
+    assert len(expected) > 50
+
+
 def test_chunks_are_runs_of_whole_sentences_within_the_limit() -> None:
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")

@@ -81,6 +81,7 @@ class PieceTokenizer:
         # costs ~10 MB and tags the same pieces.
         self.vocab = vocab
         self.surfaces: dict[str, str] = {}  # lowercase pieces joined by " " -> DRUG or STOP
+        self.pairs: set[tuple[str, str]] = set()  # the first two pieces of the surfaces of two or more
         lengths: dict[str, set[int]] = {}  # first piece -> numbers of pieces of the surfaces starting with it
         drugs = (s for s in lexicon.synonyms if s not in lexicon.stoplist)
         for tag, surfaces in ((DRUG, drugs), (STOP, iter(lexicon.stoplist))):
@@ -89,16 +90,22 @@ class PieceTokenizer:
                 if pieces:
                     self.surfaces[" ".join(pieces)] = tag
                     lengths.setdefault(pieces[0], set()).add(len(pieces))
+                    if len(pieces) > 1:
+                        self.pairs.add((pieces[0], pieces[1]))
         self.lengths = {first: tuple(sorted(ns)) for first, ns in lengths.items()}
 
     def matches(self, lower: list[str]) -> list[tuple[str, int, int]]:
-        """(tag, start, end) of every run of pieces that is a lexicon surface, by start, then by length."""
+        """(tag, start, end) of every run of pieces that is a lexicon surface, by start, then by length.
+
+        Only pieces that begin a surface are tried, and surfaces of two or more pieces only where the first two
+        pieces begin one (`pairs`): most of the lengths tried before came to nothing on the second piece."""
         found = []
-        for i, first in enumerate(lower):
-            for n in self.lengths.get(first, ()):
-                if i + n > len(lower):
-                    break
-                tag = self.surfaces.get(" ".join(lower[i : i + n]))
+        size, lengths, surfaces, pairs = len(lower), self.lengths, self.surfaces, self.pairs
+        for i in [i for i, piece in enumerate(lower) if piece in lengths]:
+            for n in lengths[lower[i]]:
+                if i + n > size or (n > 1 and (lower[i], lower[i + 1]) not in pairs):
+                    break  # lengths are ascending: no longer surface starts here either
+                tag = surfaces.get(" ".join(lower[i : i + n]))
                 if tag:
                     found.append((tag, i, i + n))
         return found
