@@ -133,6 +133,10 @@ class AeCues(RuleFile):
     listed_owner: Regex
     frequency_follows: Regex
     not_event_disease: Regex
+    # where a drug sentence can give a disease a reader (extractor_ner reads no other); absent: every drug sentence
+    event_words: Regex | None = None
+    given_people: Regex | None = None
+    given_words: Regex | None = None
 
 
 # --- lexicons/arm_rules.json -----------------------------------------------------------------------------------

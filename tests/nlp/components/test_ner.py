@@ -303,12 +303,14 @@ def test_the_reference_list_is_not_read(nlp: Language, ner: ChemicalDiseaseNER) 
 
 
 def test_relevant_sentences(extractor: Extractor) -> None:
-    """A drug, an INN-shaped word the lexicon does not know, a percentage, placebo or a treatment cue: read;
-    anything else (an INN-shaped lexicon surface the drug matcher left, too): not read."""
+    """An INN-shaped word the lexicon does not know, a percentage, placebo, a treatment cue, or a drug with a word
+    of the adverse-event component's attribution and case cues: read; anything else (a drug alone, an INN-shaped
+    lexicon surface the drug matcher left): not read."""
     ner = extractor.nlp.get_pipe("extractor_ner")
     assert isinstance(ner, ChemicalDiseaseNER) and ner.read == "relevant"
     sentences = {  # sentences (lines) of the seed articles 000, 001 and 002
-        "who developed osteomyelitis during the treatment with everolimus plus exemestane.": True,  # lexicon drugs
+        "who developed osteomyelitis during the treatment with everolimus plus exemestane.": True,  # drugs, 'develop'
+        "Ciprofloxacin did not alleviate the symptoms.": False,  # a drug, but no disease here could become an event
         "treatment with tremifen, multiple hepatic metastases were": True,  # an INN-shaped word ('-ifen') no surface
         # a lexicon surface the drug matcher did not take here: `is_new_drug_name` refuses it as a model entity too
         "The wound was infected with methicillin-resistant Staph-": False,
