@@ -34,3 +34,10 @@ def doc_text(doc: Doc) -> str:
     """`doc.text`, joined once: a Doc's text is fixed (retokenizing merges and splits keep it), so the token
     count is key enough."""
     return memo(doc, "text", len(doc), lambda: doc.text)
+
+
+def remember_text(doc: Doc, text: str) -> None:
+    """Hold `text` as `doc_text(doc)` when the Doc was made from it (its tokens end where the text ends), so no
+    component joins the tokens again (about 1% of the pipeline's time)."""
+    if len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) == len(text):
+        memo(doc, "text", len(doc), lambda: text)

@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from extractor._typing import CharOffset
 from extractor.ingest.document import Document, Section, Table
-from extractor.nlp.doc_memo import doc_text, memo
+from extractor.nlp.doc_memo import doc_text, memo, remember_text
 from extractor.nlp.prose import references_start as prose_references_start
 from extractor.record import SectionName
 
@@ -60,6 +60,7 @@ def attach(doc: Doc, document: Document) -> Doc:
         "tables": [t.to_dict() for t in document.tables],
     }
     doc._.set(EXTENSION, data)
+    remember_text(doc, document.text)
     return doc
 
 

@@ -139,6 +139,10 @@ class AeCues(RuleFile):
     none_every_arm: Regex
     none_counted: Regex
     most_common: Regex
+    # where a drug sentence can give a disease a reader (extractor_ner reads no other); absent: every drug sentence
+    event_words: Regex | None = None
+    given_people: Regex | None = None
+    given_words: Regex | None = None
 
 
 # --- lexicons/arm_rules.json -----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from extractor.nlp.positions import Cover, between
 from extractor.nlp.result_values import Value
@@ -155,10 +156,17 @@ def arm_mentions(text: str, found: list[Agent]) -> list[ArmMention]:
             group = []
         group.append(agent)
     close()
-    for m in ROLE.finditer(text):
-        role = "experimental" if m.group("exp") else "control"
-        mentions.append(ArmMention(m.start(), m.end(), (), False, True, role))
+    mentions += _role_mentions(text)
     return sorted(mentions, key=lambda m: m.start)
+
+
+@lru_cache(maxsize=2)
+def _role_mentions(text: str) -> tuple[ArmMention, ...]:
+    """'the control group', 'the experimental arm': read once per text (`arm_mentions` runs three times on it)."""
+    return tuple(
+        ArmMention(m.start(), m.end(), (), False, True, "experimental" if m.group("exp") else "control")
+        for m in ROLE.finditer(text)
+    )
 
 
 def regimen_lists(text: str, found: list[Agent], start: int, end: int) -> list[tuple[int, list[Regimen]]]:

@@ -22,11 +22,12 @@ from extractor.nlp.components.ner import (
     combine,
     is_new_drug_name,
     load_packaged_model,
+    new_drug_words,
     packaged_model_path,
     word_pieces,
 )
 from extractor.nlp.pipeline import load_pipeline
-from extractor.nlp.text.drug_lexicon import DrugLexicon
+from extractor.nlp.text.drug_lexicon import DrugLexicon, packaged_lexicon
 
 # The default pipeline's configuration, cut down to what the NER component reads (tokens, sentences, drugs).
 PIPELINE = ["extractor_paragraph_sentences", "sentencizer", "abbreviation_detector", "extractor_drugs", "extractor_ner"]
@@ -116,6 +117,23 @@ def test_piece_tokenizer_tags_lexicon_surfaces_longest_first() -> None:
         ("of", "STOP"),
         ("Rapamycin", "STOP"),  # inside a longer stoplisted phrase
     ]
+
+
+def test_piece_tokenizer_matches_every_surface_a_brute_force_search_finds() -> None:
+    """`matches` tries only pieces that begin a surface, and longer surfaces only where their first two pieces
+    begin one: the same matches as trying every length at every piece, on a seed article with the real lexicon."""
+    tokenizer = PieceTokenizer(spacy.blank("en").vocab, packaged_lexicon())
+    text = sorted((Path(__file__).parents[3] / "corpus" / "seeds").glob("*.txt"))[2].read_text(encoding="utf-8")
+    lower = [text[start:end].lower() for start, end in word_pieces(text)]
+    longest = max(len(surface.split()) for surface in tokenizer.surfaces)
+    expected = [
+        (tokenizer.surfaces[" ".join(lower[i : i + n])], i, i + n)
+        for i in range(len(lower))
+        for n in range(1, min(longest, len(lower) - i) + 1)
+        if " ".join(lower[i : i + n]) in tokenizer.surfaces
+    ]
+    assert tokenizer.matches(lower) == expected
+    assert len(expected) > 50
 
 
 def test_chunks_are_runs_of_whole_sentences_within_the_limit() -> None:
@@ -285,12 +303,17 @@ def test_the_reference_list_is_not_read(nlp: Language, ner: ChemicalDiseaseNER) 
 
 
 def test_relevant_sentences(extractor: Extractor) -> None:
-    """A drug, an INN-shaped word, a percentage, placebo or a treatment cue: read; anything else: not read."""
+    """An INN-shaped word the lexicon does not know, a percentage, placebo, a treatment cue, or a drug with a word
+    of the adverse-event component's attribution and case cues: read; anything else (a drug alone, an INN-shaped
+    lexicon surface the drug matcher left): not read."""
     ner = extractor.nlp.get_pipe("extractor_ner")
     assert isinstance(ner, ChemicalDiseaseNER) and ner.read == "relevant"
-    sentences = {  # sentences (lines) of the seed articles 000 and 002
-        "who developed osteomyelitis during the treatment with everolimus plus exemestane.": True,  # lexicon drugs
-        "The wound was infected with methicillin-resistant Staph-": True,  # an INN-shaped word ('-cillin')
+    sentences = {  # sentences (lines) of the seed articles 000, 001 and 002
+        "who developed osteomyelitis during the treatment with everolimus plus exemestane.": True,  # drugs, 'develop'
+        "Ciprofloxacin did not alleviate the symptoms.": False,  # a drug, but no disease here could become an event
+        "treatment with tremifen, multiple hepatic metastases were": True,  # an INN-shaped word ('-ifen') no surface
+        # a lexicon surface the drug matcher did not take here: `is_new_drug_name` refuses it as a model entity too
+        "The wound was infected with methicillin-resistant Staph-": False,
         "Sternal osteomyelitis has a mortality rate of 31% when": True,
         "marker expression in the placebo arm but a good response": True,
         "Radiotherapy was performed on the affected ster-": True,  # a non-drug treatment
@@ -320,3 +343,14 @@ def test_relevant_reading_changes_no_record_of_the_seeds(extractor: Extractor) -
     finally:
         ner.read = "relevant"
     assert relevant == every
+
+
+def test_new_drug_words_are_the_words_is_new_drug_name_could_accept() -> None:
+    lexicon = packaged_lexicon()
+    text = "changed to tremifen; everolimus and methicillin-resistant; anti-everolimus; mab"
+    words = [text[s : s + 20].split()[0].strip(";") for s in new_drug_words(text, lexicon)]
+    assert words == ["tremifen", "everolimus"]  # the second: 'anti-everolimus' is no lexicon surface
+    assert new_drug_words(text)[:3] == [text.index("tremifen"), text.index("everolimus"), text.index("methicillin")]
+    for start in new_drug_words(text):
+        word = text[start:].split()[0].strip(";").split("-")[0]
+        assert start in new_drug_words(text, lexicon) or not is_new_drug_name(word, lexicon)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from extractor import ArticleRecord
+from extractor.nlp.text.arms import LABEL_BEFORE_GROUP_WORD, arm_patterns, label_starts, sized_group_matches
 
 
 def _arms(record: ArticleRecord) -> list[tuple[str, int | None]]:
@@ -150,3 +153,18 @@ def test_the_intervention_group_of_a_trial_against_a_control() -> None:
     assert registry.find("the experimental arm") is registry.arms[1]
     registry.add(ArmDraft("self-management", (), None, 40, 55, "allocation"))
     assert registry.find("the intervention group") is None  # three arms: which one is not said
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Group I (n = 30, laser group) and the fentanyl group: 76; a control group of 10 adults.",
+        "38 patients for the Genoss DES group, and the EMS group (n = 24) consisted of 24 patients.",
+        "The low dose arm (n=12) versus the high dose cohort (N = 11); one two three four five six group (n = 3).",
+        "the " + "x" * 2000 + " gum group (n = 9) and group arm cohort (n = 1)",  # a word longer than the window
+    ],
+)
+def test_sized_group_matches_are_finditer_s(text: str) -> None:
+    starts = label_starts(text)
+    for pattern in arm_patterns().sized_groups:
+        expected = [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
+        assert [(m.span(), m.groupdict()) for m in sized_group_matches(pattern, text, starts)] == expected
+    assert any(p.pattern.startswith(LABEL_BEFORE_GROUP_WORD) for p in arm_patterns().sized_groups)

@@ -32,7 +32,9 @@ from extractor.nlp.text.arms import (
     content_words,
     draft_from_label,
     drugs_in,
+    label_starts,
     normalize_label,
+    sized_group_matches,
 )
 from extractor.nlp.text.drug_lexicon import packaged_lexicon
 from extractor.nlp.text.numbers import WORD_NUM, as_count, parse_number
@@ -407,8 +409,9 @@ def _add_sized_groups(text: str, registry: ArmRegistry, mentions: list[DrugMenti
     """'the EMS group (n = 24)', '38 patients in the gum group': sizes for the arms they name (and arms of
     their own when nothing else named two)."""
     found: list[tuple[int, str, int | None]] = []
+    starts = label_starts(text)
     for pattern in arm_patterns().sized_groups:
-        for m in pattern.finditer(text):
+        for m in sized_group_matches(pattern, text, starts):
             found.append((m.start("label"), m.group("label"), as_count(parse_number(m.group("n")))))
     for start, label, n in sorted(found):
         draft = draft_from_label(label, start, start + len(label), mentions, "group", n)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from importlib.resources import files
 from itertools import pairwise
@@ -38,6 +38,7 @@ from thinc.api import Model, NumpyOps
 from extractor.lexicons import iter_tsv
 from extractor.nlp.doc_memo import doc_text
 from extractor.nlp.layout import references_start
+from extractor.nlp.result_values import SOFT_HYPHEN
 from extractor.nlp.study_context import PLACEBO_WORD
 from extractor.nlp.text.drug_lexicon import LABEL as DRUG
 from extractor.nlp.text.drug_lexicon import DrugLexicon, packaged_lexicon
@@ -50,6 +51,7 @@ PIECE = re.compile(r"[^\W_]+|[^\s]")  # BC5CDR's tokenization: runs of letters a
 NAME = re.compile(r"[a-z][a-z-]{3,}[a-z]")
 PERCENT_SIGN = re.compile("%")
 LETTERS = re.compile("[A-Za-z]+")
+MAX_SHORT_FORM = 4  # characters of a drug name read as a short form ('OT', 'rtv') by `relevant`
 MAX_CHUNK_CHARS = 5000  # the most text the model reads at once, cut between sentences (about 1,000 pieces)
 
 
@@ -60,6 +62,19 @@ class DiseaseReader(Protocol):
 
     diseases_key: str | None
     cues: dict[str, re.Pattern[str]]
+    matcher: TermFinder
+
+
+class TermFinder(Protocol):
+    def find(self, text: str) -> Sequence[FoundTerm]: ...
+
+
+class FoundTerm(Protocol):
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def kind(self) -> str: ...
 
 
 def word_pieces(text: str) -> list[tuple[int, int]]:
@@ -81,6 +96,7 @@ class PieceTokenizer:
         # costs ~10 MB and tags the same pieces.
         self.vocab = vocab
         self.surfaces: dict[str, str] = {}  # lowercase pieces joined by " " -> DRUG or STOP
+        self.pairs: set[tuple[str, str]] = set()  # the first two pieces of the surfaces of two or more
         lengths: dict[str, set[int]] = {}  # first piece -> numbers of pieces of the surfaces starting with it
         drugs = (s for s in lexicon.synonyms if s not in lexicon.stoplist)
         for tag, surfaces in ((DRUG, drugs), (STOP, iter(lexicon.stoplist))):
@@ -89,16 +105,22 @@ class PieceTokenizer:
                 if pieces:
                     self.surfaces[" ".join(pieces)] = tag
                     lengths.setdefault(pieces[0], set()).add(len(pieces))
+                    if len(pieces) > 1:
+                        self.pairs.add((pieces[0], pieces[1]))
         self.lengths = {first: tuple(sorted(ns)) for first, ns in lengths.items()}
 
     def matches(self, lower: list[str]) -> list[tuple[str, int, int]]:
-        """(tag, start, end) of every run of pieces that is a lexicon surface, by start, then by length."""
+        """(tag, start, end) of every run of pieces that is a lexicon surface, by start, then by length.
+
+        Only pieces that begin a surface are tried, and surfaces of two or more pieces only where the first two
+        pieces begin one (`pairs`): most of the lengths tried before came to nothing on the second piece."""
         found = []
-        for i, first in enumerate(lower):
-            for n in self.lengths.get(first, ()):
-                if i + n > len(lower):
-                    break
-                tag = self.surfaces.get(" ".join(lower[i : i + n]))
+        size, lengths, surfaces, pairs = len(lower), self.lengths, self.surfaces, self.pairs
+        for i in [i for i, piece in enumerate(lower) if piece in lengths]:
+            for n in lengths[lower[i]]:
+                if i + n > size or (n > 1 and (lower[i], lower[i + 1]) not in pairs):
+                    break  # lengths are ascending: no longer surface starts here either
+                tag = surfaces.get(" ".join(lower[i : i + n]))
                 if tag:
                     found.append((tag, i, i + n))
         return found
@@ -153,7 +175,7 @@ def inn_stems() -> tuple[str, ...]:
 def is_new_drug_name(text: str, lexicon: DrugLexicon) -> bool:
     """Guards for a model CHEMICAL the lexicon does not know (rule 3 of the module docstring)."""
     lower = text.lower()
-    if lower in lexicon.synonyms or lower in lexicon.stoplist or not NAME.fullmatch(lower):
+    if _refused(lower, lexicon) or not NAME.fullmatch(lower):
         return False
     return lower.endswith(inn_stems())
 
@@ -221,10 +243,38 @@ def batches(ranges: list[tuple[int, int]], max_chars: int) -> list[list[tuple[in
     return grouped
 
 
-def new_drug_words(text: str) -> list[int]:
-    """Starts of the runs of letters that end in an INN stem: where `is_new_drug_name` could accept a word."""
+def new_drug_words(text: str, lexicon: DrugLexicon | None = None) -> list[int]:
+    """Starts of the runs of letters that end in an INN stem: where `is_new_drug_name` could accept a word.
+
+    With `lexicon`, not a run it refuses by itself (a lexicon surface or a stoplisted one, or under five letters)
+    unless a hyphen joins it to the letters before ('anti-everolimus' is no surface): a model entity can only be
+    a new drug where its last run of letters is one of these, since `is_new_drug_name` wants letters and hyphens
+    ending in the stem."""
     stems = inn_stems()
-    return [m.start() for m in LETTERS.finditer(text) if m.group().lower().endswith(stems)]
+    return [
+        m.start()
+        for m in LETTERS.finditer(text)
+        if m.group().lower().endswith(stems)
+        and (
+            lexicon is None
+            or text[m.start() - 1 : m.start()] == "-"
+            or (len(m.group()) >= 5 and not _refused(m.group().lower(), lexicon))
+        )
+    ]
+
+
+def _refused(lower: str, lexicon: DrugLexicon) -> bool:
+    return lower in lexicon.synonyms or lower in lexicon.stoplist
+
+
+def _short_form(text: str) -> bool:
+    """'OT', 'RTV', '5-FU', 'rtv': at most four characters, or no lowercase letter."""
+    return len(text) <= MAX_SHORT_FORM or not any(ch.islower() for ch in text)
+
+
+def _holds(positions: list[int], start: int, end: int) -> bool:
+    """Whether the sorted `positions` hold one in [start, end)."""
+    return bisect_left(positions, end) > bisect_left(positions, start)
 
 
 READS = ("all", "relevant")
@@ -280,20 +330,43 @@ class ChemicalDiseaseNER:
     def relevant(self, doc: Doc) -> Callable[[int, int], bool]:
         """Whether the model's entities in a sentence (by its character range) can reach the record.
 
-        Its CHEMICALs matter where the lexicon found a drug (a drug surface that is exactly a DISEASE entity is
-        dropped) or where a word ends in an INN stem (the only new drugs `is_new_drug_name` lets through). Its
+        Its CHEMICALs matter where a word ends in an INN stem (the only new drugs `is_new_drug_name` lets through)
+        and where the lexicon found a drug (a drug surface that is exactly a DISEASE entity is dropped). Its
         DISEASEs are read by the adverse-event component (`events_component`, when it reads `diseases_key`) only
-        in sentences that print a percentage (frequencies) or name a drug, placebo or a non-drug treatment (its
-        `agents` cue: attributions and case events). Everything else the model would find goes nowhere."""
+        in sentences that print a percentage (frequencies) or name placebo or a non-drug treatment (its `agents`
+        cue), or name a drug together with a word of its attribution and case cues (`event_words`, or both halves
+        of `given_people`/`given_words`) or a summary term ('side effects include ...'). Everything else the
+        model would find goes nowhere, save one thing: in a sentence naming drugs without those words, a drug the
+        model would call a DISEASE stays a drug. The drugs it did call diseases were short forms ('OT' for
+        oxytocin, 'RTV'), so a sentence with a drug printed as one is read anyway. (Issue 17: the drug sentences
+        without those words were a quarter of what the model read in the seed articles.)"""
         text = doc_text(doc)
-        marks = [e.start_char for e in doc.ents if e.label_ == DRUG] + new_drug_words(text)
-        cues: list[re.Pattern[str]] = []
+        # a drug printed as a short form ('OT', 'RTV') is what the model may call a DISEASE (rule 1): always read
+        short = [e.start_char for e in doc.ents if e.label_ == DRUG and _short_form(e.text)]
+        marks = new_drug_words(text, self.lexicon) + short
+        drugs = sorted(e.start_char for e in doc.ents if e.label_ == DRUG)
         events = self.nlp.get_pipe(self.events_component) if self.events_component in self.nlp.pipe_names else None
-        if isinstance(events, DiseaseReader) and events.diseases_key == self.diseases_key:
-            cues += [PERCENT_SIGN, PLACEBO_WORD, events.cues["agents"]]
-        marks += [m.start() for cue in cues for m in cue.finditer(text)]
+        if not isinstance(events, DiseaseReader) or events.diseases_key != self.diseases_key:
+            marks.sort()
+            return lambda start, end: _holds(drugs, start, end) or _holds(marks, start, end)
+        marks += [m.start() for cue in (PERCENT_SIGN, PLACEBO_WORD, events.cues["agents"]) for m in cue.finditer(text)]
         marks.sort()
-        return lambda start, end: bisect_left(marks, end) > bisect_left(marks, start)
+        if not all(key in events.cues for key in ("event_words", "given_people", "given_words")):
+            return lambda start, end: _holds(drugs, start, end) or _holds(marks, start, end)
+        # the adverse-event component reads 'progres- sion' joined (its TextView): a word cut so counts as a cue word
+        words = [m.start() for cue in (events.cues["event_words"], SOFT_HYPHEN) for m in cue.finditer(text)]
+        words += [t.start for t in events.matcher.find(text) if t.kind == "summary"]
+        words.sort()
+        people = [m.start() for m in events.cues["given_people"].finditer(text)]
+        given = [m.start() for m in events.cues["given_words"].finditer(text)]
+
+        def read(start: int, end: int) -> bool:
+            return _holds(marks, start, end) or (
+                _holds(drugs, start, end)
+                and (_holds(words, start, end) or (_holds(people, start, end) and _holds(given, start, end)))
+            )
+
+        return read
 
     def predict(self, doc: Doc, read: Callable[[int, int], bool] | None = None) -> list[Span]:
         """The model's CHEMICAL and DISEASE entities, as spans of `doc` (whole pipeline tokens), in the sentences

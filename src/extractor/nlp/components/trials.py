@@ -79,7 +79,7 @@ class CompiledTrialRules:
     cited_after: re.Pattern[str]
     opening_before: re.Pattern[str]
     opening_after: re.Pattern[str]
-    registries: tuple[tuple[re.Pattern[str], str], ...]
+    registries: tuple[tuple[re.Pattern[str], str, str], ...]  # pattern, format, a word every match begins with
     stop: frozenset[str]
 
     @classmethod
@@ -99,7 +99,9 @@ class CompiledTrialRules:
             cited_after=re.compile(data.cited_after),
             opening_before=re.compile(data.opening_before),
             opening_after=re.compile(data.opening_after),
-            registries=tuple((re.compile(r.pattern), r.format) for r in data.registries.values()),
+            registries=tuple(
+                (re.compile(r.pattern), r.format, _leading_word(r.pattern)) for r in data.registries.values()
+            ),
             stop=frozenset(w.lower() for w in data.not_trials),
         )
 
@@ -109,11 +111,25 @@ def _default_compiled() -> CompiledTrialRules:
     return CompiledTrialRules.of(trial_rules())
 
 
+def _leading_word(pattern: str) -> str:
+    """The letters a registry pattern starts with after '\\b' ('ISRCTN' of '\\bISRCTN\\s?...'), or '' (an
+    alternation anywhere: a match need not begin with them)."""
+    m = None if "|" in pattern else re.match(r"\\b([A-Za-z]+)(?![?*{])", pattern)
+    return m.group(1) if m else ""
+
+
 def registry_ids(text: str, rules: CompiledTrialRules) -> list[tuple[int, int, str, str]]:
     """(start, end, kind, normalized id): 'nct' for ClinicalTrials.gov, 'registry' for the others
-    ('ISRCTN 75784880' -> 'ISRCTN75784880', 'EudraCT No. 2004-001234-12' -> 'EudraCT 2004-001234-12')."""
-    found = [(m.start(), m.end(), "nct", re.sub(r"\s", "", m.group()).upper()) for m in NCT.finditer(text)]
-    for pattern, form in rules.registries:
+    ('ISRCTN 75784880' -> 'ISRCTN75784880', 'EudraCT No. 2004-001234-12' -> 'EudraCT 2004-001234-12').
+
+    A pattern whose matches begin with a word runs only on a text that holds the word: a pattern starting with
+    '\\b' gets no fast literal search from `re`, and the 15 scans of every article were 2% of the pipeline."""
+    found = []
+    if "NCT" in text:
+        found = [(m.start(), m.end(), "nct", re.sub(r"\s", "", m.group()).upper()) for m in NCT.finditer(text)]
+    for pattern, form, word in rules.registries:
+        if word not in text:
+            continue
         for m in pattern.finditer(text):
             found.append((m.start(), m.end(), "registry", form.format(id=m.group("id"))))
     return sorted(found)

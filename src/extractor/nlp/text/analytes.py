@@ -16,6 +16,7 @@ from typing import Any
 
 from extractor.lexicons import iter_tsv
 from extractor.nlp.quantities import Unit, convert, round_sig
+from extractor.nlp.text.alternation import longest_first
 
 Item = dict[str, Any]
 
@@ -107,8 +108,8 @@ class AnalyteMatcher:
             for synonym in analyte.synonyms:
                 key = synonym if _case_sensitive(synonym) else synonym.lower()
                 self.by_surface.setdefault(key, analyte)
-        sensitive = sorted((s for s in self.by_surface if _case_sensitive(s)), key=len, reverse=True)
-        insensitive = sorted((s for s in self.by_surface if not _case_sensitive(s)), key=len, reverse=True)
+        sensitive = [s for s in self.by_surface if _case_sensitive(s)]
+        insensitive = [s for s in self.by_surface if not _case_sensitive(s)]
         self.sensitive = _alternation(sensitive, 0)
         self.insensitive = _alternation(insensitive, re.IGNORECASE)
 
@@ -153,8 +154,8 @@ def _case_sensitive(surface: str) -> bool:
 
 
 def _alternation(surfaces: Sequence[str], flags: int) -> re.Pattern[str]:
-    body = "|".join(re.escape(s) for s in surfaces) or r"(?!x)x"
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", flags)
+    """The longest name at each position (a trie: a plain alternation of 800 names was 8% of the pipeline)."""
+    return re.compile(rf"(?<![\w-])(?:{longest_first(surfaces, flags)})(?![\w])", flags)
 
 
 @lru_cache(maxsize=1)
