@@ -153,6 +153,8 @@ def test_the_intervention_group_of_a_trial_against_a_control() -> None:
     assert registry.find("the experimental arm") is registry.arms[1]
     registry.add(ArmDraft("self-management", (), None, 40, 55, "allocation"))
     assert registry.find("the intervention group") is None  # three arms: which one is not said
+
+
 @pytest.mark.parametrize(
     "text",
     [
