@@ -23,7 +23,7 @@ from extractor.nlp.prose import sentence_bounds
 from extractor.nlp.rules import outcome_synonyms
 from extractor.nlp.spelling import american, greek_spelled
 from extractor.nlp.text.arms import Arm as TextArm
-from extractor.nlp.text.arms import ArmRegistry
+from extractor.nlp.text.arms import ArmRegistry, arm_patterns
 from extractor.nlp.text.results import Statement, arm_spans, read_statements, result_patterns
 from extractor.record import Arm, ArticleRecord, Characteristic, LabValue, Outcome, Span
 
@@ -114,7 +114,6 @@ BASELINE = re.compile(
     r"|\b(?:week|day|month|visit)\s*0\b",
     re.I,
 )
-_CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|usual care|standard care|no treatment|untreated)\b", re.I)
 
 
 _ADJECTIVE_ENDING = re.compile(r"(?:ical|ic|ia|al)$")
@@ -276,7 +275,7 @@ def _by_role(arms: list[Arm]) -> tuple[Arm | None, Arm | None]:
 
 
 def _is_control(arm: Arm) -> bool:
-    return "placebo" in arm.name or any(_CONTROL_WORDS.search(x) for x in (arm.name, *arm.aliases))
+    return "placebo" in arm.name or any(arm_patterns().control_words.search(x) for x in (arm.name, *arm.aliases))
 
 
 ARM_CUE_BONUS = 0.5  # a drug or a control word shared by phrase and arm outweighs half the words shared
@@ -286,7 +285,7 @@ def _arm_score(arm: Arm, phrase: str) -> float:
     score = max([similarity(phrase, arm.name), *(similarity(phrase, alias) for alias in arm.aliases)])
     if any(d in phrase.lower() for d in arm.drugs):
         score += ARM_CUE_BONUS
-    if _CONTROL_WORDS.search(phrase) and _CONTROL_WORDS.search(arm.name):
+    if arm_patterns().control_words.search(phrase) and arm_patterns().control_words.search(arm.name):
         score += ARM_CUE_BONUS
     return score
 
