@@ -26,6 +26,18 @@ def extract(extractor: Extractor) -> Callable[[str], ArticleRecord]:
     return lambda text: extractor.extract_text(text, name="snippet.txt")
 
 
+@pytest.fixture
+def extract_jats(extractor: Extractor, tmp_path: Path) -> Callable[[str], ArticleRecord]:
+    """Runs the full pipeline on a JATS snippet (its tables read as cells by the JATS reader)."""
+
+    def run(xml: str) -> ArticleRecord:
+        path = tmp_path / "snippet.nxml"
+        path.write_text(xml, encoding="utf-8")
+        return extractor.extract_file(path)
+
+    return run
+
+
 @pytest.fixture(scope="session")
 def seed_records(extractor: Extractor) -> dict[str, ArticleRecord]:
     return {path.name: extractor.extract_file(path) for path in SEEDS}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor import ArticleRecord, Extractor
+from extractor import ArticleRecord
 from extractor.nlp.components.adverse_events import AdverseEventExtractor
 from extractor.nlp.pipeline import load_pipeline
 from extractor.nlp.result_values import TextView
@@ -267,10 +267,8 @@ with formoterol or budesonide/formoterol</p></caption><table><thead><tr><td>Pref
 </sec></body></article>"""
 
 
-def test_a_zero_cell_is_no_patient_of_that_arm(extractor: Extractor, tmp_path: Path) -> None:
-    path = tmp_path / "ae_table.nxml"
-    path.write_text(AE_TABLE, encoding="utf-8")
-    got = {(a.event, a.arm): (a.n, a.percent) for a in extractor.extract_file(path).adverse_events}
+def test_a_zero_cell_is_no_patient_of_that_arm(extract_jats: Callable[[str], ArticleRecord]) -> None:
+    got = {(a.event, a.arm): (a.n, a.percent) for a in extract_jats(AE_TABLE).adverse_events}
     assert got[("tachycardia", "formoterol")] == (2, 4.0)
     assert got[("tachycardia", "budesonide + formoterol")] == (0, None)
     assert got[("chest pain", "formoterol")] == (0, None)

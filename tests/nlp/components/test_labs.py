@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from extractor import Extractor
+from extractor import ArticleRecord, Extractor
 from extractor.lexicons import iter_tsv, provenance
 from extractor.nlp.components.labs import LabReader
 from extractor.nlp.rules import lab_rules
@@ -265,6 +264,9 @@ def test_lexicons_carry_provenance() -> None:
     assert len(list(iter_tsv("analytes.tsv"))) == len(packaged_analytes())
 
 
+ExtractJats = Callable[[str], ArticleRecord]  # the `extract_jats` fixture (conftest)
+
+
 # PMC3580400 (Baum et al., CC BY), Table 2 as printed: levels at baseline and week 24 beside their change. The
 # change is the trial's outcome; the levels at each visit are lab values, per arm and time point.
 LEVELS_AND_CHANGE = """<?xml version="1.0"?>
@@ -281,11 +283,9 @@ measures.</p></caption><table><thead>
 
 
 def test_levels_beside_their_change_are_lab_values_and_the_change_an_outcome(
-    extractor: Extractor, tmp_path: Path
+    extract_jats: Callable[[str], ArticleRecord],
 ) -> None:
-    path = tmp_path / "levels.nxml"
-    path.write_text(LEVELS_AND_CHANGE, encoding="utf-8")
-    record = extractor.extract_file(path)
+    record = extract_jats(LEVELS_AND_CHANGE)
     labs = {(lab.analyte, lab.value, lab.timepoint) for lab in record.lab_values}
     assert {("amyloid beta 1-42", 28.7, "baseline"), ("amyloid beta 1-42", 31.4, "week 24")} <= labs
     assert {(o.value, o.measure) for o in record.outcomes} == {(2.7, "mean change"), (0.9, "mean change")}
@@ -304,10 +304,10 @@ COUNTED_THEN_MEASURED = """<?xml version="1.0"?>
 </tbody></table></table-wrap></sec></body></article>"""
 
 
-def test_a_row_with_its_own_unit_under_a_counted_section_is_a_lab_value(extractor: Extractor, tmp_path: Path) -> None:
-    path = tmp_path / "baseline.nxml"
-    path.write_text(COUNTED_THEN_MEASURED, encoding="utf-8")
-    labs = {(lab.analyte, lab.value, lab.arm) for lab in extractor.extract_file(path).lab_values}
+def test_a_row_with_its_own_unit_under_a_counted_section_is_a_lab_value(
+    extract_jats: Callable[[str], ArticleRecord],
+) -> None:
+    labs = {(lab.analyte, lab.value, lab.arm) for lab in extract_jats(COUNTED_THEN_MEASURED).lab_values}
     assert labs == {("total cholesterol", 212.6, "losartan"), ("total cholesterol", 209.6, "telmisartan")}
 
 
@@ -323,8 +323,8 @@ QUALIFIER_UNDER_PERCENT = """<?xml version="1.0"?>
 </tbody></table></table-wrap></sec></body></article>"""
 
 
-def test_a_qualifier_row_under_a_percent_unit_is_its_sections_level(extractor: Extractor, tmp_path: Path) -> None:
-    path = tmp_path / "efficacy.nxml"
-    path.write_text(QUALIFIER_UNDER_PERCENT, encoding="utf-8")
-    labs = {(lab.analyte, lab.value, lab.sd, lab.timepoint) for lab in extractor.extract_file(path).lab_values}
+def test_a_qualifier_row_under_a_percent_unit_is_its_sections_level(
+    extract_jats: Callable[[str], ArticleRecord],
+) -> None:
+    labs = {(lab.analyte, lab.value, lab.sd, lab.timepoint) for lab in extract_jats(QUALIFIER_UNDER_PERCENT).lab_values}
     assert labs == {("hba1c", 8.12, 0.96, "baseline"), ("hba1c", 7.92, 0.82, "baseline")}
