@@ -170,6 +170,7 @@ class ArmRules(RuleFile):
     strong_separator: Regex
     appositive: Regex
     item_lead: Regex
+    control_placebo: Regex
 
 
 # --- lexicons/article_type_cues.json ---------------------------------------------------------------------------

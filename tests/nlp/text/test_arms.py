@@ -170,3 +170,24 @@ def test_sized_group_matches_are_finditer_s(text: str) -> None:
         expected = [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
         assert [(m.span(), m.groupdict()) for m in sized_group_matches(pattern, text, starts)] == expected
     assert any(p.pattern.startswith(LABEL_BEFORE_GROUP_WORD) for p in arm_patterns().sized_groups)
+
+
+def test_the_control_group_given_placebo_is_the_placebo_arm() -> None:
+    from extractor.nlp.components.arms import _add_control_placebo
+    from extractor.nlp.text.arms import Arm, ArmRegistry
+
+    # PMC2649924 (Evidence Inference, CC BY): the arms as its tables give them, then the methods' sentence
+    registry = ArmRegistry()
+    registry.arms = [
+        Arm("", ("magnesium sulfate",), 64, 0, 1, {"group 1"}),
+        Arm("", ("amiodarone",), 64, 2, 3, {"group 2"}),
+        Arm("", (), 64, 4, 5, {"group 3 control"}, label="Group 3 (Control)"),
+    ]
+    text = "Sixty-four patients in group 3 (control group) had 100 cc. isotonic 0.9% as placebo, during the same time."
+    _add_control_placebo(text, registry)
+    registry.name_arms()
+    assert [a.name for a in registry.arms] == ["magnesium sulfate", "amiodarone", "placebo"]
+    # no such sentence: the control stays a control
+    registry.arms[2].drugs = ()
+    _add_control_placebo("The control group had no infusion.", registry)
+    assert registry.arms[2].drugs == ()

@@ -106,6 +106,7 @@ class ArmExtractor:
         _add_named_groups(text[:limit], registry, mentions)
         _add_each_group_size(text[:limit], registry)
         _add_equal_split(text[:limit], registry, layout(doc).sections)
+        _add_control_placebo(text[:limit], registry)
         registry.name_arms()
         return registry
 
@@ -517,3 +518,17 @@ def _add_equal_split(text: str, registry: ArmRegistry, sections: Any = ()) -> No
 def _arm_with(arms: list[Arm], drug: str) -> Arm | None:
     hits = [a for a in arms if drug in a.drugs]
     return hits[0] if len(hits) == 1 else None
+
+
+def _add_control_placebo(text: str, registry: ArmRegistry) -> None:
+    """'The control group received 4 vials of a placebo': the one drug-less control arm is given placebo, so it is
+    named 'placebo' (a trial with a placebo arm already has its placebo arm)."""
+    controls = [
+        a
+        for a in registry.arms
+        if not a.drugs and any(arm_patterns().control_words.search(x) for x in a.aliases | {a.name, a.label})
+    ]
+    if len(controls) != 1 or any(PLACEBO in a.drugs for a in registry.arms):
+        return
+    if arm_patterns().control_placebo.search(text):
+        controls[0].drugs = (PLACEBO,)

@@ -43,6 +43,7 @@ class ArmPatterns:
     strong_separator: re.Pattern[str]
     appositive: re.Pattern[str]
     item_lead: re.Pattern[str]
+    control_placebo: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
