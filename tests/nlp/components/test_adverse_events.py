@@ -284,3 +284,16 @@ def test_the_most_common_adverse_event_and_its_comparison(extract: Callable[[str
     )
     got = [(a.event, a.percent, a.arm) for a in extract(text).adverse_events]
     assert got == [("dry mouth", 5.5, "tiotropium"), ("dry mouth", 1.5, "placebo")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # PMC2649924 and PMC3606470 (Evidence Inference, CC BY): the ends of a range are no frequency of one group
+        "The incidence of postoperative arrhythmias has been reported to be 11–54% and ventricular arrhythmia to be "
+        "1.8–13%.",
+        "Evidence suggestive of genital infection was reported in 11.7% to 14.6% of dapagliflozin patients.",
+    ],
+)
+def test_a_range_of_percentages_is_no_frequency(extract: Callable[[str], ArticleRecord], text: str) -> None:
+    assert [a for a in extract(text).adverse_events if a.percent is not None] == []

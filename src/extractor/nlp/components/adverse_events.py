@@ -44,6 +44,10 @@ GRADE_BEFORE = 20  # 'grade' just before that count makes it a grade ('grade 3 a
 PATIENT_EVENT_BEFORE = 60  # 'the patient developed' and up to five words before an event term (ae_cues patient_event)
 NONE_BEFORE = 40  # 'there were no reports of clinically significant' before the term the negation holds
 COMPARED_ARM = re.compile(r"\)?\s*,?\s*(?:compared\s+(?:with|to)|versus|vs\.?|than\s+(?:in|with))\s+[^().;]{1,50}\(\s*")
+RANGE_WINDOW = 12  # '1.8–' before a percentage: the range's lower end
+RANGE_BEFORE = re.compile(r"\d\s*%?\s*(?:–|-|to)\s*$")
+RANGE_AFTER = re.compile(r"\s*%?\s*(?:–|-|to)\s*\d")
+RANGE_BETWEEN = re.compile(r"\s*%?\s*(?:–|-|to)\s*")
 SUMMARY_ON = re.compile(r"\s+on\b")  # 'adverse events on treatment': a summary term naming a period, not an event
 
 
@@ -246,6 +250,8 @@ class AdverseEventExtractor:
         chosen: list[Term] = []
         for group in group_values(values):
             first = group[0]
+            if _a_range(text, group):
+                continue  # 'reported in 11.7% to 14.6% of patients', 'to be 11–54%': a span of studies or arms
             floor = max(previous_end, _clause_start(text, start, first.start))
             window = [
                 t
@@ -510,6 +516,16 @@ class AdverseEventExtractor:
         from_disk(ensure_path(path), {"terms.json": read_terms, "cues.json": read_cues}, exclude)
         self._build()
         return self
+
+
+def _a_range(text: str, group: list[Value]) -> bool:
+    """Percentages printed as the ends of a range: no frequency of one group."""
+    first, last = group[0], group[-1]
+    if RANGE_BEFORE.search(text[max(0, first.start - RANGE_WINDOW) : first.start]):
+        return True
+    if RANGE_AFTER.match(text[last.end : last.end + RANGE_WINDOW]):
+        return True
+    return len(group) == 2 and bool(RANGE_BETWEEN.fullmatch(text[first.end : last.start]))
 
 
 def _clause_start(text: str, sentence_start: int, pos: int) -> int:
