@@ -99,3 +99,27 @@ def test_week_0_is_baseline() -> None:
 
     assert BASELINE.search("Week 0") and BASELINE.search("day 0")
     assert not BASELINE.search("Week 11") and not BASELINE.search("day 10")
+
+
+# The adverse-event table of PMC4230312 (Yun et al. 2024 set, even PMCID; CC BY) as the JATS reader writes it.
+EVENTS = """Methods
+Patients were randomized to quetiapine 300 mg/day (n = 298), quetiapine 600 mg/day (n = 307) or placebo (n = 214).
+
+Results
+Table 3 Common adverse events (≥5% of patients in any group; safety population)
+Adverse event, N (%) | Quetiapine 300 mg/day (n = 298) | Quetiapine 600 mg/day (n = 307) | Placebo (n = 214)
+Dry mouth | 94 (31.5) | 90 (29.3) | 21 (9.8)
+Somnolence | 65 (21.8) | 60 (19.5) | 18 (8.4)
+Sedation | 60 (20.1) | 59 (19.2) | 12 (5.6)
+"""
+
+
+def test_an_adverse_event_table_answers_events_per_arm(extract: Callable[[str], ArticleRecord]) -> None:
+    record = extract(EVENTS)
+    answer = query(record, "adverse event of dry mouth", "quetiapine 600 mg/day", "placebo")
+    assert answer.outcome_type == "binary"
+    fields = answer.fields()
+    assert (fields["intervention_events"], fields["intervention_group_size"]) == (90, 307)
+    assert (fields["comparator_events"], fields["comparator_group_size"]) == (21, 214)
+    # an event's name that is only part of what is asked answers nothing
+    assert query(record, "Sedation recovery time", "quetiapine 600 mg/day", "placebo").intervention.events is None

@@ -25,7 +25,7 @@ from extractor.nlp.spelling import american, greek_spelled
 from extractor.nlp.text.arms import Arm as TextArm
 from extractor.nlp.text.arms import ArmRegistry
 from extractor.nlp.text.results import Statement, arm_spans, read_statements, result_patterns
-from extractor.record import Arm, ArticleRecord, Characteristic, LabValue, Outcome, Span
+from extractor.record import AdverseEvent, Arm, ArticleRecord, Characteristic, LabValue, Outcome, Span
 
 AnswerType = Literal["binary", "continuous"]
 
@@ -214,9 +214,23 @@ class Answer:
 def query(record: ArticleRecord, outcome: str, intervention: str, comparator: str) -> Answer:
     """Both arms' numbers for one outcome (see the module docstring)."""
     arm_i, arm_c = match_arms(record.arms, intervention, comparator)
-    measured = [*record.outcomes, *map(_as_outcome, record.characteristics), *map(_lab_outcome, record.lab_values)]
+    measured = [
+        *record.outcomes,
+        *map(_as_outcome, record.characteristics),
+        *map(_lab_outcome, record.lab_values),
+    ]
     candidates = _candidates(measured, outcome)
     best, score = _best_pair(candidates, arm_i, arm_c, record.arms, outcome) or (None, 0.0)
+    if best is None or None in best:
+        # an adverse-event table counts each arm; an event named there answers what no result gave for both arms
+        events = [
+            (score, o)
+            for score, o in _candidates(_event_outcomes(record.adverse_events, record.arms), outcome)
+            if _names_event(outcome, o.endpoint)
+        ]
+        counted = _best_pair(events, arm_i, arm_c, record.arms, outcome)
+        if counted is not None and None not in counted[0]:
+            best, score = counted
     if (best is None or None in best or score < STRONG_ENDPOINT_SIMILARITY) and record.text:
         # the items name the outcome weakly or for one arm: a sentence naming every word of it may say more
         read = _read_for(record, outcome, arm_i, arm_c)
@@ -333,6 +347,62 @@ def _lab_outcome(lab: LabValue) -> Outcome:
         timepoint=lab.timepoint,
         span=lab.span,
     )
+
+
+ANY_GRADE = frozenset(["all", "any", "total", "overall"])
+
+
+def _event_outcomes(events: list[AdverseEvent], arms: list[Arm]) -> list[Outcome]:
+    """Each arm's count of an adverse event asked as a binary outcome ('Nausea', 'adverse event of
+    constipation'): the participants with it are the events, the arm's size the group size. Only events
+    whose arm is one of the record's arms (by name or alias) answer: a drug named in a table's header that
+    is no arm's name ('etoricoxib + naproxen') says nothing of one arm. A grade other than any grade stays
+    in the name, so 'Nausea' prefers all grades to 'grade 3-4'."""
+    by_name = {a.name.lower(): a for a in arms}
+    for arm in arms:
+        for alias in arm.aliases:
+            by_name.setdefault(alias.lower(), arm)
+    found = []
+    for ae in events:
+        arm = by_name.get((ae.arm or "").lower())
+        if arm is None or ae.study is not None:
+            continue
+        if ae.n is not None:
+            measure, value = "count", float(ae.n)
+        elif ae.percent is not None:
+            measure, value = "rate", ae.percent
+        else:
+            continue
+        grade = (ae.grade or "").strip()
+        endpoint = ae.event if not grade or grade.lower() in ANY_GRADE else f"{ae.event} (grade {grade})"
+        found.append(
+            Outcome(
+                endpoint=endpoint,
+                outcome_type="binary",
+                measure=measure,
+                value=value,
+                events=ae.n,
+                arm=arm.name,
+                span=ae.span,
+            )
+        )
+    return found
+
+
+_EVENT_WORDS = frozenset(
+    ["adverse", "event", "effect", "side", "incidence", "occurrence", "any", "reported", "related", "emergent"]
+)
+MIN_EVENT_COVER = 0.5  # the share of the question's own words (not 'adverse event of') an event's name must hold
+
+
+def _names_event(question: str, event: str) -> bool:
+    """The question asks about the event itself, not about something the event's name is only part of:
+    'adverse event of constipation' names 'constipation', 'Discontinuation due to lack of efficacy' does not
+    name 'discontinuations' (a table's row of discontinuations for adverse events)."""
+    table = synonyms()
+    asked = {table.get(w, w) for w in words(question)} - _EVENT_WORDS
+    named = {table.get(w, w) for w in words(event)}
+    return not asked or len(asked & named) / len(asked) >= MIN_EVENT_COVER
 
 
 def _candidates(outcomes: Iterable[Outcome], phrase: str) -> list[tuple[float, Outcome]]:
