@@ -123,3 +123,17 @@ def test_an_adverse_event_table_answers_events_per_arm(extract: Callable[[str], 
     assert (fields["comparator_events"], fields["comparator_group_size"]) == (21, 214)
     # an event's name that is only part of what is asked answers nothing
     assert query(record, "Sedation recovery time", "quetiapine 600 mg/day", "placebo").intervention.events is None
+
+
+def test_a_later_time_point_is_the_result_unless_the_question_names_one() -> None:
+    from extractor.query import _prefer_time, time_in_days
+
+    assert time_in_days("24 weeks") == time_in_days("week 24") == 168.0
+    assert time_in_days("at 4 h") == 4 / 24 and time_in_days("posttreatment") is None
+    week_24 = "median (q1, q3) change from baseline to week 24"  # a change to week 24 is no baseline value
+    week_48 = "median (q1, q3) change from baseline to week 48"
+    assert (
+        _prefer_time(week_48, False, None) > _prefer_time(week_24, False, None) > _prefer_time("baseline", False, None)
+    )
+    assert _prefer_time(week_24, False, 168.0) > _prefer_time(week_48, False, 168.0)  # 'HbA1c at week 24'
+    assert _prefer_time("baseline", True, None) > _prefer_time(week_48, True, None)

@@ -114,6 +114,7 @@ BASELINE = re.compile(
     r"|\b(?:week|day|month|visit)\s*0\b",
     re.I,
 )
+SINCE_BASELINE = re.compile(r"\b(?:to|until|through)\s+(?:the\s+)?(?:week|day|month|year|visit|end|\d)", re.I)
 _CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|usual care|standard care|no treatment|untreated)\b", re.I)
 
 
@@ -364,8 +365,8 @@ def _event_outcomes(events: list[AdverseEvent], arms: list[Arm]) -> list[Outcome
             by_name.setdefault(alias.lower(), arm)
     found = []
     for ae in events:
-        arm = by_name.get((ae.arm or "").lower())
-        if arm is None or ae.study is not None:
+        owner = by_name.get((ae.arm or "").lower())
+        if owner is None or ae.study is not None:
             continue
         if ae.n is not None:
             measure, value = "count", float(ae.n)
@@ -382,7 +383,7 @@ def _event_outcomes(events: list[AdverseEvent], arms: list[Arm]) -> list[Outcome
                 measure=measure,
                 value=value,
                 events=ae.n,
-                arm=arm.name,
+                arm=owner.name,
                 span=ae.span,
             )
         )
@@ -430,12 +431,13 @@ def _best_pair(
         scores[key] = max(scores.get(key, 0.0), score)
     names = {a.name for a in (arm_i, arm_c) if a is not None}
     wants_baseline = bool(BASELINE.search(phrase))
+    asked_days = time_in_days(phrase)
     ranked = sorted(
         groups,
         key=lambda k: (
             sum(n in groups[k] for n in names),
             round(scores[k], 2),
-            _prefer_time(k[1], wants_baseline),
+            _prefer_time(k[1], wants_baseline, asked_days),
         ),
         reverse=True,
     )
@@ -546,14 +548,38 @@ def _family(measure: str | None) -> str:
     return "binary" if measure in ("rate", "count") else "continuous"
 
 
-def _prefer_time(timepoint: str | None, wants_baseline: bool) -> int:
-    """A question about baseline wants baseline values; any other, the end of the study over baseline."""
-    at_baseline = timepoint is not None and bool(BASELINE.search(timepoint))
+def _prefer_time(timepoint: str | None, wants_baseline: bool, asked_days: float | None) -> tuple[int, int, float]:
+    """A question naming a time ('at 4 h', 'week 48') wants that time; a question about baseline wants baseline
+    values; any other, the end of the study: a later time over an earlier one, both over baseline."""
+    at_baseline = timepoint is not None and bool(BASELINE.search(timepoint)) and not SINCE_BASELINE.search(timepoint)
+    days = time_in_days(timepoint)
+    asked = int(asked_days is not None and days is not None and abs(days - asked_days) < 1e-6)
     if wants_baseline:
-        return 2 if at_baseline else 0
+        return asked, 2 if at_baseline else 0, 0.0
     if timepoint is None:
-        return 1
-    return 0 if at_baseline else 2
+        return asked, 1, 0.0
+    return asked, 0 if at_baseline else 2, days or 0.0
+
+
+_TIME = re.compile(
+    r"(?P<num>\d+(?:\.\d+)?)\s*-?\s*(?P<unit>min(?:utes?)?|h|hrs?|hours?|d|days?|wks?|weeks?|mo|mos|months?|yrs?|years?)\b"
+    r"|\b(?P<unit_first>day|week|month|year|visit)\s*(?P<num_after>\d+(?:\.\d+)?)\b",
+    re.I,
+)
+_DAYS_PER = {"mi": 1 / 1440, "h": 1 / 24, "d": 1.0, "w": 7.0, "mo": 30.4, "y": 365.25}
+
+
+def time_in_days(text: str | None) -> float | None:
+    """The first duration a time point prints, in days ('24 weeks', 'week 48', 'at 4 h'); None if none
+    (or only a visit number, which has no length)."""
+    m = _TIME.search(text or "")
+    if m is None:
+        return None
+    unit = (m.group("unit") or m.group("unit_first")).lower()
+    if unit == "visit":
+        return None
+    key = "mi" if unit.startswith("mi") else "mo" if unit.startswith("mo") else unit[0]
+    return float(m.group("num") or m.group("num_after")) * _DAYS_PER[key]
 
 
 def _is_binary(o: Outcome | None) -> bool:
