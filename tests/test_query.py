@@ -137,3 +137,12 @@ def test_a_later_time_point_is_the_result_unless_the_question_names_one() -> Non
     )
     assert _prefer_time(week_24, False, 168.0) > _prefer_time(week_48, False, 168.0)  # 'HbA1c at week 24'
     assert _prefer_time("baseline", True, None) > _prefer_time(week_48, True, None)
+
+
+def test_a_question_whose_words_a_long_name_holds_names_it() -> None:
+    from extractor.query import MIN_ENDPOINT_SIMILARITY, _time_key, similarity
+
+    assert similarity("ER visits", "Acute asthma-related PCP or ER visit in prior 2 months") >= MIN_ENDPOINT_SIMILARITY
+    assert similarity("pain", "Acute asthma-related PCP or pain visit in prior 2 months") < MIN_ENDPOINT_SIMILARITY
+    assert _time_key("Mean change at 6 months") == _time_key("Mean Change at 6 month")  # one time, two spellings
+    assert _time_key("week 24") != _time_key("week 48")

@@ -148,6 +148,7 @@ def _split_compounds(found: list[str]) -> list[str]:
 # A name covered counts most, as a question's phrase is often longer than the endpoint it names:
 NAME_WEIGHT = 0.7  # the share of the record's name words the question holds
 QUESTION_WEIGHT = 0.3  # the share of the question's words the name holds
+MIN_CONTAINED_WORDS = 2  # a question's one word inside a long name names too little ('pain' in 'pain-free days')
 INITIALS_SIMILARITY = 0.5  # the question names the record's initials ('PFS'): MIN_ENDPOINT_SIMILARITY, no more
 
 
@@ -174,7 +175,12 @@ def similarity(question: str, name: str) -> float:
     if not shared:
         initials = {"".join(w[0] for w in words(name))}
         return INITIALS_SIMILARITY if q & initials else 0.0
-    return NAME_WEIGHT * shared / len(n) + QUESTION_WEIGHT * shared / len(q)
+    score = NAME_WEIGHT * shared / len(n) + QUESTION_WEIGHT * shared / len(q)
+    if shared == len(q) >= MIN_CONTAINED_WORDS:
+        # every word of a question of two or more words in a long name ('ER visits' in 'Acute asthma-related
+        # PCP or ER visit in prior 2 months'): it names that row, as weakly as a name half covered
+        score = max(score, MIN_ENDPOINT_SIMILARITY)
+    return score
 
 
 @dataclass(frozen=True)
@@ -426,7 +432,7 @@ def _best_pair(
     groups: dict[tuple[str, str | None, str | None], dict[str, Outcome]] = {}
     scores: dict[tuple[str, str | None, str | None], float] = {}
     for score, o in candidates:
-        key: tuple[str, str | None, str | None] = (o.endpoint.lower(), o.timepoint, _family(o.measure))
+        key: tuple[str, str | None, str | None] = (o.endpoint.lower(), _time_key(o.timepoint), _family(o.measure))
         groups.setdefault(key, {}).setdefault(o.arm or "", o)
         scores[key] = max(scores.get(key, 0.0), score)
     names = {a.name for a in (arm_i, arm_c) if a is not None}
@@ -448,6 +454,14 @@ def _best_pair(
         if out_i is not None or out_c is not None:
             return (out_i, out_c), scores[key]
     return None
+
+
+def _time_key(timepoint: str | None) -> str | None:
+    """One time point however each arm's column prints it ('Mean change at 6 months' over one arm, '... at 6
+    month' over the other): lowercase, plurals and spacing left out."""
+    if timepoint is None:
+        return None
+    return " ".join(re.sub(r"(?<=[a-z]{3})s\b", "", timepoint.lower()).split())
 
 
 MIN_SENTENCE_SIMILARITY = 0.6  # the share of the question's outcome words a sentence must hold
