@@ -95,7 +95,7 @@ def test_a_hyphenated_compound_is_its_words() -> None:
 
 
 def test_week_0_is_baseline() -> None:
-    from extractor.query import BASELINE
+    from extractor.query_time import BASELINE
 
     assert BASELINE.search("Week 0") and BASELINE.search("day 0")
     assert not BASELINE.search("Week 11") and not BASELINE.search("day 10")
@@ -126,23 +126,22 @@ def test_an_adverse_event_table_answers_events_per_arm(extract: Callable[[str], 
 
 
 def test_a_later_time_point_is_the_result_unless_the_question_names_one() -> None:
-    from extractor.query import _prefer_time, time_in_days
+    from extractor.query_time import prefer_time, time_in_days
 
     assert time_in_days("24 weeks") == time_in_days("week 24") == 168.0
     assert time_in_days("at 4 h") == 4 / 24 and time_in_days("posttreatment") is None
     week_24 = "median (q1, q3) change from baseline to week 24"  # a change to week 24 is no baseline value
     week_48 = "median (q1, q3) change from baseline to week 48"
-    assert (
-        _prefer_time(week_48, False, None) > _prefer_time(week_24, False, None) > _prefer_time("baseline", False, None)
-    )
-    assert _prefer_time(week_24, False, 168.0) > _prefer_time(week_48, False, 168.0)  # 'HbA1c at week 24'
-    assert _prefer_time("baseline", True, None) > _prefer_time(week_48, True, None)
+    assert prefer_time(week_48, False, None) > prefer_time(week_24, False, None) > prefer_time("baseline", False, None)
+    assert prefer_time(week_24, False, 168.0) > prefer_time(week_48, False, 168.0)  # 'HbA1c at week 24'
+    assert prefer_time("baseline", True, None) > prefer_time(week_48, True, None)
 
 
 def test_a_question_whose_words_a_long_name_holds_names_it() -> None:
-    from extractor.query import MIN_ENDPOINT_SIMILARITY, _time_key, similarity
+    from extractor.query import MIN_ENDPOINT_SIMILARITY, similarity
+    from extractor.query_time import time_key
 
     assert similarity("ER visits", "Acute asthma-related PCP or ER visit in prior 2 months") >= MIN_ENDPOINT_SIMILARITY
     assert similarity("pain", "Acute asthma-related PCP or pain visit in prior 2 months") < MIN_ENDPOINT_SIMILARITY
-    assert _time_key("Mean change at 6 months") == _time_key("Mean Change at 6 month")  # one time, two spellings
-    assert _time_key("week 24") != _time_key("week 48")
+    assert time_key("Mean change at 6 months") == time_key("Mean Change at 6 month")  # one time, two spellings
+    assert time_key("week 24") != time_key("week 48")

@@ -10,13 +10,10 @@ size; an SD from an SE and the group size) and say so in `derived`.
 
 from __future__ import annotations
 
-import csv
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Literal
 
 from extractor.nlp.prose import sentence_bounds
@@ -25,6 +22,7 @@ from extractor.nlp.spelling import american, greek_spelled
 from extractor.nlp.text.arms import Arm as TextArm
 from extractor.nlp.text.arms import ArmRegistry
 from extractor.nlp.text.results import Statement, arm_spans, read_statements, result_patterns
+from extractor.query_time import BASELINE, prefer_time, time_in_days, time_key
 from extractor.record import AdverseEvent, Arm, ArticleRecord, Characteristic, LabValue, Outcome, Span
 
 AnswerType = Literal["binary", "continuous"]
@@ -109,12 +107,6 @@ _BINARY_WORDS = re.compile(
     r"admission|readmission|hospitali[sz]ation|discontinuation|withdrawal|abstinence|positive|negative)\b",
     re.I,
 )
-BASELINE = re.compile(
-    r"\bbaseline\b|\bpre-?(?:test|treatment|operative|op|intervention)?\b|\bbefore\b|\bat\s+entry\b|\bscreening\b"
-    r"|\b(?:week|day|month|visit)\s*0\b",
-    re.I,
-)
-SINCE_BASELINE = re.compile(r"\b(?:to|until|through)\s+(?:the\s+)?(?:week|day|month|year|visit|end|\d)", re.I)
 _CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|usual care|standard care|no treatment|untreated)\b", re.I)
 
 
@@ -432,7 +424,7 @@ def _best_pair(
     groups: dict[tuple[str, str | None, str | None], dict[str, Outcome]] = {}
     scores: dict[tuple[str, str | None, str | None], float] = {}
     for score, o in candidates:
-        key: tuple[str, str | None, str | None] = (o.endpoint.lower(), _time_key(o.timepoint), _family(o.measure))
+        key: tuple[str, str | None, str | None] = (o.endpoint.lower(), time_key(o.timepoint), _family(o.measure))
         groups.setdefault(key, {}).setdefault(o.arm or "", o)
         scores[key] = max(scores.get(key, 0.0), score)
     names = {a.name for a in (arm_i, arm_c) if a is not None}
@@ -443,7 +435,7 @@ def _best_pair(
         key=lambda k: (
             sum(n in groups[k] for n in names),
             round(scores[k], 2),
-            _prefer_time(k[1], wants_baseline, asked_days),
+            prefer_time(k[1], wants_baseline, asked_days),
         ),
         reverse=True,
     )
@@ -454,14 +446,6 @@ def _best_pair(
         if out_i is not None or out_c is not None:
             return (out_i, out_c), scores[key]
     return None
-
-
-def _time_key(timepoint: str | None) -> str | None:
-    """One time point however each arm's column prints it ('Mean change at 6 months' over one arm, '... at 6
-    month' over the other): lowercase, plurals and spacing left out."""
-    if timepoint is None:
-        return None
-    return " ".join(re.sub(r"(?<=[a-z]{3})s\b", "", timepoint.lower()).split())
 
 
 MIN_SENTENCE_SIMILARITY = 0.6  # the share of the question's outcome words a sentence must hold
@@ -562,40 +546,6 @@ def _family(measure: str | None) -> str:
     return "binary" if measure in ("rate", "count") else "continuous"
 
 
-def _prefer_time(timepoint: str | None, wants_baseline: bool, asked_days: float | None) -> tuple[int, int, float]:
-    """A question naming a time ('at 4 h', 'week 48') wants that time; a question about baseline wants baseline
-    values; any other, the end of the study: a later time over an earlier one, both over baseline."""
-    at_baseline = timepoint is not None and bool(BASELINE.search(timepoint)) and not SINCE_BASELINE.search(timepoint)
-    days = time_in_days(timepoint)
-    asked = int(asked_days is not None and days is not None and abs(days - asked_days) < 1e-6)
-    if wants_baseline:
-        return asked, 2 if at_baseline else 0, 0.0
-    if timepoint is None:
-        return asked, 1, 0.0
-    return asked, 0 if at_baseline else 2, days or 0.0
-
-
-_TIME = re.compile(
-    r"(?P<num>\d+(?:\.\d+)?)\s*-?\s*(?P<unit>min(?:utes?)?|h|hrs?|hours?|d|days?|wks?|weeks?|mo|mos|months?|yrs?|years?)\b"
-    r"|\b(?P<unit_first>day|week|month|year|visit)\s*(?P<num_after>\d+(?:\.\d+)?)\b",
-    re.I,
-)
-_DAYS_PER = {"mi": 1 / 1440, "h": 1 / 24, "d": 1.0, "w": 7.0, "mo": 30.4, "y": 365.25}
-
-
-def time_in_days(text: str | None) -> float | None:
-    """The first duration a time point prints, in days ('24 weeks', 'week 48', 'at 4 h'); None if none
-    (or only a visit number, which has no length)."""
-    m = _TIME.search(text or "")
-    if m is None:
-        return None
-    unit = (m.group("unit") or m.group("unit_first")).lower()
-    if unit == "visit":
-        return None
-    key = "mi" if unit.startswith("mi") else "mo" if unit.startswith("mo") else unit[0]
-    return float(m.group("num") or m.group("num_after")) * _DAYS_PER[key]
-
-
 def _is_binary(o: Outcome | None) -> bool:
     return o is not None and (o.outcome_type == "binary" or o.events is not None or o.measure in ("rate", "count"))
 
@@ -622,86 +572,3 @@ def _numbers(o: Outcome | None, arm: Arm | None, kind: AnswerType) -> ArmNumbers
 def guess_type(outcome: str) -> AnswerType:
     """The outcome type a question names when the record has no numbers for it."""
     return "binary" if _BINARY_WORDS.search(outcome) else "continuous"
-
-
-# --- many questions at once (`extractor query`) -------------------------------------------------------------
-
-QUESTION_COLUMNS = ("id", "doc", "outcome", "intervention", "comparator")
-ANSWER_COLUMNS = (
-    "id",
-    "doc",
-    "outcome_type",
-    "intervention_events",
-    "intervention_group_size",
-    "comparator_events",
-    "comparator_group_size",
-    "intervention_mean",
-    "intervention_standard_deviation",
-    "comparator_mean",
-    "comparator_standard_deviation",
-    "endpoint",
-    "timepoint",
-    "intervention_evidence",
-    "comparator_evidence",
-    "derived",
-)
-
-
-class QuestionError(ValueError):
-    """A questions file that cannot be read: a missing column, a bad row."""
-
-
-def read_questions(path: Path) -> list[dict[str, str]]:
-    """Rows of a questions CSV with the columns id, doc (the input file's stem), outcome, intervention, comparator."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in QUESTION_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise QuestionError(
-                f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(QUESTION_COLUMNS)}"
-            )
-        return [{c: (row.get(c) or "").strip() for c in QUESTION_COLUMNS} for row in reader]
-
-
-def answer(records: dict[str, ArticleRecord], question: dict[str, str]) -> dict[str, Any]:
-    """One answer row; a question about a document without a record is answered unknown."""
-    record = records.get(question["doc"]) or records.get(Path(question["doc"]).stem)
-    row: dict[str, Any] = {"id": question["id"], "doc": question["doc"]}
-    if record is None:
-        return row | {c: None for c in ANSWER_COLUMNS if c not in row} | {"derived": ["no record for this doc"]}
-    result = query(record, question["outcome"], question["intervention"], question["comparator"])
-    return (
-        row
-        | result.fields()
-        | {
-            "endpoint": result.endpoint,
-            "timepoint": result.timepoint,
-            "intervention_evidence": [s.model_dump() for s in result.intervention.evidence],
-            "comparator_evidence": [s.model_dump() for s in result.comparator.evidence],
-            "derived": result.intervention.derived + result.comparator.derived,
-        }
-    )
-
-
-def answer_file(records: Iterable[ArticleRecord], questions: list[dict[str, str]]) -> list[dict[str, Any]]:
-    by_stem = {Path(r.source.path).stem: r for r in records}
-    return [answer(by_stem, q) for q in questions]
-
-
-def write_answers(answers: list[dict[str, Any]], out: Path, fmt: Literal["jsonl", "csv"]) -> None:
-    """JSON lines, or a data-extraction sheet (CSV) a reviewer opens in a spreadsheet: evidence as its text."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "jsonl":
-        with out.open("w", encoding="utf-8") as handle:
-            for row in answers:
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-        return
-    with out.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=ANSWER_COLUMNS)
-        writer.writeheader()
-        for row in answers:
-            flat = dict(row)
-            for key in ("intervention_evidence", "comparator_evidence"):
-                flat[key] = " | ".join(s["text"] for s in row.get(key) or [])
-            flat["derived"] = "; ".join(row.get("derived") or [])
-            writer.writerow({k: ("" if flat.get(k) is None else flat[k]) for k in ANSWER_COLUMNS})
