@@ -95,7 +95,53 @@ def test_a_hyphenated_compound_is_its_words() -> None:
 
 
 def test_week_0_is_baseline() -> None:
-    from extractor.query import BASELINE
+    from extractor.query_time import BASELINE
 
     assert BASELINE.search("Week 0") and BASELINE.search("day 0")
     assert not BASELINE.search("Week 11") and not BASELINE.search("day 10")
+
+
+# The adverse-event table of PMC4230312 (Yun et al. 2024 set, even PMCID; CC BY) as the JATS reader writes it.
+EVENTS = """Methods
+Patients were randomized to quetiapine 300 mg/day (n = 298), quetiapine 600 mg/day (n = 307) or placebo (n = 214).
+
+Results
+Table 3 Common adverse events (≥5% of patients in any group; safety population)
+Adverse event, N (%) | Quetiapine 300 mg/day (n = 298) | Quetiapine 600 mg/day (n = 307) | Placebo (n = 214)
+Dry mouth | 94 (31.5) | 90 (29.3) | 21 (9.8)
+Somnolence | 65 (21.8) | 60 (19.5) | 18 (8.4)
+Sedation | 60 (20.1) | 59 (19.2) | 12 (5.6)
+"""
+
+
+def test_an_adverse_event_table_answers_events_per_arm(extract: Callable[[str], ArticleRecord]) -> None:
+    record = extract(EVENTS)
+    answer = query(record, "adverse event of dry mouth", "quetiapine 600 mg/day", "placebo")
+    assert answer.outcome_type == "binary"
+    fields = answer.fields()
+    assert (fields["intervention_events"], fields["intervention_group_size"]) == (90, 307)
+    assert (fields["comparator_events"], fields["comparator_group_size"]) == (21, 214)
+    # an event's name that is only part of what is asked answers nothing
+    assert query(record, "Sedation recovery time", "quetiapine 600 mg/day", "placebo").intervention.events is None
+
+
+def test_a_later_time_point_is_the_result_unless_the_question_names_one() -> None:
+    from extractor.query_time import prefer_time, time_in_days
+
+    assert time_in_days("24 weeks") == time_in_days("week 24") == 168.0
+    assert time_in_days("at 4 h") == 4 / 24 and time_in_days("posttreatment") is None
+    week_24 = "median (q1, q3) change from baseline to week 24"  # a change to week 24 is no baseline value
+    week_48 = "median (q1, q3) change from baseline to week 48"
+    assert prefer_time(week_48, False, None) > prefer_time(week_24, False, None) > prefer_time("baseline", False, None)
+    assert prefer_time(week_24, False, 168.0) > prefer_time(week_48, False, 168.0)  # 'HbA1c at week 24'
+    assert prefer_time("baseline", True, None) > prefer_time(week_48, True, None)
+
+
+def test_a_question_whose_words_a_long_name_holds_names_it() -> None:
+    from extractor.query import MIN_ENDPOINT_SIMILARITY, similarity
+    from extractor.query_time import time_key
+
+    assert similarity("ER visits", "Acute asthma-related PCP or ER visit in prior 2 months") >= MIN_ENDPOINT_SIMILARITY
+    assert similarity("pain", "Acute asthma-related PCP or pain visit in prior 2 months") < MIN_ENDPOINT_SIMILARITY
+    assert time_key("Mean change at 6 months") == time_key("Mean Change at 6 month")  # one time, two spellings
+    assert time_key("week 24") != time_key("week 48")

@@ -237,7 +237,7 @@ def query_cli(
     """Each question's outcome type and both arms' numbers (events and group size, or mean, SD and group size),
     with their evidence; unknown where the record does not say."""
     from extractor.output.frames import read_records
-    from extractor.query import QuestionError, answer_file, read_questions, write_answers
+    from extractor.query_sheet import QuestionError, answer_file, read_questions, write_answers
 
     if fmt not in ("jsonl", "csv"):
         raise typer.BadParameter("jsonl or csv", param_hint="--format")

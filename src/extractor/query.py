@@ -10,13 +10,10 @@ size; an SD from an SE and the group size) and say so in `derived`.
 
 from __future__ import annotations
 
-import csv
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Literal
 
 from extractor.nlp.prose import sentence_bounds
@@ -25,7 +22,8 @@ from extractor.nlp.spelling import american, greek_spelled
 from extractor.nlp.text.arms import Arm as TextArm
 from extractor.nlp.text.arms import ArmRegistry, arm_patterns
 from extractor.nlp.text.results import Statement, arm_spans, read_statements, result_patterns
-from extractor.record import Arm, ArticleRecord, Characteristic, LabValue, Outcome, Span
+from extractor.query_time import BASELINE, prefer_time, time_in_days, time_key
+from extractor.record import AdverseEvent, Arm, ArticleRecord, Characteristic, LabValue, Outcome, Span
 
 AnswerType = Literal["binary", "continuous"]
 
@@ -109,11 +107,6 @@ _BINARY_WORDS = re.compile(
     r"admission|readmission|hospitali[sz]ation|discontinuation|withdrawal|abstinence|positive|negative)\b",
     re.I,
 )
-BASELINE = re.compile(
-    r"\bbaseline\b|\bpre-?(?:test|treatment|operative|op|intervention)?\b|\bbefore\b|\bat\s+entry\b|\bscreening\b"
-    r"|\b(?:week|day|month|visit)\s*0\b",
-    re.I,
-)
 
 
 _ADJECTIVE_ENDING = re.compile(r"(?:ical|ic|ia|al)$")
@@ -146,6 +139,7 @@ def _split_compounds(found: list[str]) -> list[str]:
 # A name covered counts most, as a question's phrase is often longer than the endpoint it names:
 NAME_WEIGHT = 0.7  # the share of the record's name words the question holds
 QUESTION_WEIGHT = 0.3  # the share of the question's words the name holds
+MIN_CONTAINED_WORDS = 2  # a question's one word inside a long name names too little ('pain' in 'pain-free days')
 INITIALS_SIMILARITY = 0.5  # the question names the record's initials ('PFS'): MIN_ENDPOINT_SIMILARITY, no more
 
 
@@ -172,7 +166,12 @@ def similarity(question: str, name: str) -> float:
     if not shared:
         initials = {"".join(w[0] for w in words(name))}
         return INITIALS_SIMILARITY if q & initials else 0.0
-    return NAME_WEIGHT * shared / len(n) + QUESTION_WEIGHT * shared / len(q)
+    score = NAME_WEIGHT * shared / len(n) + QUESTION_WEIGHT * shared / len(q)
+    if shared == len(q) >= MIN_CONTAINED_WORDS:
+        # every word of a question of two or more words in a long name ('ER visits' in 'Acute asthma-related
+        # PCP or ER visit in prior 2 months'): it names that row, as weakly as a name half covered
+        score = max(score, MIN_ENDPOINT_SIMILARITY)
+    return score
 
 
 @dataclass(frozen=True)
@@ -213,9 +212,23 @@ class Answer:
 def query(record: ArticleRecord, outcome: str, intervention: str, comparator: str) -> Answer:
     """Both arms' numbers for one outcome (see the module docstring)."""
     arm_i, arm_c = match_arms(record.arms, intervention, comparator)
-    measured = [*record.outcomes, *map(_as_outcome, record.characteristics), *map(_lab_outcome, record.lab_values)]
+    measured = [
+        *record.outcomes,
+        *map(_as_outcome, record.characteristics),
+        *map(_lab_outcome, record.lab_values),
+    ]
     candidates = _candidates(measured, outcome)
     best, score = _best_pair(candidates, arm_i, arm_c, record.arms, outcome) or (None, 0.0)
+    if best is None or None in best:
+        # an adverse-event table counts each arm; an event named there answers what no result gave for both arms
+        events = [
+            (score, o)
+            for score, o in _candidates(_event_outcomes(record.adverse_events, record.arms), outcome)
+            if _names_event(outcome, o.endpoint)
+        ]
+        counted = _best_pair(events, arm_i, arm_c, record.arms, outcome)
+        if counted is not None and None not in counted[0]:
+            best, score = counted
     if (best is None or None in best or score < STRONG_ENDPOINT_SIMILARITY) and record.text:
         # the items name the outcome weakly or for one arm: a sentence naming every word of it may say more
         read = _read_for(record, outcome, arm_i, arm_c)
@@ -334,6 +347,62 @@ def _lab_outcome(lab: LabValue) -> Outcome:
     )
 
 
+ANY_GRADE = frozenset(["all", "any", "total", "overall"])
+
+
+def _event_outcomes(events: list[AdverseEvent], arms: list[Arm]) -> list[Outcome]:
+    """Each arm's count of an adverse event asked as a binary outcome ('Nausea', 'adverse event of
+    constipation'): the participants with it are the events, the arm's size the group size. Only events
+    whose arm is one of the record's arms (by name or alias) answer: a drug named in a table's header that
+    is no arm's name ('etoricoxib + naproxen') says nothing of one arm. A grade other than any grade stays
+    in the name, so 'Nausea' prefers all grades to 'grade 3-4'."""
+    by_name = {a.name.lower(): a for a in arms}
+    for arm in arms:
+        for alias in arm.aliases:
+            by_name.setdefault(alias.lower(), arm)
+    found = []
+    for ae in events:
+        owner = by_name.get((ae.arm or "").lower())
+        if owner is None or ae.study is not None:
+            continue
+        if ae.n is not None:
+            measure, value = "count", float(ae.n)
+        elif ae.percent is not None:
+            measure, value = "rate", ae.percent
+        else:
+            continue
+        grade = (ae.grade or "").strip()
+        endpoint = ae.event if not grade or grade.lower() in ANY_GRADE else f"{ae.event} (grade {grade})"
+        found.append(
+            Outcome(
+                endpoint=endpoint,
+                outcome_type="binary",
+                measure=measure,
+                value=value,
+                events=ae.n,
+                arm=owner.name,
+                span=ae.span,
+            )
+        )
+    return found
+
+
+_EVENT_WORDS = frozenset(
+    ["adverse", "event", "effect", "side", "incidence", "occurrence", "any", "reported", "related", "emergent"]
+)
+MIN_EVENT_COVER = 0.5  # the share of the question's own words (not 'adverse event of') an event's name must hold
+
+
+def _names_event(question: str, event: str) -> bool:
+    """The question asks about the event itself, not about something the event's name is only part of:
+    'adverse event of constipation' names 'constipation', 'Discontinuation due to lack of efficacy' does not
+    name 'discontinuations' (a table's row of discontinuations for adverse events)."""
+    table = synonyms()
+    asked = {table.get(w, w) for w in words(question)} - _EVENT_WORDS
+    named = {table.get(w, w) for w in words(event)}
+    return not asked or len(asked & named) / len(asked) >= MIN_EVENT_COVER
+
+
 def _candidates(outcomes: Iterable[Outcome], phrase: str) -> list[tuple[float, Outcome]]:
     found = []
     for o in outcomes:
@@ -354,17 +423,18 @@ def _best_pair(
     groups: dict[tuple[str, str | None, str | None], dict[str, Outcome]] = {}
     scores: dict[tuple[str, str | None, str | None], float] = {}
     for score, o in candidates:
-        key: tuple[str, str | None, str | None] = (o.endpoint.lower(), o.timepoint, _family(o.measure))
+        key: tuple[str, str | None, str | None] = (o.endpoint.lower(), time_key(o.timepoint), _family(o.measure))
         groups.setdefault(key, {}).setdefault(o.arm or "", o)
         scores[key] = max(scores.get(key, 0.0), score)
     names = {a.name for a in (arm_i, arm_c) if a is not None}
     wants_baseline = bool(BASELINE.search(phrase))
+    asked_days = time_in_days(phrase)
     ranked = sorted(
         groups,
         key=lambda k: (
             sum(n in groups[k] for n in names),
             round(scores[k], 2),
-            _prefer_time(k[1], wants_baseline),
+            prefer_time(k[1], wants_baseline, asked_days),
         ),
         reverse=True,
     )
@@ -475,16 +545,6 @@ def _family(measure: str | None) -> str:
     return "binary" if measure in ("rate", "count") else "continuous"
 
 
-def _prefer_time(timepoint: str | None, wants_baseline: bool) -> int:
-    """A question about baseline wants baseline values; any other, the end of the study over baseline."""
-    at_baseline = timepoint is not None and bool(BASELINE.search(timepoint))
-    if wants_baseline:
-        return 2 if at_baseline else 0
-    if timepoint is None:
-        return 1
-    return 0 if at_baseline else 2
-
-
 def _is_binary(o: Outcome | None) -> bool:
     return o is not None and (o.outcome_type == "binary" or o.events is not None or o.measure in ("rate", "count"))
 
@@ -511,86 +571,3 @@ def _numbers(o: Outcome | None, arm: Arm | None, kind: AnswerType) -> ArmNumbers
 def guess_type(outcome: str) -> AnswerType:
     """The outcome type a question names when the record has no numbers for it."""
     return "binary" if _BINARY_WORDS.search(outcome) else "continuous"
-
-
-# --- many questions at once (`extractor query`) -------------------------------------------------------------
-
-QUESTION_COLUMNS = ("id", "doc", "outcome", "intervention", "comparator")
-ANSWER_COLUMNS = (
-    "id",
-    "doc",
-    "outcome_type",
-    "intervention_events",
-    "intervention_group_size",
-    "comparator_events",
-    "comparator_group_size",
-    "intervention_mean",
-    "intervention_standard_deviation",
-    "comparator_mean",
-    "comparator_standard_deviation",
-    "endpoint",
-    "timepoint",
-    "intervention_evidence",
-    "comparator_evidence",
-    "derived",
-)
-
-
-class QuestionError(ValueError):
-    """A questions file that cannot be read: a missing column, a bad row."""
-
-
-def read_questions(path: Path) -> list[dict[str, str]]:
-    """Rows of a questions CSV with the columns id, doc (the input file's stem), outcome, intervention, comparator."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in QUESTION_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise QuestionError(
-                f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(QUESTION_COLUMNS)}"
-            )
-        return [{c: (row.get(c) or "").strip() for c in QUESTION_COLUMNS} for row in reader]
-
-
-def answer(records: dict[str, ArticleRecord], question: dict[str, str]) -> dict[str, Any]:
-    """One answer row; a question about a document without a record is answered unknown."""
-    record = records.get(question["doc"]) or records.get(Path(question["doc"]).stem)
-    row: dict[str, Any] = {"id": question["id"], "doc": question["doc"]}
-    if record is None:
-        return row | {c: None for c in ANSWER_COLUMNS if c not in row} | {"derived": ["no record for this doc"]}
-    result = query(record, question["outcome"], question["intervention"], question["comparator"])
-    return (
-        row
-        | result.fields()
-        | {
-            "endpoint": result.endpoint,
-            "timepoint": result.timepoint,
-            "intervention_evidence": [s.model_dump() for s in result.intervention.evidence],
-            "comparator_evidence": [s.model_dump() for s in result.comparator.evidence],
-            "derived": result.intervention.derived + result.comparator.derived,
-        }
-    )
-
-
-def answer_file(records: Iterable[ArticleRecord], questions: list[dict[str, str]]) -> list[dict[str, Any]]:
-    by_stem = {Path(r.source.path).stem: r for r in records}
-    return [answer(by_stem, q) for q in questions]
-
-
-def write_answers(answers: list[dict[str, Any]], out: Path, fmt: Literal["jsonl", "csv"]) -> None:
-    """JSON lines, or a data-extraction sheet (CSV) a reviewer opens in a spreadsheet: evidence as its text."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "jsonl":
-        with out.open("w", encoding="utf-8") as handle:
-            for row in answers:
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-        return
-    with out.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=ANSWER_COLUMNS)
-        writer.writeheader()
-        for row in answers:
-            flat = dict(row)
-            for key in ("intervention_evidence", "comparator_evidence"):
-                flat[key] = " | ".join(s["text"] for s in row.get(key) or [])
-            flat["derived"] = "; ".join(row.get("derived") or [])
-            writer.writerow({k: ("" if flat.get(k) is None else flat[k]) for k in ANSWER_COLUMNS})

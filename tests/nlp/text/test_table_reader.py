@@ -137,3 +137,40 @@ def test_pre_and_post_columns_under_each_arm() -> None:
     read = {(e.column.group, e.column.baseline): (e.reading.value, e.reading.se) for e in table.entries}
     assert read[("Vitamin D (40)", False)] == (636.47, 70.91)
     assert read[("Vitamin D (40)", True)] == (770.27, 101.51)
+
+
+# PMC4355974 Table 3 (CC BY), shortened: body rows that label the columns again, for the rows below them
+RESTATED = """<?xml version="1.0"?>
+<article><front><article-meta><title-group><article-title>T</article-title></title-group></article-meta></front>
+<body><sec><title>Results</title><p>Outcomes are in Table 3.</p>
+<table-wrap id="T3"><label>Table 3</label><caption><p>Changes in Clinical Outcomes, Intervention vs. Control Group
+</p></caption><table><thead><tr><th/><th colspan="3">Intervention, N = 28</th><th colspan="3">Control, N = 14</th>
+<th/></tr><tr><th>Symptoms over previous 2 weeks</th><th>Mean at baseline</th><th>Mean change at 6 months</th>
+<th>P-value</th><th>Mean at baseline</th><th>Mean change at 6 month</th><th>P-value</th>
+<th>P-value for differences in changes</th></tr></thead><tbody>
+<tr><td>Days of wheeze</td><td>2.9</td><td>&#x02212;1.4</td><td>0.03</td><td>5.1</td><td>&#x02212;4.2</td><td>0.004</td>
+<td>0.10</td></tr>
+<tr><td/><td>Baseline N(%)</td><td>6-Month N (%)</td><td>p-value</td><td>Baseline N(%)</td><td>6-Month N (%)</td>
+<td>P-value</td><td>P-value for differences in changes</td></tr>
+<tr><td>Acute asthma-related PCP or ER visit in prior 2 months</td><td>5 (19.2)</td><td>1 (3.9)</td><td>0.18</td>
+<td>1 (7.1)</td><td>1 (7.1)</td><td>0.99</td><td>0.64</td></tr>
+<tr><td>Primary controller compliance (%)</td><td>Mean at baseline</td><td>Mean Change at 6 months</td><td>P-value</td>
+<td>Mean at baseline</td><td>Mean Change at 6 month</td><td>P-value</td><td>P-value for differences in changes</td></tr>
+<tr><td>All subjects (I = 21, C = 9)</td><td>38.0</td><td>+11.2</td><td>0.30</td><td>45.9</td><td>&#x02212;4.4</td>
+<td>0.81</td><td>0.46</td></tr></tbody></table></table-wrap></sec></body></article>"""
+
+
+def test_a_body_row_labelling_the_columns_again_holds_for_the_rows_below_it() -> None:
+    document = read_jats(Path("t.nxml"), RESTATED.encode())
+    table = read_table(document.tables[0], document.text)
+    assert table is not None
+    read = {(e.row.label[:12], e.column.group, e.column.baseline): e for e in table.entries}
+    visits = read[("Acute asthma", "Intervention, N = 28", False)]
+    assert (visits.reading.events, visits.column.n, visits.column.measure) == (1, 28, None)  # '1 (3.9)': 1 of 28
+    assert read[("Acute asthma", "Control, N = 14", True)].reading.events == 1
+    wheeze = read[("Days of whee", "Intervention, N = 28", False)]
+    assert (wheeze.reading.value, wheeze.column.measure) == (-1.4, "mean change")
+    compliance = read[("All subjects", "Control, N = 14", False)]  # under 'Mean Change' again
+    assert (compliance.reading.value, compliance.reading.events) == (-4.4, None)
+    assert compliance.column.measure == "mean change"
+    assert compliance.row.parent == "Primary controller compliance (%)"

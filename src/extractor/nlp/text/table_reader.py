@@ -82,6 +82,10 @@ class Row:
     parent: str | None  # the section row above it ('Office blood pressure (mmHg)')
     span: CellSpan | None
     hint: StatHint
+    restated: tuple[Column, ...] = ()  # the columns as a body row above labelled them again (`_restated_columns`)
+
+    def column(self, column: Column) -> Column:
+        return next((c for c in self.restated if c.index == column.index), column)
 
 
 @dataclass(frozen=True)
@@ -349,8 +353,15 @@ def _rows(
     n_rows: dict[int, int] = {}
     parent: str | None = None
     carried = ""  # a stub label carried down over rows that leave it empty (a row span)
+    restated: tuple[Column, ...] = ()
     for r in range(head, len(grid)):
         row = grid[r]
+        again = _restated_columns(row, columns)
+        if again is not None:
+            restated = again
+            if row[0]:
+                parent = row[0]  # '**Asthma Knowledge** | Baseline N(%) | 6-Month N (%)': a section too
+            continue
         first = row[0]
         if stub == 2:
             if first:
@@ -374,8 +385,44 @@ def _rows(
                     n_rows[c.index] = count
             continue
         span = spans[r][1] if stub == 2 and row[1] else spans[r][0]
-        rows.append(Row(r, label, own_parent or parent, span, StatHint.of(label).over(StatHint.of(parent))))
+        hint = StatHint.of(label).over(StatHint.of(parent))
+        rows.append(Row(r, label, own_parent or parent, span, hint, restated))
     return rows, n_rows
+
+
+MIN_RESTATED_CELLS = 2
+
+
+def _restated_columns(row: list[str], columns: list[Column]) -> tuple[Column, ...] | None:
+    """A body row that labels the columns again, for the rows below it: 'Baseline N(%) | 6-Month N (%) |
+    p-value' under a header of 'Mean at baseline | Mean change at 6 months | P-value' (tables mixing means and
+    counts of people, or visits, in one grid). None unless no cell holds a value and at least two group
+    columns get a statistic's or a time's label; a p or effect column keeps its own."""
+    p = patterns()
+    cells = [(c, row[c.index].strip()) for c in columns if c.index < len(row) and row[c.index].strip()]
+    if len(cells) < MIN_RESTATED_CELLS or any(_is_value(text) for _, text in cells):
+        return None
+    restated = []
+    for column, text in cells:
+        if column.role not in ("group", "total") or column.part is not None or p.p_column.search(text):
+            continue
+        if StatHint.of(text).empty and not p.timepoint.search(text):
+            continue
+        labels = (*(lab for lab in column.labels if _names_group(lab)), text)
+        joined = " ".join(labels)
+        timepoint = text if p.timepoint.search(text) else column.timepoint
+        measure = "difference" if p.difference.search(joined) else "mean change" if p.change.search(joined) else None
+        restated.append(
+            replace(
+                column,
+                labels=labels,
+                hint=StatHint.of(joined),
+                timepoint=timepoint,
+                baseline=bool(timepoint and p.baseline_time.search(timepoint)),
+                measure=measure,
+            )
+        )
+    return tuple(restated) if len(restated) >= MIN_RESTATED_CELLS else None
 
 
 def _with_row_counts(columns: list[Column], n_rows: dict[int, int]) -> list[Column]:
@@ -396,7 +443,8 @@ def _read_cells(read: ReadTable, grid: list[list[str]], spans: list[list[CellSpa
     p_columns = [c for c in read.columns if c.role == "p"]
     for row in read.rows:
         cells = grid[row.index]
-        for k, column in enumerate(read.columns):
+        for k, header_column in enumerate(read.columns):
+            column = row.column(header_column)
             if column.role in ("p",) or column.part is not None:
                 continue
             text = cells[column.index]
