@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from extractor.nlp.study_context import Agent, ArmMention, StudyContext, find_anchors, heading_lines, regimen_lists
+from extractor.nlp.prose import heading_lines
+from extractor.nlp.study_context import Agent, ArmMention, StudyContext, find_anchors, regimen_lists
 
 DRUGS = ("letrozole", "temsirolimus", "tamoxifen", "everolimus", "exemestane", "paclitaxel", "capecitabine")
 

@@ -25,6 +25,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from extractor.nlp.doc_memo import doc_text
+from extractor.nlp.positions import Cover
 
 _ABBREVIATIONS = frozenset(
     {"al", "e.g", "i.e", "vs", "fig", "figs", "no", "nos", "approx", "ca", "dr", "mr", "mrs", "ms", "st", "cf"}
@@ -132,3 +133,24 @@ def item_spans(doc: Doc, items: Iterable[tuple[dict[str, Any], tuple[int, int]]]
         span._.item = item
         spans.append(span)
     return spans
+
+
+HEADING_WORDS = 8  # a line of more words is a sentence broken over lines, not a section heading
+# The Evidence Inference export's headings end with a colon ('ABSTRACT.RESULTS:', 'BODY.PARTICIPANT FLOW:')
+EXPORT_HEADING = re.compile(r"(?:ABSTRACT|BODY)(?:\.[^\n]{1,68})?:")
+
+
+def heading_lines(text: str, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Short lines without final punctuation between line breaks, outside tables: section headings."""
+    found = []
+    tables = Cover(regions)
+    for m in re.finditer(r"(?m)^[ \t]*([0-9A-Z][^\n]{0,70})$", text):
+        line = m.group(1).strip()
+        if (line.endswith((".", ",", ";", ":")) and not EXPORT_HEADING.fullmatch(line)) or re.match(
+            r"(?:Table|Fig\.?|Figure)\s", line
+        ):
+            continue
+        if tables.contains(m.start(), m.start() + 1) or len(line.split()) > HEADING_WORDS:
+            continue
+        found.append((m.start(), m.end()))
+    return found

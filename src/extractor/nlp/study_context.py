@@ -18,7 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from extractor.nlp.positions import Cover, between
+from extractor.nlp.positions import between
+from extractor.nlp.prose import heading_lines
 from extractor.nlp.result_values import Value
 from extractor.nlp.text.table_grids import find_table_regions
 
@@ -64,7 +65,6 @@ OWN_LIST_AFTER = 300  # 'randomized to' and the list of regimens after it, withi
 RANDOMIZED_BEFORE = 80  # 'randomized' a few words before a list of regimens marks the list that is the arms
 ARM_AFTER_VALUE = 80  # an arm named after a value, within its clause ('32% in the everolimus group')
 ARM_BEFORE_VALUE = 40  # an arm named right before a value ('everolimus: 32%')
-HEADING_WORDS = 8  # a line of more words is a sentence broken over lines, not a section heading
 
 
 @dataclass(frozen=True)
@@ -278,26 +278,6 @@ def find_anchors(
     for start, end in heading_lines(text, regions or []):
         anchors.append(Anchor(start, end, OWN_KEY, None, own=True))
     return sorted(anchors, key=lambda a: a.start)
-
-
-# The Evidence Inference export's headings end with a colon ('ABSTRACT.RESULTS:', 'BODY.PARTICIPANT FLOW:')
-EXPORT_HEADING = re.compile(r"(?:ABSTRACT|BODY)(?:\.[^\n]{1,68})?:")
-
-
-def heading_lines(text: str, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Short lines without final punctuation between line breaks, outside tables: section headings."""
-    found = []
-    tables = Cover(regions)
-    for m in re.finditer(r"(?m)^[ \t]*([0-9A-Z][^\n]{0,70})$", text):
-        line = m.group(1).strip()
-        if (line.endswith((".", ",", ";", ":")) and not EXPORT_HEADING.fullmatch(line)) or re.match(
-            r"(?:Table|Fig\.?|Figure)\s", line
-        ):
-            continue
-        if tables.contains(m.start(), m.start() + 1) or len(line.split()) > HEADING_WORDS:
-            continue
-        found.append((m.start(), m.end()))
-    return found
 
 
 @dataclass
