@@ -360,3 +360,28 @@ def test_export_caption_after_the_floats_doi() -> None:
     assert [row[0] for row in table.rows[table.header_rows :]] == ["Systolic BP (mmHg)", "Diastolic BP (mmHg)"]
     # the text's minus signs are hyphens after cleaning
     assert table.rows[-1][1:] == ["-3.3 (-6.9, 0.2)", "-3.3 (-7.3, 0.7)", "-3.3 (-6.5, -0.1)", "0.05"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "header", "first_row"),
+    [
+        (  # PMC3931289 (BMC Pulmonary Medicine, CC-BY): "pH" is a word, not two cells
+            "\xa0Esomeprazole (n\u2009=\u20099)Placebo (n\u2009=\u20098)p valueReflux present on pH probe\n5/8 (62%)\n"
+            "3/5 (60%)\n0.42\nMale (%)\n67\n75\n0.38\nPseudomonas present (%)\n89\n62\n\xa0\n",
+            ["", "Esomeprazole (n = 9)", "Placebo (n = 8)", "p value"],  # thin spaces read as spaces
+            ["Reflux present on pH probe", "5/8 (62%)", "3/5 (60%)", "0.42"],
+        ),
+        (  # PMC3718642 (BMC Nephrology, CC-BY): "mmHg" is a unit, not two cells
+            "\xa0Everolimus 1.5 mg (n = 61)MMF 2 g (n = 61)SBP (mmHg)\n\xa0\n\xa0\n\xa0≤90 mmHg or <75 mmHga\n1 (1.6)\n"
+            "0 (0.0)\n\xa0≥180 mmHg or >200 mmHgb\n9 (14.8)\n6 (9.8)\nDBP (mmHg)\n\xa0\n\xa0\n",
+            ["", "Everolimus 1.5 mg (n = 61)", "MMF 2 g (n = 61)"],
+            ["SBP (mmHg)", "", ""],
+        ),
+    ],
+)
+def test_export_header_run_together_keeps_units_whole(lines: str, header: list[str], first_row: list[str]) -> None:
+    text = f"TITLE: \nA trial\n\n\n\nABSTRACT.RESULTS:\nSee below.\n\nBODY.RESULTS:\nTable 1Baseline characteristics\n{lines}"
+    (table,) = document_from_text(text, path="export.txt").tables
+    assert table.header_rows == 1
+    assert [cell.strip() for cell in table.rows[0]] == header
+    assert [cell.strip() for cell in table.rows[1]] == first_row

@@ -36,6 +36,9 @@ _HEADER_JOIN_WEAK = re.compile(
     r"|(?<=[A-Z])(?=[A-Z][a-z]{2,})|(?<=\))(?=[(\d])"
     r"|(?<=[a-z])(?=\d+\s*(?:%|weeks?|wk|months?|mo|days?|years?|hours?|h)(?![a-z]))"
 )
+# Units and analytes written with a capital inside a word, where no cells meet ("SBP (mmHg)", "TV (mL)", "pH probe",
+# "eGFR", "hsCRP"): each of these is in the export's headers or row labels of three articles or more.
+_INNER_CAPITAL = re.compile(r"(?<![A-Za-z])(?:[cdkmnμ]?mHg|[dmμn]L|kPa|mEq|kDa|cGy|pH|eGFR|hsCRP|mRNA)(?![a-z])")
 _MARKER_PIECE = re.compile(r"^[a-z*†‡§¶#]{1,2}$")  # a footnote marker cut off its header cell ("(n = 20)" "a")
 _WORD_HEAD = re.compile(r"^\s*[A-Z][a-z]{1,2}$")  # "Hb" of "HbA1c": a piece too short to be a cell
 
@@ -46,8 +49,8 @@ def read_joined_header(line: SourceLine, columns: int, body: Body, with_label: b
     ones too) and stacked over the columns (`_stackings`). Kept when one reading is clearly best, else left as
     one piece of text."""
     text = line.text
-    strong = [m.start() for m in _HEADER_JOIN.finditer(text)]
-    weak = sorted(set(strong) | {m.start() for m in _HEADER_JOIN_WEAK.finditer(text)})
+    strong = _cuts(_HEADER_JOIN, text)
+    weak = sorted(set(strong) | set(_cuts(_HEADER_JOIN_WEAK, text)))
     readings: list[tuple[float, list[list[SourceLine | None]], SourceLine | None]] = []
     labelled = (True, False) if with_label is None else (with_label,)
     for cuts in (strong, weak) if weak != strong else (strong,):
@@ -73,7 +76,13 @@ def read_joined_header(line: SourceLine, columns: int, body: Body, with_label: b
 
 def joined(text: str) -> bool:
     """Header cells run together (a <th> row written without breaks): where one cell meets another, twice."""
-    return len(_HEADER_JOIN.findall(text)) >= 2
+    return len(_cuts(_HEADER_JOIN, text)) >= 2
+
+
+def _cuts(pattern: re.Pattern[str], text: str) -> list[int]:
+    """Where `pattern` says cells meet, but not inside a unit or analyte written with an inner capital."""
+    inside = {k for m in _INNER_CAPITAL.finditer(text) for k in range(m.start() + 1, m.end())}
+    return [m.start() for m in pattern.finditer(text) if m.start() not in inside]
 
 
 def _glued(piece: SourceLine) -> bool:
