@@ -380,8 +380,36 @@ def test_export_caption_after_the_floats_doi() -> None:
     ],
 )
 def test_export_header_run_together_keeps_units_whole(lines: str, header: list[str], first_row: list[str]) -> None:
-    text = f"TITLE: \nA trial\n\n\n\nABSTRACT.RESULTS:\nSee below.\n\nBODY.RESULTS:\nTable 1Baseline characteristics\n{lines}"
-    (table,) = document_from_text(text, path="export.txt").tables
+    (table,) = _export(f"Table 1Baseline characteristics\n{lines}").tables
     assert table.header_rows == 1
     assert [cell.strip() for cell in table.rows[0]] == header
     assert [cell.strip() for cell in table.rows[1]] == first_row
+
+
+@pytest.mark.parametrize(
+    ("lines", "header"),
+    [
+        (  # PMC3691625 (BMC Cancer, CC-BY): "Adverse event" heads the row labels, not the groups' columns
+            "Adverse eventPlacebo armNimotuzumab armNumber of eventsNumber of events"
+            "Unrelated (Not related and unlikely)\n"
+            "Headache\n42\n17\nSeizures\n16\n6\nDry radiodermitis\n6\n5\nFever\n6\n\xa0\nAsthenia\n5\n"
+            "4\nLiver function tests alterations\n7\n5\nAlopecia\n4\n7\n"
+            "Possibly, probably or definitively related with nimotuzumab\n",
+            [["Adverse event", "Placebo arm", "Nimotuzumab arm"], ["", "Number of events", "Number of events"]],
+        ),
+        (  # PMC3478157 (Evid Based Complement Alternat Med, CC-BY): "Variable" likewise; "VigRX" is one word
+            "VariableVigRX PlusPlacebo\xa0Baseline12\u2009weeksBaseline12\u2009weeksSperm count (million/ml)\n"
+            "49.45 (27.85)\n47.15 (25.31)\n58.29 (30.02)\n63.97 (20.83)\n(N\u2009=\u200922)\n(N\u2009=\u200922)\n"
+            "(N\u2009=\u200918)\n(N\u2009=\u200918)\nSemen volume (ml)\n1.75 (0.63)\n2.11 (0.53)\n1.97 (0.70)\n"
+            "2.22 (0.88)\n(N\u2009=\u200922)\n(N\u2009=\u200922)\n(N\u2009=\u200918)\n(N\u2009=\u200918)\n"
+            "Serum testosterone (ng/Dl)\n544.46 (207.64)\n527.66 (155.47)\n518.10 (197.51)\n471.75 (160.38)\n"
+            "(N\u2009=\u200937)\n(N\u2009=\u200937)\n(N\u2009=\u200925)\n(N\u2009=\u200925)\n"
+            "Data are expressed as Mean (SD).\n",
+            [["Variable", "VigRX Plus", "", "Placebo", ""], ["", "Baseline", "12 weeks", "Baseline", "12 weeks"]],
+        ),
+    ],
+)
+def test_export_header_run_together_stub_header_over_row_labels(lines: str, header: list[list[str]]) -> None:
+    (table,) = _export(f"Table 2Outcomes\n{lines}").tables
+    assert table.header_rows == 2
+    assert [[cell.strip() for cell in row] for row in table.rows[:2]] == header

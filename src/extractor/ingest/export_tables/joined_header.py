@@ -14,6 +14,7 @@ from extractor.ingest.export_tables.header_scores import (
     P_HEADER,
     SIZE_ONLY,
     SPREAD_MARGIN,
+    STUB_HEADER,
     STUB_SIZED,
     UNREAD,
     Header,
@@ -56,7 +57,7 @@ def read_joined_header(line: SourceLine, columns: int, body: Body, with_label: b
     for cuts in (strong, weak) if weak != strong else (strong,):
         doubt = _WEAK_CUT * (len(cuts) - len(strong))
         for take in labelled:
-            pieces = _pieces(line, cuts, whole_words=cuts is strong)
+            pieces = _pieces(line, cuts)
             label = pieces.pop() if take and len(pieces) > 1 else None
             if not pieces or len(pieces) > 2 * columns or (take and label is None) or any(map(_glued, pieces)):
                 continue
@@ -85,10 +86,16 @@ def _cuts(pattern: re.Pattern[str], text: str) -> list[int]:
     return [m.start() for m in pattern.finditer(text) if m.start() not in inside]
 
 
+# The same abbreviation twice in one stretch without a space: cells of groups run together ("FM+DTICDTIC+IFN",
+# "AZD3199AZD3199Formoterol").
+_FUSED = re.compile(r"(?<!\S)\S*?([A-Z]{3,})\S*?\1")
+
+
 def _glued(piece: SourceLine) -> bool:
-    """A piece that still holds several cells: two group sizes, or one text written twice or more."""
+    """A piece that still holds several cells: two group sizes, one text written twice or more, or the same
+    abbreviation twice without a space."""
     text = piece.text.strip()
-    return len(GROUP_SIZE.findall(text)) > 1 or bool(re.fullmatch(r"(.{2,}?)\1+", text))
+    return len(GROUP_SIZE.findall(text)) > 1 or bool(re.fullmatch(r"(.{2,}?)\1+", text) or _FUSED.search(text))
 
 
 def _before(line: SourceLine, label: SourceLine | None) -> list[SourceLine]:
@@ -244,6 +251,8 @@ def _group_score(runs: list[tuple[int, int, str]], lower: list[str], body: Body)
         if a < body.stub:
             score -= 3 if b > body.stub else 1  # over the row labels' header: rather a cell of its own
             continue
+        if STUB_HEADER.match(label):
+            score -= 2  # the row labels' header does not group columns of values
         if b - a == 1:
             continue
         score -= 3 * sum(1 for c in range(a, b) if not lower[c])
