@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 from extractor.ingest import load_document
+from extractor.ingest.clean import SourceLine
 from extractor.ingest.document import Document, Table
+from extractor.ingest.export_tables.body_rows import Body
+from extractor.ingest.export_tables.joined_header import read_joined_header
 from extractor.ingest.jats import read_jats
 from extractor.ingest.text import document_from_text
 from extractor.ingest.text_tables import layout_header_rows, pipe_cells
@@ -413,3 +416,35 @@ def test_export_header_run_together_stub_header_over_row_labels(lines: str, head
     (table,) = _export(f"Table 2Outcomes\n{lines}").tables
     assert table.header_rows == 2
     assert [[cell.strip() for cell in row] for row in table.rows[:2]] == header
+
+
+@pytest.mark.parametrize(
+    ("lines", "header", "first_row"),
+    [
+        (  # PMC3707768 (BMC Infectious Diseases, CC-BY): the groups' labels stand over their values, the row
+            # labels' header over the row labels, the p-values' header ("P") ran into the first row label
+            "VariableTDF+PI/r group (n=75)Control group (n=75)PBMIb(kg/m2)\n21.9 (20.1-23.7)\n21.0 (19.3-22.9)\n"
+            "0.083\nCD4 cell count (cells/μl)\n279 (196–380.5)\n292.0 (207.0-394.0)\n0.736\n"
+            "Viral load (log10copies/ml)\n1.6 (1.6-1.8)\n1.6 (1.6-1.7)\n0.064\nProteinuria\n\xa0\n\xa0\n0.071\n",
+            ["Variable", "TDF+PI/r group (n=75)", "Control group (n=75)", ""],
+            ["PBMIb(kg/m2)", "21.9 (20.1-23.7)", "21.0 (19.3-22.9)", "0.083"],
+        ),
+    ],
+)
+def test_export_header_run_together_p_column(lines: str, header: list[str], first_row: list[str]) -> None:
+    (table,) = _export(f"Table 2Characteristics\n{lines}").tables
+    assert table.header_rows == 1
+    assert [cell.strip() for cell in table.rows[0]] == header
+    assert [cell.strip() for cell in table.rows[1]] == first_row
+
+
+def test_export_header_run_together_p_with_its_note_mark() -> None:
+    # PMC2667135 (BMC Infectious Diseases, CC-BY): "P", its note mark "a", then the first row label: "Pa" is no
+    # word's head ("Hb" of "HbA1c") when a word follows
+    line = SourceLine("CharacteristicCoPAT (n = 103)IPAT (n = 97)PaStudy drug", 0, 0)
+    body = Body(stub=1, valued=[False, True, True, True], p_values=[False, False, False, False])  # as its rows read
+    header = read_joined_header(line, 4, body, with_label=True)
+    assert [[cell.text if cell else "" for cell in row] for row in header.rows] == [
+        ["Characteristic", "CoPAT (n = 103)", "IPAT (n = 97)", "Pa"]
+    ]
+    assert header.label is not None and header.label.text == "Study drug"

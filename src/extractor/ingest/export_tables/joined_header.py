@@ -42,6 +42,7 @@ _HEADER_JOIN_WEAK = re.compile(
 _INNER_CAPITAL = re.compile(r"(?<![A-Za-z])(?:[cdkmnμ]?mHg|[dmμn]L|kPa|mEq|kDa|cGy|pH|eGFR|hsCRP|mRNA)(?![a-z])")
 _MARKER_PIECE = re.compile(r"^[a-z*†‡§¶#]{1,2}$")  # a footnote marker cut off its header cell ("(n = 20)" "a")
 _WORD_HEAD = re.compile(r"^\s*[A-Z][a-z]{1,2}$")  # "Hb" of "HbA1c": a piece too short to be a cell
+_WORD = re.compile(r"^[A-Z][a-z]{2}")  # a word of its own after such a piece: "Pa" (P, note a) then "Study drug"
 
 
 def read_joined_header(line: SourceLine, columns: int, body: Body, with_label: bool | None) -> Header:
@@ -205,8 +206,9 @@ def _stacking(
     score = 0.0
     for c, (kind, i, _) in enumerate(placed):
         if kind == "":
-            if c >= body.stub:
-                score -= 0.25 if body.p_values[c] else 1.0
+            if c >= body.stub:  # p-values may go unheaded after the groups they compare, not before them
+                later = any(k for k, _, _ in placed[c + 1 :])
+                score -= 0.25 if body.p_values[c] and not later else 1.0
         elif kind == "U" and c and (c < body.stub or not is_stat(upper[i].text.strip())):
             score -= 0.5  # a cell over both rows: mostly the stub's header, a p-value's, a total's
     # groups: runs of columns under one upper cell
@@ -235,6 +237,8 @@ def _stacking(
             score -= 1  # a label repeated under each group stands under a group here too
         if labels[c] and c >= body.stub:
             score += p_fit(labels[c], body, c)
+            if kind != "G" and STUB_HEADER.match(labels[c]):
+                score -= 2  # the row labels' header over a column of values
         elif c < body.stub and (sized(labels[c]) or sized(groups[c])):
             score -= STUB_SIZED
     if any(kind in ("U", "G") for kind, _, _ in placed):
@@ -279,7 +283,7 @@ def _pieces(line: SourceLine, cuts: list[int], whole_words: bool = True) -> list
     for a, b in itertools.pairwise([0, *cuts, len(text)]):
         if not text[a:b].strip():
             continue
-        if pieces and (glue or _MARKER_PIECE.match(text[a:b].strip())):
+        if pieces and ((glue and not _WORD.match(text[a:b])) or _MARKER_PIECE.match(text[a:b].strip())):
             last = pieces[-1]
             pieces[-1] = SourceLine(text[last.start - line.start : b], last.start, line.page)
         else:
