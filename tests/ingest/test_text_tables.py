@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 from extractor.ingest import load_document
+from extractor.ingest.clean import SourceLine
 from extractor.ingest.document import Document, Table
+from extractor.ingest.export_tables.body_rows import Body
+from extractor.ingest.export_tables.joined_header import read_joined_header
 from extractor.ingest.jats import read_jats
 from extractor.ingest.text import document_from_text
 from extractor.ingest.text_tables import layout_header_rows, pipe_cells
@@ -360,3 +363,88 @@ def test_export_caption_after_the_floats_doi() -> None:
     assert [row[0] for row in table.rows[table.header_rows :]] == ["Systolic BP (mmHg)", "Diastolic BP (mmHg)"]
     # the text's minus signs are hyphens after cleaning
     assert table.rows[-1][1:] == ["-3.3 (-6.9, 0.2)", "-3.3 (-7.3, 0.7)", "-3.3 (-6.5, -0.1)", "0.05"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "header", "first_row"),
+    [
+        (  # PMC3931289 (BMC Pulmonary Medicine, CC-BY): "pH" is a word, not two cells
+            "\xa0Esomeprazole (n\u2009=\u20099)Placebo (n\u2009=\u20098)p valueReflux present on pH probe\n5/8 (62%)\n"
+            "3/5 (60%)\n0.42\nMale (%)\n67\n75\n0.38\nPseudomonas present (%)\n89\n62\n\xa0\n",
+            ["", "Esomeprazole (n = 9)", "Placebo (n = 8)", "p value"],  # thin spaces read as spaces
+            ["Reflux present on pH probe", "5/8 (62%)", "3/5 (60%)", "0.42"],
+        ),
+        (  # PMC3718642 (BMC Nephrology, CC-BY): "mmHg" is a unit, not two cells
+            "\xa0Everolimus 1.5 mg (n = 61)MMF 2 g (n = 61)SBP (mmHg)\n\xa0\n\xa0\n\xa0≤90 mmHg or <75 mmHga\n1 (1.6)\n"
+            "0 (0.0)\n\xa0≥180 mmHg or >200 mmHgb\n9 (14.8)\n6 (9.8)\nDBP (mmHg)\n\xa0\n\xa0\n",
+            ["", "Everolimus 1.5 mg (n = 61)", "MMF 2 g (n = 61)"],
+            ["SBP (mmHg)", "", ""],
+        ),
+    ],
+)
+def test_export_header_run_together_keeps_units_whole(lines: str, header: list[str], first_row: list[str]) -> None:
+    (table,) = _export(f"Table 1Baseline characteristics\n{lines}").tables
+    assert table.header_rows == 1
+    assert [cell.strip() for cell in table.rows[0]] == header
+    assert [cell.strip() for cell in table.rows[1]] == first_row
+
+
+@pytest.mark.parametrize(
+    ("lines", "header"),
+    [
+        (  # PMC3691625 (BMC Cancer, CC-BY): "Adverse event" heads the row labels, not the groups' columns
+            "Adverse eventPlacebo armNimotuzumab armNumber of eventsNumber of events"
+            "Unrelated (Not related and unlikely)\n"
+            "Headache\n42\n17\nSeizures\n16\n6\nDry radiodermitis\n6\n5\nFever\n6\n\xa0\nAsthenia\n5\n"
+            "4\nLiver function tests alterations\n7\n5\nAlopecia\n4\n7\n"
+            "Possibly, probably or definitively related with nimotuzumab\n",
+            [["Adverse event", "Placebo arm", "Nimotuzumab arm"], ["", "Number of events", "Number of events"]],
+        ),
+        (  # PMC3478157 (Evid Based Complement Alternat Med, CC-BY): "Variable" likewise; "VigRX" is one word
+            "VariableVigRX PlusPlacebo\xa0Baseline12\u2009weeksBaseline12\u2009weeksSperm count (million/ml)\n"
+            "49.45 (27.85)\n47.15 (25.31)\n58.29 (30.02)\n63.97 (20.83)\n(N\u2009=\u200922)\n(N\u2009=\u200922)\n"
+            "(N\u2009=\u200918)\n(N\u2009=\u200918)\nSemen volume (ml)\n1.75 (0.63)\n2.11 (0.53)\n1.97 (0.70)\n"
+            "2.22 (0.88)\n(N\u2009=\u200922)\n(N\u2009=\u200922)\n(N\u2009=\u200918)\n(N\u2009=\u200918)\n"
+            "Serum testosterone (ng/Dl)\n544.46 (207.64)\n527.66 (155.47)\n518.10 (197.51)\n471.75 (160.38)\n"
+            "(N\u2009=\u200937)\n(N\u2009=\u200937)\n(N\u2009=\u200925)\n(N\u2009=\u200925)\n"
+            "Data are expressed as Mean (SD).\n",
+            [["Variable", "VigRX Plus", "", "Placebo", ""], ["", "Baseline", "12 weeks", "Baseline", "12 weeks"]],
+        ),
+    ],
+)
+def test_export_header_run_together_stub_header_over_row_labels(lines: str, header: list[list[str]]) -> None:
+    (table,) = _export(f"Table 2Outcomes\n{lines}").tables
+    assert table.header_rows == 2
+    assert [[cell.strip() for cell in row] for row in table.rows[:2]] == header
+
+
+@pytest.mark.parametrize(
+    ("lines", "header", "first_row"),
+    [
+        (  # PMC3707768 (BMC Infectious Diseases, CC-BY): the groups' labels stand over their values, the row
+            # labels' header over the row labels, the p-values' header ("P") ran into the first row label
+            "VariableTDF+PI/r group (n=75)Control group (n=75)PBMIb(kg/m2)\n21.9 (20.1-23.7)\n21.0 (19.3-22.9)\n"
+            "0.083\nCD4 cell count (cells/μl)\n279 (196–380.5)\n292.0 (207.0-394.0)\n0.736\n"
+            "Viral load (log10copies/ml)\n1.6 (1.6-1.8)\n1.6 (1.6-1.7)\n0.064\nProteinuria\n\xa0\n\xa0\n0.071\n",
+            ["Variable", "TDF+PI/r group (n=75)", "Control group (n=75)", ""],
+            ["PBMIb(kg/m2)", "21.9 (20.1-23.7)", "21.0 (19.3-22.9)", "0.083"],
+        ),
+    ],
+)
+def test_export_header_run_together_p_column(lines: str, header: list[str], first_row: list[str]) -> None:
+    (table,) = _export(f"Table 2Characteristics\n{lines}").tables
+    assert table.header_rows == 1
+    assert [cell.strip() for cell in table.rows[0]] == header
+    assert [cell.strip() for cell in table.rows[1]] == first_row
+
+
+def test_export_header_run_together_p_with_its_note_mark() -> None:
+    # PMC2667135 (BMC Infectious Diseases, CC-BY): "P", its note mark "a", then the first row label: "Pa" is no
+    # word's head ("Hb" of "HbA1c") when a word follows
+    line = SourceLine("CharacteristicCoPAT (n = 103)IPAT (n = 97)PaStudy drug", 0, 0)
+    body = Body(stub=1, valued=[False, True, True, True], p_values=[False, False, False, False])  # as its rows read
+    header = read_joined_header(line, 4, body, with_label=True)
+    assert [[cell.text if cell else "" for cell in row] for row in header.rows] == [
+        ["Characteristic", "CoPAT (n = 103)", "IPAT (n = 97)", "Pa"]
+    ]
+    assert header.label is not None and header.label.text == "Study drug"

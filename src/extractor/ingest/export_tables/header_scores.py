@@ -29,6 +29,12 @@ STAT_HEADER = re.compile(
     r"(?i)^\s*(?:p\b|p[- ]?values?|sig(?:nificance|\.)?\b)|\b(?:p[- ]?values?|total|overall|difference|diff\.|"
     r"ratio|effect|versus|vs\.?|95\s*%|CI)\b"
 )
+# A header that names the row labels ("Characteristics", "Variable", "Adverse event"): it stands over the row-label
+# column, not over groups of value columns.
+STUB_HEADER = re.compile(
+    r"(?i)^\s*(?:(?:baseline |patient |clinical )?characteristics?|variables?|parameters?|outcomes?|measures?|"
+    r"(?:adverse )?events?|adverse reactions?|items?)\s*[a-z*†‡§¶]?\s*$"
+)
 STUB_SIZED = 2.0  # a group size ("n = 40") over the row labels: a group's header put in the wrong column
 P_HEADER = re.compile(r"(?i)^\s*(?:p|p[- ]?values?|sig(?:nificance|\.)?)\b")
 SPREAD_MARGIN = 0.5

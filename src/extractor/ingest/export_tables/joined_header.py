@@ -14,6 +14,7 @@ from extractor.ingest.export_tables.header_scores import (
     P_HEADER,
     SIZE_ONLY,
     SPREAD_MARGIN,
+    STUB_HEADER,
     STUB_SIZED,
     UNREAD,
     Header,
@@ -36,8 +37,12 @@ _HEADER_JOIN_WEAK = re.compile(
     r"|(?<=[A-Z])(?=[A-Z][a-z]{2,})|(?<=\))(?=[(\d])"
     r"|(?<=[a-z])(?=\d+\s*(?:%|weeks?|wk|months?|mo|days?|years?|hours?|h)(?![a-z]))"
 )
+# Units and analytes written with a capital inside a word, where no cells meet ("SBP (mmHg)", "TV (mL)", "pH probe",
+# "eGFR", "hsCRP"): each of these is in the export's headers or row labels of three articles or more.
+_INNER_CAPITAL = re.compile(r"(?<![A-Za-z])(?:[cdkmnμ]?mHg|[dmμn]L|kPa|mEq|kDa|cGy|pH|eGFR|hsCRP|mRNA)(?![a-z])")
 _MARKER_PIECE = re.compile(r"^[a-z*†‡§¶#]{1,2}$")  # a footnote marker cut off its header cell ("(n = 20)" "a")
 _WORD_HEAD = re.compile(r"^\s*[A-Z][a-z]{1,2}$")  # "Hb" of "HbA1c": a piece too short to be a cell
+_WORD = re.compile(r"^[A-Z][a-z]{2}")  # a word of its own after such a piece: "Pa" (P, note a) then "Study drug"
 
 
 def read_joined_header(line: SourceLine, columns: int, body: Body, with_label: bool | None) -> Header:
@@ -46,14 +51,14 @@ def read_joined_header(line: SourceLine, columns: int, body: Body, with_label: b
     ones too) and stacked over the columns (`_stackings`). Kept when one reading is clearly best, else left as
     one piece of text."""
     text = line.text
-    strong = [m.start() for m in _HEADER_JOIN.finditer(text)]
-    weak = sorted(set(strong) | {m.start() for m in _HEADER_JOIN_WEAK.finditer(text)})
+    strong = _cuts(_HEADER_JOIN, text)
+    weak = sorted(set(strong) | set(_cuts(_HEADER_JOIN_WEAK, text)))
     readings: list[tuple[float, list[list[SourceLine | None]], SourceLine | None]] = []
     labelled = (True, False) if with_label is None else (with_label,)
     for cuts in (strong, weak) if weak != strong else (strong,):
         doubt = _WEAK_CUT * (len(cuts) - len(strong))
         for take in labelled:
-            pieces = _pieces(line, cuts, whole_words=cuts is strong)
+            pieces = _pieces(line, cuts)
             label = pieces.pop() if take and len(pieces) > 1 else None
             if not pieces or len(pieces) > 2 * columns or (take and label is None) or any(map(_glued, pieces)):
                 continue
@@ -73,13 +78,25 @@ def read_joined_header(line: SourceLine, columns: int, body: Body, with_label: b
 
 def joined(text: str) -> bool:
     """Header cells run together (a <th> row written without breaks): where one cell meets another, twice."""
-    return len(_HEADER_JOIN.findall(text)) >= 2
+    return len(_cuts(_HEADER_JOIN, text)) >= 2
+
+
+def _cuts(pattern: re.Pattern[str], text: str) -> list[int]:
+    """Where `pattern` says cells meet, but not inside a unit or analyte written with an inner capital."""
+    inside = {k for m in _INNER_CAPITAL.finditer(text) for k in range(m.start() + 1, m.end())}
+    return [m.start() for m in pattern.finditer(text) if m.start() not in inside]
+
+
+# The same abbreviation twice in one stretch without a space: cells of groups run together ("FM+DTICDTIC+IFN",
+# "AZD3199AZD3199Formoterol").
+_FUSED = re.compile(r"(?<!\S)\S*?([A-Z]{3,})\S*?\1")
 
 
 def _glued(piece: SourceLine) -> bool:
-    """A piece that still holds several cells: two group sizes, or one text written twice or more."""
+    """A piece that still holds several cells: two group sizes, one text written twice or more, or the same
+    abbreviation twice without a space."""
     text = piece.text.strip()
-    return len(GROUP_SIZE.findall(text)) > 1 or bool(re.fullmatch(r"(.{2,}?)\1+", text))
+    return len(GROUP_SIZE.findall(text)) > 1 or bool(re.fullmatch(r"(.{2,}?)\1+", text) or _FUSED.search(text))
 
 
 def _before(line: SourceLine, label: SourceLine | None) -> list[SourceLine]:
@@ -189,8 +206,9 @@ def _stacking(
     score = 0.0
     for c, (kind, i, _) in enumerate(placed):
         if kind == "":
-            if c >= body.stub:
-                score -= 0.25 if body.p_values[c] else 1.0
+            if c >= body.stub:  # p-values may go unheaded after the groups they compare, not before them
+                later = any(k for k, _, _ in placed[c + 1 :])
+                score -= 0.25 if body.p_values[c] and not later else 1.0
         elif kind == "U" and c and (c < body.stub or not is_stat(upper[i].text.strip())):
             score -= 0.5  # a cell over both rows: mostly the stub's header, a p-value's, a total's
     # groups: runs of columns under one upper cell
@@ -219,6 +237,8 @@ def _stacking(
             score -= 1  # a label repeated under each group stands under a group here too
         if labels[c] and c >= body.stub:
             score += p_fit(labels[c], body, c)
+            if kind != "G" and STUB_HEADER.match(labels[c]):
+                score -= 2  # the row labels' header over a column of values
         elif c < body.stub and (sized(labels[c]) or sized(groups[c])):
             score -= STUB_SIZED
     if any(kind in ("U", "G") for kind, _, _ in placed):
@@ -235,6 +255,8 @@ def _group_score(runs: list[tuple[int, int, str]], lower: list[str], body: Body)
         if a < body.stub:
             score -= 3 if b > body.stub else 1  # over the row labels' header: rather a cell of its own
             continue
+        if STUB_HEADER.match(label):
+            score -= 2  # the row labels' header does not group columns of values
         if b - a == 1:
             continue
         score -= 3 * sum(1 for c in range(a, b) if not lower[c])
@@ -261,7 +283,7 @@ def _pieces(line: SourceLine, cuts: list[int], whole_words: bool = True) -> list
     for a, b in itertools.pairwise([0, *cuts, len(text)]):
         if not text[a:b].strip():
             continue
-        if pieces and (glue or _MARKER_PIECE.match(text[a:b].strip())):
+        if pieces and ((glue and not _WORD.match(text[a:b])) or _MARKER_PIECE.match(text[a:b].strip())):
             last = pieces[-1]
             pieces[-1] = SourceLine(text[last.start - line.start : b], last.start, line.page)
         else:
