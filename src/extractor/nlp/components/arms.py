@@ -341,16 +341,20 @@ def _counted_groups(text: str, mentions: list[DrugMention]) -> list[ArmDraft]:
 def _add_abbreviations(doc: Doc, registry: ArmRegistry) -> None:
     """'White Grape Juice (WGJ)': the short form names the arm too, and an arm the text names by its
     abbreviation ('TPLU group') is also named by the long form."""
-    for short, long_form in abbreviations(doc):
-        arm = registry.find(long_form.text)
+    # each distinct pair, not each occurrence: a long text defines the same abbreviations over and over, and
+    # every look-up compares the label with every arm's aliases. Twice over: an arm found by its short form
+    # learns the long form, and then, as a pair the text repeats did, the short form by the long one
+    pairs = list(dict.fromkeys((short.text, long_form.text) for short, long_form in abbreviations(doc)))
+    for short_text, long_text in pairs + pairs:
+        arm = registry.find(long_text)
         if arm is not None:
-            arm.aliases.add(normalize_label(short.text))
+            arm.aliases.add(normalize_label(short_text))
             continue
-        arm = registry.find(short.text)
+        arm = registry.find(short_text)
         if arm is not None:
-            arm.aliases.add(normalize_label(long_form.text))
-            if not arm.drugs and normalize_label(short.text) == arm_words(arm.label):
-                arm.label = long_form.text  # named by what the abbreviation stands for
+            arm.aliases.add(normalize_label(long_text))
+            if not arm.drugs and normalize_label(short_text) == arm_words(arm.label):
+                arm.label = long_text  # named by what the abbreviation stands for
 
 
 def _add_group_names(text: str, registry: ArmRegistry, mentions: list[DrugMention], create: bool = False) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractor.nlp.rules import result_rules
+from extractor.nlp.text.alternation import longest_first
 from extractor.nlp.text.arms import PLACEBO, ArmRegistry, arm_patterns
 from extractor.nlp.text.numbers import MINUS, NUM, WORD_NUM, as_count, parse_number
 from extractor.nlp.text.stats import Reading, Stat, StatHint, interpret
@@ -106,7 +107,7 @@ def arm_spans(text: str, registry: ArmRegistry) -> list[ArmSpan]:
                 surfaces.setdefault(name.lower(), arm.name)
     if not surfaces:
         return []
-    alternation = "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
+    alternation = longest_first(surfaces, re.I)  # a trie: one scan however many arms a long text names
     group = r"(?:\s+(?:group|arm|groups|arms)\b)?"
     pattern = re.compile(rf"(?<![\w-])(?:the\s+)?(?P<name>{alternation})(?![\w-]){group}", re.I)
     found = [ArmSpan(m.start(), m.end(), surfaces[m.group("name").lower()]) for m in pattern.finditer(text)]
