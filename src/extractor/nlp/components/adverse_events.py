@@ -43,7 +43,9 @@ COUNT_BEFORE = 25  # a count right before a summary term ('12 serious adverse ev
 GRADE_BEFORE = 20  # 'grade' just before that count makes it a grade ('grade 3 adverse events'), not a count
 PATIENT_EVENT_BEFORE = 60  # 'the patient developed' and up to five words before an event term (ae_cues patient_event)
 NONE_BEFORE = 40  # 'there were no reports of clinically significant' before the term the negation holds
-COMPARED_ARM = re.compile(r"\)?\s*(?:,\s*)?(?:compared\s+(?:with|to)|versus|vs\.?|than\s+(?:in|with))\s+[^().;\s][^().;]{0,49}\(\s*")
+COMPARED_ARM = re.compile(
+    r"\)?\s*(?:,\s*)?(?:compared\s+(?:with|to)|versus|vs\.?|than\s+(?:in|with))\s+[^().;\s][^().;]{0,49}\(\s*"
+)
 RANGE_WINDOW = 12  # '1.8–' before a percentage: the range's lower end
 RANGE_BEFORE = re.compile(r"\d\s*(?:%\s*)?(?:–|-|to)\s*$")
 RANGE_AFTER = re.compile(r"\s*(?:%\s*)?(?:–|-|to)\s*\d")
