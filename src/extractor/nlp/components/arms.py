@@ -32,6 +32,7 @@ from extractor.nlp.text.arms import (
     content_words,
     draft_from_label,
     drugs_in,
+    is_control,
     label_starts,
     normalize_label,
     sized_group_matches,
@@ -527,11 +528,7 @@ def _arm_with(arms: list[Arm], drug: str) -> Arm | None:
 def _add_control_placebo(text: str, registry: ArmRegistry) -> None:
     """'The control group received 4 vials of a placebo': the one drug-less control arm is given placebo, so it is
     named 'placebo' (a trial with a placebo arm already has its placebo arm)."""
-    controls = [
-        a
-        for a in registry.arms
-        if not a.drugs and any(arm_patterns().control_words.search(x) for x in a.aliases | {a.name, a.label})
-    ]
+    controls = [a for a in registry.arms if not a.drugs and is_control(a)]
     if len(controls) != 1 or any(PLACEBO in a.drugs for a in registry.arms):
         return
     if arm_patterns().control_placebo.search(text):

@@ -313,7 +313,7 @@ class ArmRegistry:
                 return hits[0]
         if key and _ROLE_WORDS.fullmatch(arm_words(key)) and len(self.arms) == 2:
             # 'the intervention group', 'the experimental arm' in a trial of one arm against a control: the other
-            control = [a for a in self.arms if _is_control(a)]
+            control = [a for a in self.arms if is_control(a)]
             if len(control) == 1:
                 return self.arms[1] if control[0] is self.arms[0] else self.arms[0]
         if key and arm_patterns().control_words.search(key) and len(self.arms) >= 2:
@@ -344,7 +344,7 @@ def _another_column(draft: ArmDraft, arm: Arm, key: str) -> bool:
 _ROLE_WORDS = re.compile(r"(?:intervention|experimental|treatment|active|study|test)(?:\s+(?:group|arm))?", re.I)
 
 
-def _is_control(arm: Arm) -> bool:
+def is_control(arm: Arm) -> bool:
     """An arm the text calls a control or placebo arm, or one given placebo alone."""
     named = any(arm_patterns().control_words.search(x) for x in arm.aliases | {arm.name, arm.label})
     return named or arm.drugs == (PLACEBO,)
