@@ -145,3 +145,13 @@ def test_a_question_whose_words_a_long_name_holds_names_it() -> None:
     assert similarity("pain", "Acute asthma-related PCP or pain visit in prior 2 months") < MIN_ENDPOINT_SIMILARITY
     assert time_key("Mean change at 6 months") == time_key("Mean Change at 6 month")  # one time, two spellings
     assert time_key("week 24") != time_key("week 48")
+
+
+def test_an_abbreviation_the_question_defines_names_its_long_form() -> None:
+    from extractor.query import MIN_ENDPOINT_SIMILARITY, defined_terms, similarity
+
+    question = "the incidence of postoperative nausea and vomiting (PONV)"
+    assert defined_terms(question) == (("PONV", "postoperative nausea and vomiting"),)
+    assert defined_terms("H1(haloperidol 1 mg)") == ()
+    assert similarity(question, "Late time: Total PONV") >= MIN_ENDPOINT_SIMILARITY
+    assert similarity("the incidence of nausea", "Late time: Total PONV") < MIN_ENDPOINT_SIMILARITY

@@ -153,13 +153,49 @@ def synonyms() -> dict[str, str]:
     return table
 
 
+_PARENTHESIZED = re.compile(r"\(([A-Za-z][A-Za-z0-9-]{1,9})\)")
+
+
+@lru_cache(maxsize=4096)
+def defined_terms(phrase: str) -> tuple[tuple[str, str], ...]:
+    """The abbreviations a phrase defines: 'postoperative nausea and vomiting (PONV)' -> (('PONV',
+    'postoperative nausea and vomiting'),). Cached: one question is compared with every item of a record."""
+    found = []
+    for m in _PARENTHESIZED.finditer(phrase):
+        short = m.group(1)
+        if any(c.isupper() for c in short):
+            long_form = _long_form(short, phrase[: m.start()])
+            if long_form:
+                found.append((short, long_form))
+    return tuple(found)
+
+
+def _long_form(short: str, before: str) -> str | None:
+    """Schwartz & Hearst (2003): the short form's letters matched right to left in the words before it, its
+    first letter at the start of a word, within min(|A| + 5, 2|A|) words."""
+    letters = [c for c in short.lower() if c.isalnum()]
+    text = " ".join(before.split()[-min(len(letters) + 5, 2 * len(letters)) :]).lower()
+    at = len(text) - 1
+    for i in range(len(letters) - 1, -1, -1):
+        while at >= 0 and (text[at] != letters[i] or (i == 0 and at > 0 and text[at - 1].isalnum())):
+            at -= 1
+        if at < 0:
+            return None
+        at -= 1
+    return text[text.rfind(" ", 0, at + 1) + 1 :] or None
+
+
 def similarity(question: str, name: str) -> float:
     """How well a record's name answers a question's phrase: the shared content words (synonyms shared as one
     word), weighted towards the record's name being covered (a question phrase is often longer than the
-    endpoint it names)."""
+    endpoint it names). An abbreviation the question defines stands for its long form in the name ('Total
+    PONV' names 'postoperative nausea and vomiting (PONV)')."""
     table = synonyms()
     q = {table.get(w, w) for w in words(question)}
     n = {table.get(w, w) for w in words(name)}
+    for short, long_form in defined_terms(question):
+        if set(words(short)) <= n:
+            n |= {table.get(w, w) for w in words(long_form)}
     if not q or not n:
         return 0.0
     shared = len(q & n)

@@ -191,3 +191,10 @@ def test_the_control_group_given_placebo_is_the_placebo_arm() -> None:
     registry.arms[2].drugs = ()
     _add_control_placebo("The control group had no infusion.", registry)
     assert registry.arms[2].drugs == ()
+
+
+def test_spacing_around_a_plus_does_not_make_another_arm() -> None:
+    from extractor.nlp.text.arms import normalize_label
+
+    assert normalize_label("MTL+ caloric intake group") == normalize_label("MTL + caloric intake group")
+    assert normalize_label("placebo + metformin (n = 137)") == "placebo+metformin"

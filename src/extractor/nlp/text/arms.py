@@ -155,6 +155,7 @@ def normalize_label(text: str) -> str:
     text = p.group_size.sub(" ", text)
     text = p.label_noise.sub(" ", text)
     text = re.sub(r"[^\w%./+-]+", " ", text.lower())
+    text = re.sub(r" ?([+/]) ?", r"\1", text)  # 'MTL+ caloric intake' is 'MTL+caloric intake'
     text = re.sub(r"\b(group|arm)s\s+(?=\w{1,4}$)", r"\1 ", text.strip())  # 'Groups L' names group L
     return " ".join(text.split()).strip(" .,;:-")
 
