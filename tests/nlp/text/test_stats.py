@@ -51,3 +51,18 @@ def test_hints_read_from_labels() -> None:
     assert StatHint.of("median (IQR)") == StatHint("median", "iqr")
     assert StatHint.of("Data are means +/- SD") == StatHint("mean", "sd")
     assert StatHint.of("Hypertension, %").center == "percent"
+
+
+def test_a_count_row_under_a_caption_naming_a_spread() -> None:
+    """PMC1913915 Table 1 'Male, n (%)' under 'mean (SD)' in the caption; PMC2430617 Table 2 '(No.;%)' rows under
+    footnotes giving a difference's 95% CI. A '(%)' unit row whose percent is no share of the group stays a mean."""
+    caption = StatHint("mean", "sd")
+    for cell, label, n in [("96 (50.3)", "Male, n (%)", 191), ("8 (10.3)", "HBeAg loss (No.;%)", 78)]:
+        stat = read_stat(cell)
+        assert stat is not None
+        r = interpret(stat, StatHint.of(label).over(caption), n)
+        assert (r.measure, r.events) == ("rate", int(stat.value))
+    stat = read_stat("128 (15)")
+    assert stat is not None
+    assert interpret(stat, StatHint.of("Hematocrit (%)").over(caption), 137).measure == "mean"
+    assert interpret(stat, StatHint.of("HBeAg loss (No.;%)").over(StatHint(None, "ci")), 78).measure == "mean"

@@ -195,6 +195,10 @@ def interpret(stat: Stat, hint: StatHint = StatHint(), n: int | None = None) -> 
     if stat.count_marker and whole:
         return Reading("count", stat.value, events=int(stat.value))
     second = stat.second
+    if second is not None and not stat.pm and whole and center == "count" and consistent_percent(stat.value, second, n):
+        # a 'No. (%)' row whose percent is its count's share of the group, whatever spread a caption or footnote
+        # names for other cells ('mean (SD)', a difference's 95% CI)
+        return Reading("rate", second, events=int(stat.value), percent=second)
     if center == "percent_count" and second is not None and second == int(second) and second >= 0 and not stat.pm:
         return Reading("rate", stat.value, events=int(second), percent=stat.value)
     if (
