@@ -155,3 +155,35 @@ def test_an_abbreviation_the_question_defines_names_its_long_form() -> None:
     assert defined_terms("H1(haloperidol 1 mg)") == ()
     assert similarity(question, "Late time: Total PONV") >= MIN_ENDPOINT_SIMILARITY
     assert similarity("the incidence of nausea", "Late time: Total PONV") < MIN_ENDPOINT_SIMILARITY
+
+
+# PMC4574984 (Yun et al. 2024 set, even PMCID; CC BY), its allocation and mortality sentences.
+MORTALITY = """Methods
+The final sample consisted of 652 patients. Of these, 326 patients were assigned to the intervention-group and 326
+patients were assigned to the control-group.
+
+Results
+Within 30 days after surgery, 4 patients in the intervention and 3 patients in the control group had died (p = 0.75).
+One year after surgery, 45 patients in the intervention group compared to 58 patients in the control group had died
+(p = 0.19).
+"""
+
+
+def test_a_time_spelled_out_is_a_later_time_point(extract: Callable[[str], ArticleRecord]) -> None:
+    from extractor.query_time import time_in_days
+
+    assert time_in_days("one year after surgery") == 365.25 and time_in_days("Forty-two weeks") == 294.0
+    assert time_in_days("tend") is None
+    fields = query(extract(MORTALITY), "overall mortality", "intervention group", "control group").fields()
+    assert (fields["intervention_events"], fields["comparator_events"]) == (45, 58)
+
+
+def test_no_cases_in_the_study_is_none_in_either_arm(extract: Callable[[str], ArticleRecord]) -> None:
+    """PMC3263860 (Yun et al. 2024 set, even PMCID; CC BY), results sentence."""
+    record = extract(
+        "Methods\nPatients were randomized to real-time CGM (n = 74) or control (n = 72).\n\nResults\n"
+        "There were no cases of diabetic ketoacidosis and no serious adverse events attributable to the study "
+        "interventions.\n"
+    )
+    fields = query(record, "Diabetic ketoacidosis", "CGM", "Control").fields()
+    assert (fields["intervention_events"], fields["comparator_events"]) == (0, 0)

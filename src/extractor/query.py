@@ -398,9 +398,13 @@ def _event_outcomes(events: list[AdverseEvent], arms: list[Arm]) -> list[Outcome
             by_name.setdefault(alias.lower(), arm)
     found = []
     for ae in events:
-        owner = by_name.get((ae.arm or "").lower())
-        if owner is None or ae.study is not None:
+        if ae.study is not None:
             continue
+        if ae.arm is None and ae.n == 0:
+            owners = arms  # 'there were no cases of diabetic ketoacidosis': none in any arm
+        else:
+            owner = by_name.get((ae.arm or "").lower())
+            owners = [owner] if owner is not None else []
         if ae.n is not None:
             measure, value = "count", float(ae.n)
         elif ae.percent is not None:
@@ -409,17 +413,18 @@ def _event_outcomes(events: list[AdverseEvent], arms: list[Arm]) -> list[Outcome
             continue
         grade = (ae.grade or "").strip()
         endpoint = ae.event if not grade or grade.lower() in ANY_GRADE else f"{ae.event} (grade {grade})"
-        found.append(
-            Outcome(
-                endpoint=endpoint,
-                outcome_type="binary",
-                measure=measure,
-                value=value,
-                events=ae.n,
-                arm=owner.name,
-                span=ae.span,
+        for owner in owners:
+            found.append(
+                Outcome(
+                    endpoint=endpoint,
+                    outcome_type="binary",
+                    measure=measure,
+                    value=value,
+                    events=ae.n,
+                    arm=owner.name,
+                    span=ae.span,
+                )
             )
-        )
     return found
 
 

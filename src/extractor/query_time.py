@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from extractor.nlp.text.numbers import WORD_NUM, parse_number
+
 BASELINE = re.compile(
     r"\bbaseline\b|\bpre-?(?:test|treatment|operative|op|intervention)?\b|\bbefore\b|\bat\s+entry\b|\bscreening\b"
     r"|\b(?:week|day|month|visit)\s*0\b",
@@ -36,6 +38,7 @@ def prefer_time(timepoint: str | None, wants_baseline: bool, asked_days: float |
 
 _TIME = re.compile(
     r"(?P<num>\d+(?:\.\d+)?)\s*-?\s*(?P<unit>min(?:utes?)?|h|hrs?|hours?|d|days?|wks?|weeks?|mo|mos|months?|yrs?|years?)\b"
+    rf"|\b(?P<num_word>{WORD_NUM})(?:\s+|-)(?P<unit_spelled>minutes?|hours?|days?|weeks?|months?|years?)\b"
     r"|\b(?P<unit_first>day|week|month|year|visit)\s*(?P<num_after>\d+(?:\.\d+)?)\b",
     re.I,
 )
@@ -48,8 +51,8 @@ def time_in_days(text: str | None) -> float | None:
     m = _TIME.search(text or "")
     if m is None:
         return None
-    unit = (m.group("unit") or m.group("unit_first")).lower()
+    unit = (m.group("unit") or m.group("unit_spelled") or m.group("unit_first")).lower()
     if unit == "visit":
         return None
     key = "mi" if unit.startswith("mi") else "mo" if unit.startswith("mo") else unit[0]
-    return float(m.group("num") or m.group("num_after")) * _DAYS_PER[key]
+    return (parse_number(m.group("num") or m.group("num_word") or m.group("num_after")) or 0.0) * _DAYS_PER[key]
