@@ -187,3 +187,22 @@ def test_no_cases_in_the_study_is_none_in_either_arm(extract: Callable[[str], Ar
     )
     fields = query(record, "Diabetic ketoacidosis", "CGM", "Control").fields()
     assert (fields["intervention_events"], fields["comparator_events"]) == (0, 0)
+
+
+# PMC5614421 (Yun et al. 2024 set, odd PMCID; CC BY): a side-effects row counting the safety population.
+SIDE_EFFECTS = """Methods
+Women were randomized to vaginal progesterone (n = 398) or placebo (n = 389).
+
+Results
+Table 3 Side effects
+Side effect | Progesterone | Placebo
+Women reporting side effects | 134/394 (34.0) | 118/382 (30.9)
+"""
+
+
+def test_side_effects_are_adverse_events_counted_in_the_group_the_table_prints(
+    extract: Callable[[str], ArticleRecord],
+) -> None:
+    fields = query(extract(SIDE_EFFECTS), "side effects", "vaginal progesterone pessaries", "placebo").fields()
+    assert (fields["intervention_events"], fields["intervention_group_size"]) == (134, 394)
+    assert (fields["comparator_events"], fields["comparator_group_size"]) == (118, 382)

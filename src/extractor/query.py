@@ -31,6 +31,7 @@ _STOP = frozenset(
     [
         "a",
         "an",
+        "any",
         "the",
         "of",
         "in",
@@ -388,7 +389,8 @@ ANY_GRADE = frozenset(["all", "any", "total", "overall"])
 
 def _event_outcomes(events: list[AdverseEvent], arms: list[Arm]) -> list[Outcome]:
     """Each arm's count of an adverse event asked as a binary outcome ('Nausea', 'adverse event of
-    constipation'): the participants with it are the events, the arm's size the group size. Only events
+    constipation'): the participants with it are the events, the group the table counts them in (else the
+    arm's size) the group size. Only events
     whose arm is one of the record's arms (by name or alias) answer: a drug named in a table's header that
     is no arm's name ('etoricoxib + naproxen') says nothing of one arm. A grade other than any grade stays
     in the name, so 'Nausea' prefers all grades to 'grade 3-4'."""
@@ -421,6 +423,7 @@ def _event_outcomes(events: list[AdverseEvent], arms: list[Arm]) -> list[Outcome
                     measure=measure,
                     value=value,
                     events=ae.n,
+                    n=ae.group_size,
                     arm=owner.name,
                     span=ae.span,
                 )

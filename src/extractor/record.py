@@ -161,6 +161,9 @@ class AdverseEvent(_Model):
     grade: str | None = None
     percent: float | None = None
     n: int | None = None
+    group_size: int | None = Field(
+        default=None, ge=0, description="the group the count is out of, when a table prints it ('134/394', 'n = 394')"
+    )
     arm: str | None = None
     study: str | None = None
     drug: str | None = None

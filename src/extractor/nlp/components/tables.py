@@ -362,6 +362,7 @@ class _TableItems:
             "grade": grade,
             "percent": reading.percent,
             "n": 0 if zero else reading.events,
+            "group_size": reading.n or entry.column.n,  # as printed, not the arm's size
             "arm": arm.name if arm else None,
             "study": None,
             "drug": None,
