@@ -92,6 +92,9 @@ def test_a_hyphenated_compound_is_its_words() -> None:
     assert words("1-week group") == ["1-week"]  # a number stays joined: it tells the arms apart
     assert words("Bayley-III") == ["bayley-iii"]
     assert similarity("side effects", "Side-effects") == 1.0
+    # a hyphenated word against the same word closed up
+    assert similarity("HBeAg sero-conversion rate", "HBeAg seroconversion (No.;%)") > 0.7
+    assert similarity("post-operative pain", "Postoperative pain") == 1.0
 
 
 def test_week_0_is_baseline() -> None:

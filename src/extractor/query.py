@@ -186,14 +186,31 @@ def _long_form(short: str, before: str) -> str | None:
     return text[text.rfind(" ", 0, at + 1) + 1 :] or None
 
 
+def _closed_up(found: list[str], other: set[str]) -> list[str]:
+    """Two words the other side writes as one ('sero conversion' from 'sero-conversion' against 'seroconversion',
+    'post operative' against 'postoperative') as that one word."""
+    out: list[str] = []
+    i = 0
+    while i < len(found):
+        if i + 1 < len(found) and found[i] + found[i + 1] in other:
+            out.append(found[i] + found[i + 1])
+            i += 2
+        else:
+            out.append(found[i])
+            i += 1
+    return out
+
+
 def similarity(question: str, name: str) -> float:
     """How well a record's name answers a question's phrase: the shared content words (synonyms shared as one
     word), weighted towards the record's name being covered (a question phrase is often longer than the
     endpoint it names). An abbreviation the question defines stands for its long form in the name ('Total
     PONV' names 'postoperative nausea and vomiting (PONV)')."""
     table = synonyms()
-    q = {table.get(w, w) for w in words(question)}
-    n = {table.get(w, w) for w in words(name)}
+    asked, named = words(question), words(name)
+    asked, named = _closed_up(asked, set(named)), _closed_up(named, set(asked))
+    q = {table.get(w, w) for w in asked}
+    n = {table.get(w, w) for w in named}
     for short, long_form in defined_terms(question):
         if set(words(short)) <= n:
             n |= {table.get(w, w) for w in words(long_form)}
