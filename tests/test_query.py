@@ -209,3 +209,17 @@ def test_side_effects_are_adverse_events_counted_in_the_group_the_table_prints(
     fields = query(extract(SIDE_EFFECTS), "side effects", "vaginal progesterone pessaries", "placebo").fields()
     assert (fields["intervention_events"], fields["intervention_group_size"]) == (134, 394)
     assert (fields["comparator_events"], fields["comparator_group_size"]) == (118, 382)
+
+
+def test_an_abbreviation_the_article_defines_names_its_long_form() -> None:
+    from extractor.query import MIN_ENDPOINT_SIMILARITY, similarity, text_abbreviations
+
+    # PMC5380326 (Yun et al. 2024 set, even PMCID; CC BY) defines its markers in the methods
+    text = "Serum interferon gamma-induced protein 10 (IP-10) and heart rate variability (HRV) were measured."
+    defined = text_abbreviations(text)
+    # the shortest long form holding the short form's letters in order (Schwartz & Hearst)
+    assert defined == {"ip-10": "gamma-induced protein 10", "hrv": "heart rate variability"}
+    assert similarity("Interferon gamma-induced protein 10", "IP-10", defined) >= MIN_ENDPOINT_SIMILARITY
+    assert similarity("Interferon gamma-induced protein 10", "IP-10") < MIN_ENDPOINT_SIMILARITY
+    # a section's abbreviation the question does not spell out does not dilute the name
+    assert similarity("pNN50", "HRV and Heart Rate: pNN50", defined) == similarity("pNN50", "HRV and Heart Rate: pNN50")

@@ -201,21 +201,51 @@ def _closed_up(found: list[str], other: set[str]) -> list[str]:
     return out
 
 
-def similarity(question: str, name: str) -> float:
+MAX_LONG_FORM_CHARS = 120  # the text before a parenthesis searched for its long form
+
+
+@lru_cache(maxsize=8)
+def text_abbreviations(text: str) -> dict[str, str]:
+    """The one-word abbreviations an article defines, as content words ('interferon gamma-induced protein 10
+    (IP-10)' -> {'ip-10': 'interferon gamma-induced protein 10'}); the first definition of each wins. Cached:
+    every question about a record reads its text."""
+    found: dict[str, str] = {}
+    for m in _PARENTHESIZED.finditer(text):
+        short = m.group(1)
+        key = words(short)
+        if len(key) != 1 or key[0] in found or not any(c.isupper() for c in short):
+            continue
+        long_form = _long_form(short, text[max(0, m.start() - MAX_LONG_FORM_CHARS) : m.start()])
+        if long_form:
+            found[key[0]] = long_form
+    return found
+
+
+def similarity(question: str, name: str, defined: dict[str, str] | None = None) -> float:
     """How well a record's name answers a question's phrase: the shared content words (synonyms shared as one
     word), weighted towards the record's name being covered (a question phrase is often longer than the
-    endpoint it names). An abbreviation the question defines stands for its long form in the name ('Total
-    PONV' names 'postoperative nausea and vomiting (PONV)')."""
+    endpoint it names). An abbreviation the question or the article (`defined`, see `text_abbreviations`)
+    defines stands for its long form in the name where the question names that long form ('Total PONV' names
+    'postoperative nausea and vomiting (PONV)', 'IP-10' names 'interferon gamma-induced protein 10')."""
     table = synonyms()
     asked, named = words(question), words(name)
     asked, named = _closed_up(asked, set(named)), _closed_up(named, set(asked))
     q = {table.get(w, w) for w in asked}
     n = {table.get(w, w) for w in named}
-    for short, long_form in defined_terms(question):
-        if set(words(short)) <= n:
-            n |= {table.get(w, w) for w in words(long_form)}
     if not q or not n:
         return 0.0
+    long_forms = [long_form for short, long_form in defined_terms(question) if set(words(short)) <= set(named)]
+    long_forms += [defined[w] for w in named if w in defined and w not in q] if defined else []
+    expanded = set(n)
+    for long_form in long_forms:
+        spelled = {table.get(w, w) for w in words(long_form)}
+        if spelled & q:
+            expanded |= spelled
+    score = _overlap(q, n, name)
+    return max(score, _overlap(q, expanded, name)) if expanded != n else score
+
+
+def _overlap(q: set[str], n: set[str], name: str) -> float:
     shared = len(q & n)
     if not shared:
         initials = {"".join(w[0] for w in words(name))}
@@ -271,13 +301,14 @@ def query(record: ArticleRecord, outcome: str, intervention: str, comparator: st
         *map(_as_outcome, record.characteristics),
         *map(_lab_outcome, record.lab_values),
     ]
-    candidates = _candidates(measured, outcome)
+    defined = text_abbreviations(record.text) if record.text else None
+    candidates = _candidates(measured, outcome, defined)
     best, score = _best_pair(candidates, arm_i, arm_c, record.arms, outcome) or (None, 0.0)
     if best is None or None in best:
         # an adverse-event table counts each arm; an event named there answers what no result gave for both arms
         events = [
             (score, o)
-            for score, o in _candidates(_event_outcomes(record.adverse_events, record.arms), outcome)
+            for score, o in _candidates(_event_outcomes(record.adverse_events, record.arms), outcome, defined)
             if _names_event(outcome, o.endpoint)
         ]
         counted = _best_pair(events, arm_i, arm_c, record.arms, outcome)
@@ -464,12 +495,14 @@ def _names_event(question: str, event: str) -> bool:
     return not asked or len(asked & named) / len(asked) >= MIN_EVENT_COVER
 
 
-def _candidates(outcomes: Iterable[Outcome], phrase: str) -> list[tuple[float, Outcome]]:
+def _candidates(
+    outcomes: Iterable[Outcome], phrase: str, defined: dict[str, str] | None = None
+) -> list[tuple[float, Outcome]]:
     found = []
     for o in outcomes:
         if o.cited or o.measure not in PER_ARM_MEASURES or o.arm is None:
             continue
-        score = similarity(phrase, o.endpoint)
+        score = similarity(phrase, o.endpoint, defined)
         if score >= MIN_ENDPOINT_SIMILARITY:
             found.append((score, o))
     return found
