@@ -223,3 +223,22 @@ def test_an_abbreviation_the_article_defines_names_its_long_form() -> None:
     assert similarity("Interferon gamma-induced protein 10", "IP-10") < MIN_ENDPOINT_SIMILARITY
     # a section's abbreviation the question does not spell out does not dilute the name
     assert similarity("pNN50", "HRV and Heart Rate: pNN50", defined) == similarity("pNN50", "HRV and Heart Rate: pNN50")
+
+
+# PMC5380326 (Yun et al. 2024 set, even PMCID; CC BY): means printed with their standard errors.
+STANDARD_ERRORS = """Methods
+Participants were randomized to vitamin D (n = 40) or placebo (n = 40) for 8 weeks.
+
+Results
+Table 2 Inflammatory markers after supplementation
+Marker | Placebo (n = 40) | Vitamin D (n = 40)
+IP-10, mean (SE) | 748.88 (87.12) | 636.47 (70.91)
+"""
+
+
+def test_an_sd_is_derived_from_a_printed_se_and_says_so(extract: Callable[[str], ArticleRecord]) -> None:
+    record = extract(STANDARD_ERRORS)
+    assert {o.se for o in record.outcomes if o.endpoint.startswith("IP-10")} == {87.12, 70.91}
+    answer = query(record, "IP-10", "Vitamin D supplementation", "Control")
+    assert (answer.intervention.mean, answer.intervention.sd) == (636.47, 448.4742)  # 70.91 x sqrt(40); gold 448.47
+    assert answer.intervention.derived == ["sd = se 70.91 x sqrt(40)"]

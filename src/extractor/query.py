@@ -10,6 +10,7 @@ size; an SD from an SE and the group size) and say so in `derived`.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -408,6 +409,7 @@ def _as_outcome(c: Characteristic) -> Outcome:
         value=c.value,
         unit=c.unit,
         sd=c.sd,
+        se=c.se,
         events=c.events,
         n=c.n,
         arm=c.arm,
@@ -659,7 +661,11 @@ def _numbers(o: Outcome | None, arm: Arm | None, kind: AnswerType) -> ArmNumbers
     if o.measure not in ("mean", "mean change"):
         # a median (or a rate) is no mean: a meta-analyst does not pool it as one
         return ArmNumbers(o.arm, group_size=n, evidence=[o.span], derived=derived)
-    return ArmNumbers(o.arm, group_size=n, mean=o.value, sd=o.sd, evidence=[o.span], derived=derived)
+    sd = o.sd
+    if sd is None and o.se is not None and n:
+        sd = round(o.se * math.sqrt(n), 4)
+        derived.append(f"sd = se {o.se} x sqrt({n})")
+    return ArmNumbers(o.arm, group_size=n, mean=o.value, sd=sd, evidence=[o.span], derived=derived)
 
 
 def guess_type(outcome: str) -> AnswerType:

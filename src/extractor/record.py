@@ -127,6 +127,7 @@ class Outcome(_Model):
     value: float | None = None
     unit: str | None = None
     sd: float | None = Field(default=None, description="standard deviation of a per-arm mean")
+    se: float | None = Field(default=None, description="standard error of a per-arm mean, where one is printed")
     events: int | None = Field(default=None, ge=0, description="participants with the event (binary outcomes)")
     n: int | None = None
     ci_low: float | None = None
@@ -150,6 +151,7 @@ class Characteristic(_Model):
     value: float | None = None
     unit: str | None = None
     sd: float | None = None
+    se: float | None = None
     events: int | None = Field(default=None, ge=0, description="participants with the characteristic")
     n: int | None = Field(default=None, ge=0)
     arm: str | None = None

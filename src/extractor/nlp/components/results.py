@@ -129,6 +129,7 @@ class ResultReader:
             "value": reading.value,
             "unit": "%" if reading.measure == "rate" else mention.unit,
             "sd": reading.sd,
+            "se": reading.se,
             "events": reading.events,
             "n": reading.n or (arm.n if arm else None),
             "ci_low": reading.low if ci else None,

@@ -9,7 +9,6 @@ IQR, events with percent... A count is told from a mean by the hint, else by con
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -240,14 +239,3 @@ def interpret(stat: Stat, hint: StatHint = StatHint(), n: int | None = None) -> 
     if center == "percent":
         return Reading("rate", stat.value, percent=stat.value, qualifier=stat.qualifier)
     return Reading(center if center in ("mean", "median") else "value", stat.value, qualifier=stat.qualifier)
-
-
-def sd_from(reading: Reading, n: int | None) -> float | None:
-    """The SD a meta-analyst would pool: printed, else from an SE or a 95% CI of a mean and the group size."""
-    if reading.sd is not None:
-        return reading.sd
-    if n is None or n < 2:
-        return None
-    if reading.se is not None:
-        return round(reading.se * math.sqrt(n), 4)
-    return None
