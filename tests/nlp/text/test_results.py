@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from extractor.nlp.text.results import ArmSpan, StatMention, endpoint_of, find_stats, read_statements
 from extractor.nlp.text.stats import Reading
 
@@ -165,6 +167,30 @@ def test_the_analysis_population_opening_a_sentence_is_no_endpoint() -> None:
     assert [(s.arm, s.mention.reading.events, s.mention.effect) for s in got] == [
         ("cefixime", 19, None),
         ("gatifloxacin", 1, None),
-        ("cefixime", None, "OR"),
+        ("gatifloxacin", None, "OR"),  # 1% against 27%: the OR is gatifloxacin's
     ]
     assert all(s.endpoint.startswith("acute clinical failure") for s in got)
+
+
+def test_a_ratio_names_first_the_arm_its_direction_points_at() -> None:
+    # PMC3718642 (evidence-inference set, CC BY): the RR is everolimus against MMF though MMF is named first
+    text = (
+        "Viral infections were more frequent in the MMF group (80.3%) compared with the everolimus group (27.9%) "
+        "(RR = 0.35 (95% CI = 0.227, 0.529))."
+    )
+    got = read_statements(text, 0, len(text), _arms(text, ("MMF group", "mmf"), ("everolimus group", "everolimus")))
+    assert [(s.arm, s.comparator) for s in got if s.mention.effect == "RR"] == [("everolimus", "mmf")]
+    # PMC4987981 (evidence-inference set, CC BY): each ratio after the 'A vs B' it compares, in that order
+    text = (
+        "In metformin, pioglitazone and placebo group, 52.4 %, 50 % and 17.4 % of the patients had complete "
+        "improvement in MS respectively (metformin vs placebo – OR (95 % CI), 5.2 (1.3–20.7), P value = 0.019; "
+        "pioglitazone vs placebo – (OR (95 % CI) = 4.8 (1.1–20.4), P value = 0.036; metformin vs pioglitazone – "
+        "(OR (95 % CI) = 0.9 (0.2–3.3), P value = 0.9)."
+    )
+    arms = [ArmSpan(m.start(), m.end(), m.group()) for m in re.finditer("metformin|pioglitazone|placebo", text)]
+    got = read_statements(text, 0, len(text), arms)
+    assert [(s.arm, s.comparator, s.mention.reading.value) for s in got if s.mention.effect == "OR"] == [
+        ("metformin", "placebo", 5.2),
+        ("pioglitazone", "placebo", 4.8),
+        ("metformin", "pioglitazone", 0.9),
+    ]
