@@ -455,6 +455,11 @@ def _owners(
     return owners
 
 
+# an arm named in an object after one of these words ends the object ('in the cefixime recipients')
+_ARM_LEAD = re.compile(r"\b(?:in|among|for|with|after|on|receiving|between)(?:\s+(?:the|both|each|either))?\s*$", re.I)
+_OBJECT_TAIL = re.compile(r"(?:\s+(?:in|of|among|for|with|on|the|a|an|as|both|each|either))+$", re.I)
+
+
 def endpoint_of(text: str, start: int, end: int, stats: list[StatMention], arms: list[ArmSpan]) -> str | None:
     """What the clause reports on: its subject before the first value or arm, else what follows 'had'."""
     p = result_patterns()
@@ -508,9 +513,12 @@ def endpoint_of(text: str, start: int, end: int, stats: list[StatMention], arms:
     last = stats[-1].end
     m = p.object_verbs.search(text, stats[0].start, end) or p.object_verbs.search(text, start, stats[0].start)
     if m:
-        obj = re.split(r"[,;(]|\b(?:than|compared|versus|vs)\b", text[m.end() : end])[0]
-        obj = p.subject_trail.sub("", obj.strip()).strip(" ,.")
-        if obj and re.search(r"[A-Za-z]{3}", obj) and len(obj.split()) <= ENDPOINT_WORDS:
+        # the object ends where an arm is named ('had acute clinical failure in the cefixime recipients as
+        # compared to ...'); a count is no object ('we had 50 out of 187 (27%) in the Cefixime group')
+        stop = min([end, *(a.start for a in arms if a.start >= m.end() and _ARM_LEAD.search(text, m.end(), a.start))])
+        obj = re.split(r"[,;(]|\b(?:than|compared|versus|vs)\b", text[m.end() : stop])[0]
+        obj = _OBJECT_TAIL.sub("", p.subject_trail.sub("", obj.strip())).strip(" ,.")
+        if obj and re.search(r"[A-Za-z]{3}", obj) and len(obj.split()) <= ENDPOINT_WORDS and not obj[0].isdigit():
             return obj
     del last
     return None
