@@ -198,3 +198,12 @@ def test_spacing_around_a_plus_does_not_make_another_arm() -> None:
 
     assert normalize_label("MTL+ caloric intake group") == normalize_label("MTL + caloric intake group")
     assert normalize_label("placebo + metformin (n = 137)") == "placebo+metformin"
+
+
+def test_a_statistic_after_a_group_header_is_no_part_of_its_name() -> None:
+    from extractor.nlp.text.arms import normalize_label
+
+    # PMC4183415 and PMC5056957 headers (Yun et al. 2024 set, CC BY): 'Intervention %', '12 m Mean 95% CI'
+    assert normalize_label("Intervention %") == "intervention"
+    assert normalize_label("Placebo mean") == "placebo" and normalize_label("Group A n (%)") == "group a"
+    assert normalize_label("Ropivacaine 0.5 %") == "ropivacaine 0.5 %"  # a strength stays
