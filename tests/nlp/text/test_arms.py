@@ -207,3 +207,17 @@ def test_a_statistic_after_a_group_header_is_no_part_of_its_name() -> None:
     assert normalize_label("Intervention %") == "intervention"
     assert normalize_label("Placebo mean") == "placebo" and normalize_label("Group A n (%)") == "group a"
     assert normalize_label("Ropivacaine 0.5 %") == "ropivacaine 0.5 %"  # a strength stays
+
+
+def test_every_counted_group_of_a_sentence_is_an_arm(extract: Callable[[str], ArticleRecord]) -> None:
+    # PMC2855831 (evidence-inference set, CC BY): four counted groups, no allocation sentence before them
+    record = extract(
+        "Methods\nThus, the full analysis set comprised 399 patients; 101 patients received placebo, 100 patients "
+        "received 30 mg, 99 patients received 60 mg and 99 patients received 90 mg EPs 7630.\n"
+    )
+    assert [(a.name, a.n) for a in record.arms] == [
+        ("placebo", 101),
+        ("30 mg", 100),
+        ("60 mg", 99),
+        ("90 mg eps 7630", 99),
+    ]

@@ -80,8 +80,9 @@ class ArmExtractor:
             registry.add(draft)
         for drafts in allocations:
             _add_parallel_allocation(registry, drafts)
+        counting = len(registry.arms) < 2  # no allocation sentence named the arms: every counted group is one
         for draft in _counted_groups(text[:limit], mentions):
-            registry.add(draft, create=len(registry.arms) < 2)
+            registry.add(draft, create=counting)
         allocated = len(registry.arms) >= 2
         _add_group_names(text[:limit], registry, mentions)
         analysed: dict[int, int] = {}
