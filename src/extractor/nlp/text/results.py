@@ -515,8 +515,9 @@ def endpoint_of(text: str, start: int, end: int, stats: list[StatMention], arms:
     if m:
         # the object ends where an arm is named ('had acute clinical failure in the cefixime recipients as
         # compared to ...'); a count is no object ('we had 50 out of 187 (27%) in the Cefixime group')
-        stop = min([end, *(a.start for a in arms if a.start >= m.end() and _ARM_LEAD.search(text, m.end(), a.start))])
-        obj = re.split(r"[,;(]|\b(?:than|compared|versus|vs)\b", text[m.end() : stop])[0]
+        leads = (a.start for a in arms if a.start >= m.end() and _ARM_LEAD.search(text, m.end(), a.start))
+        object_end = min([end, *leads])
+        obj = re.split(r"[,;(]|\b(?:than|compared|versus|vs)\b", text[m.end() : object_end])[0]
         obj = _OBJECT_TAIL.sub("", p.subject_trail.sub("", obj.strip())).strip(" ,.")
         if obj and re.search(r"[A-Za-z]{3}", obj) and len(obj.split()) <= ENDPOINT_WORDS and not obj[0].isdigit():
             return obj
