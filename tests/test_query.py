@@ -196,3 +196,24 @@ def test_an_sd_is_derived_from_a_printed_se_and_says_so(extract: Callable[[str],
     answer = query(record, "IP-10", "Vitamin D supplementation", "Control")
     assert (answer.intervention.mean, answer.intervention.sd) == (636.47, 448.4742)  # 70.91 x sqrt(40); gold 448.47
     assert answer.intervention.derived == ["sd = se 70.91 x sqrt(40)"]
+
+
+# After PMC5079604 (Yun et al. 2024 set, even PMCID; CC BY): three arms, a question on the two active ones together.
+POOLED = (
+    "Methods\nSubjects were randomized to metformin 1,000 mg daily (n = 17), sitagliptin 100 mg daily (n = 16), or "
+    "placebo (n = 15).\n"
+)
+
+
+def test_an_intervention_listing_two_arms_asks_for_them_pooled(extract: Callable[[str], ArticleRecord]) -> None:
+    from extractor.query import pooled_arms
+
+    record = extract(POOLED)
+    fields = query(
+        record, "Hyperglycemia relapse-free survival", "metformin 1,000 mg daily, sitagliptin 100 mg daily", "placebo"
+    ).fields()
+    assert (fields["intervention_group_size"], fields["comparator_group_size"]) == (33, 15)
+    assert fields["intervention_mean"] is None  # no pooled mean is printed
+    # one arm given two drugs, or a description with a comma inside brackets, is no list of arms
+    assert pooled_arms(record.arms, "metformin (1,000 mg, daily)", None) == []
+    assert len(pooled_arms(record.arms, "metformin or sitagliptin", None)) == 2

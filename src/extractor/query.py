@@ -71,8 +71,16 @@ class Answer:
 
 
 def query(record: ArticleRecord, outcome: str, intervention: str, comparator: str) -> Answer:
-    """Both arms' numbers for one outcome (see the module docstring)."""
+    """Both arms' numbers for one outcome (see the module docstring). An intervention naming two or more of the
+    record's arms ('metformin or pioglitazone') asks for them pooled (`_pooled`)."""
     arm_i, arm_c = match_arms(record.arms, intervention, comparator)
+    pooled = pooled_arms(record.arms, intervention, arm_c)
+    if pooled:
+        return _pooled([_answer(record, outcome, arm, arm_c) for arm in pooled])
+    return _answer(record, outcome, arm_i, arm_c)
+
+
+def _answer(record: ArticleRecord, outcome: str, arm_i: Arm | None, arm_c: Arm | None) -> Answer:
     measured = [
         *record.outcomes,
         *map(_as_outcome, record.characteristics),
@@ -114,7 +122,49 @@ def query(record: ArticleRecord, outcome: str, intervention: str, comparator: st
     )
 
 
+def _pooled(answers: list[Answer]) -> Answer:
+    """Arms asked for together: their events and group sizes summed, as a reviewer pools them, when every arm
+    has them for one endpoint. A pooled mean or SD is left unknown: the article prints none for the pooled group
+    (a meta-analyst computes one with the Cochrane Handbook's formula, 6.5.2.10, from the per-arm numbers)."""
+    parts = [a.intervention for a in answers]
+    same = len({(a.endpoint, a.timepoint) for a in answers}) == 1
+
+    def total(values: list[int | None]) -> int | None:
+        return None if any(v is None for v in values) else sum(v for v in values if v is not None)
+
+    pooled = ArmNumbers(
+        " + ".join(p.arm or "?" for p in parts),
+        events=total([p.events for p in parts]) if same else None,
+        group_size=total([p.group_size for p in parts]),
+        evidence=[span for p in parts for span in p.evidence],
+        derived=[f"pooled: {' + '.join(p.arm or '?' for p in parts)}"],
+    )
+    first = answers[0]
+    comparator = first.comparator if same else ArmNumbers(first.comparator.arm, group_size=first.comparator.group_size)
+    return Answer(first.outcome_type, pooled, comparator, endpoint=first.endpoint if same else None)
+
+
 # --- arms ---------------------------------------------------------------------------------------------------
+
+_LIST_SEPARATOR = re.compile(r"\s*(?:[,;]|\bor\b)\s*", re.I)  # not 'and': 'A and B' names one arm given both
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+MIN_PART_SCORE = 0.5  # a piece of a listed intervention names an arm as surely as a question names an endpoint
+
+
+def pooled_arms(arms: list[Arm], intervention: str, comparator: Arm | None) -> list[Arm]:
+    """The arms an intervention lists one by one ('metformin 1,000 mg daily, sitagliptin 100 mg daily' against
+    placebo, 'Mild-cooling or deep-cooling'): each piece outside brackets names one arm, and best; two or more,
+    else none."""
+    pieces = [piece for piece in _LIST_SEPARATOR.split(_BRACKETED.sub(" ", intervention)) if words(piece)]
+    named: list[Arm] = []
+    for piece in pieces if len(pieces) > 1 else ():
+        scored = sorted(((_arm_score(a, piece), k) for k, a in enumerate(arms) if a is not comparator), reverse=True)
+        if scored and scored[0][0] >= MIN_PART_SCORE and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+            arm = arms[scored[0][1]]
+            if arm not in named:
+                named.append(arm)
+    return named if len(named) > 1 else []
+
 
 
 def match_arms(arms: list[Arm], intervention: str, comparator: str) -> tuple[Arm | None, Arm | None]:

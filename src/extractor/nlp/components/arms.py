@@ -233,6 +233,9 @@ def _named_again(draft: ArmDraft, text: str, start: int, end: int) -> bool:
     return 2 * again >= len(words)
 
 
+_THOUSANDS = re.compile(r"\d,\d")  # 'metformin 1,000 mg daily': a number's comma separates no items
+
+
 def _split_top_level(text: str, start: int, end: int, separator: re.Pattern[str]) -> list[tuple[int, int]]:
     """(start, end) of the parts of text[start:end] between separators outside brackets."""
     items: list[tuple[int, int]] = []
@@ -243,7 +246,7 @@ def _split_top_level(text: str, start: int, end: int, separator: re.Pattern[str]
             depth += 1
         elif ch in ")]":
             depth = max(0, depth - 1)
-        elif depth == 0 and (ch in ",;" or ch.isspace()):
+        elif depth == 0 and (ch in ",;" or ch.isspace()) and not _THOUSANDS.match(text, k - 1, k + 2):
             sep = separator.match(text, k, end)
             if sep and sep.end() > k:
                 if k > at:
