@@ -166,7 +166,6 @@ def pooled_arms(arms: list[Arm], intervention: str, comparator: Arm | None) -> l
     return named if len(named) > 1 else []
 
 
-
 def match_arms(arms: list[Arm], intervention: str, comparator: str) -> tuple[Arm | None, Arm | None]:
     """The record's arms the two phrases name; with two arms, naming one names the other."""
     if not arms:
