@@ -141,12 +141,15 @@ def _pooled(answers: list[Answer]) -> Answer:
     )
     first = answers[0]
     comparator = first.comparator if same else ArmNumbers(first.comparator.arm, group_size=first.comparator.group_size)
-    return Answer(first.outcome_type, pooled, comparator, endpoint=first.endpoint if same else None)
+    if not same:
+        return Answer(first.outcome_type, pooled, comparator)
+    return Answer(first.outcome_type, pooled, comparator, endpoint=first.endpoint, timepoint=first.timepoint)
 
 
 # --- arms ---------------------------------------------------------------------------------------------------
 
-_LIST_SEPARATOR = re.compile(r"\s*(?:[,;]|\bor\b)\s*", re.I)  # not 'and': 'A and B' names one arm given both
+# not 'and' ('A and B' names one arm given both), nor a number's comma ('1,000 mg')
+_LIST_SEPARATOR = re.compile(r"\s*(?:[,;](?!\d)|\bor\b)\s*", re.I)
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 MIN_PART_SCORE = 0.5  # a piece of a listed intervention names an arm as surely as a question names an endpoint
 
