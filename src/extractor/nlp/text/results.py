@@ -334,8 +334,7 @@ EXPLICIT_ORDER_BEFORE = 60  # chars before a ratio searched for 'A vs B', which 
 def _compared(text: str, mention: StatMention, arms: list[ArmSpan]) -> tuple[str, str] | None:
     """'metformin vs placebo – OR (95% CI), 5.2': the two arms an effect estimate's 'A vs B' names just before it."""
     before = [a for a in arms if mention.start - EXPLICIT_ORDER_BEFORE <= a.start and a.end <= mention.start]
-    for first, second in itertools.pairwise(reversed(before)):
-        second, first = first, second  # reversed: the later one is the comparator
+    for first, second in reversed(list(itertools.pairwise(before))):  # the pair nearest the estimate first
         if first.arm != second.arm and _VERSUS.fullmatch(text[first.end : second.start].strip()):
             return first.arm, second.arm
     return None
