@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from extractor.ingest.jats import read_jats
-from extractor.nlp.text.table_reader import read_table
+from extractor.nlp.text.table_reader import ReadTable, read_table
 
 ARTICLE = """<?xml version="1.0"?>
 <article><front><article-meta><title-group><article-title>T</article-title></title-group></article-meta></front>
@@ -35,6 +35,14 @@ treatment</p></caption><table><thead>
 def _tables() -> tuple[str, list]:  # type: ignore[type-arg]
     document = read_jats(Path("t.nxml"), ARTICLE.encode())
     return document.text, [read_table(t, document.text) for t in document.tables]
+
+
+def _first_table(jats: str) -> ReadTable:
+    """The first table of a JATS snippet, read."""
+    document = read_jats(Path("t.nxml"), jats.encode())
+    table = read_table(document.tables[0], document.text)
+    assert table is not None
+    return table
 
 
 def test_spanning_headers_give_each_arm_column_its_time_point_and_p_column() -> None:
@@ -103,9 +111,7 @@ GROUP_N_FIRST = """<?xml version="1.0"?>
 
 
 def test_a_groups_n_column_before_its_value_column_gives_each_value_its_n() -> None:
-    document = read_jats(Path("t.nxml"), GROUP_N_FIRST.encode())
-    table = read_table(document.tables[0], document.text)
-    assert table is not None
+    table = _first_table(GROUP_N_FIRST)
     assert [c.group for c in table.groups] == ["Control Group", "Intervention Group"]
     read = {(e.row.label, e.column.group): (e.reading.value, e.reading.n) for e in table.entries}
     assert read == {
@@ -130,9 +136,7 @@ post-supplements in placebo and vitamin D groups.</p></caption><table><thead>
 
 
 def test_pre_and_post_columns_under_each_arm() -> None:
-    document = read_jats(Path("t.nxml"), PRE_POST.encode())
-    table = read_table(document.tables[0], document.text)
-    assert table is not None
+    table = _first_table(PRE_POST)
     assert [c.group for c in table.groups] == ["Placebo (40)", "Vitamin D (40)"]
     read = {(e.column.group, e.column.baseline): (e.reading.value, e.reading.se) for e in table.entries}
     assert read[("Vitamin D (40)", False)] == (636.47, 70.91)
@@ -161,9 +165,7 @@ RESTATED = """<?xml version="1.0"?>
 
 
 def test_a_body_row_labelling_the_columns_again_holds_for_the_rows_below_it() -> None:
-    document = read_jats(Path("t.nxml"), RESTATED.encode())
-    table = read_table(document.tables[0], document.text)
-    assert table is not None
+    table = _first_table(RESTATED)
     read = {(e.row.label[:12], e.column.group, e.column.baseline): e for e in table.entries}
     visits = read[("Acute asthma", "Intervention, N = 28", False)]
     assert (visits.reading.events, visits.column.n, visits.column.measure) == (1, 28, None)  # '1 (3.9)': 1 of 28

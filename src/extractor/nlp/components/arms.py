@@ -246,7 +246,11 @@ def _split_top_level(text: str, start: int, end: int, separator: re.Pattern[str]
             depth += 1
         elif ch in ")]":
             depth = max(0, depth - 1)
-        elif depth == 0 and (ch in ",;" or ch.isspace()) and not _THOUSANDS.match(text, max(k - 1, 0), k + 2):
+        elif (
+            depth == 0
+            and (ch in ",;" or ch.isspace())
+            and not (ch == "," and _THOUSANDS.match(text, max(k - 1, 0), k + 2))
+        ):
             sep = separator.match(text, k, end)
             if sep and sep.end() > k:
                 if k > at:

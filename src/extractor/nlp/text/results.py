@@ -360,8 +360,13 @@ def _oriented(text: str, statements: list[Statement]) -> list[Statement]:
     for s in statements:
         ratio = s.mention.reading.value
         a, b = s.arm, s.comparator
-        explicit = _VERSUS.search(text, max(s.start, s.mention.start - EXPLICIT_ORDER_BEFORE), s.mention.start)
-        if s.mention.effect in ("OR", "RR", "HR") and a and b and ratio not in (None, 1.0) and not explicit:
+        if (
+            s.mention.effect in ("OR", "RR", "HR")
+            and a
+            and b
+            and ratio not in (None, 1.0)
+            and not _VERSUS.search(text, max(s.start, s.mention.start - EXPLICIT_ORDER_BEFORE), s.mention.start)
+        ):
             values, lower_first = (rates, True) if s.mention.effect != "HR" else (times, False)
             known = a in values and b in values and values[a] != values[b]
             if known and (ratio < 1) != ((values[a] < values[b]) == lower_first):
