@@ -171,6 +171,10 @@ class ArmRules(RuleFile):
     appositive: Regex
     item_lead: Regex
     control_placebo: Regex
+    size_breakdown: list[Regex]
+    time_list_before: Regex
+    breakdown_people: Regex
+    not_group_label: Regex
 
 
 # --- lexicons/article_type_cues.json ---------------------------------------------------------------------------

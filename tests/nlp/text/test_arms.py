@@ -221,3 +221,58 @@ def test_every_counted_group_of_a_sentence_is_an_arm(extract: Callable[[str], Ar
         ("60 mg", 99),
         ("90 mg eps 7630", 99),
     ]
+
+
+def test_a_total_split_into_the_arms_gives_their_sizes(extract: Callable[[str], ArticleRecord]) -> None:
+    # PMC4588424 (Evidence Inference): the size a prose mention gave ('4 patients in the pravastatin group')
+    # yields to the breakdown of the total, which is read first
+    record = extract(
+        "Patients were randomly assigned to the pravastatin group or the control group. However, due to "
+        "ineligibility found after randomization or overlapped registration, 4 patients in the pravastatin group "
+        "and 7 patients in the control group were excluded, resulting in 1578 patients (793 in pravastatin group, "
+        "785 in control group)."
+    )
+    assert sorted(a.n for a in record.arms) == [785, 793]
+
+
+def test_a_breakdown_that_counts_events_or_misses_its_total_sizes_no_arm() -> None:
+    from extractor.nlp.components.arms import _add_size_breakdown
+    from extractor.nlp.text.arms import ArmDraft, ArmRegistry
+
+    def sizes(text: str) -> list[int | None]:
+        registry = ArmRegistry()
+        registry.add(ArmDraft("BTH1677 arm", (), None, 0, 1, "allocation"))
+        registry.add(ArmDraft("Control arm", (), None, 2, 3, "allocation"))
+        _add_size_breakdown(text, registry)
+        return [a.n for a in registry.arms]
+
+    # PMC5830087 (Evidence Inference): deaths, not patients
+    assert sizes("Eight deaths (7 in the BTH1677 arm; 1 in the Control arm) occurred.") == [None, None]
+    # the counts add up to no number just before them
+    assert sizes("Of 100 patients with a response (BTH1677 n = 29; Control n = 10)") == [None, None]
+    assert sizes("All 89 patients receiving any treatment (BTH1677 n = 59; Control n = 30)") == [59, 30]
+
+
+def test_a_total_in_words_split_into_arms_named_by_abbreviation(extract: Callable[[str], ArticleRecord]) -> None:
+    # PMC4132222 (Yun et al. 2024, methods and results); 'weeks 6 and 12 in the CPA group' names the CPA group
+    record = extract(
+        "This was a randomized, double-blind, placebo-controlled study. Forty-five subjects (30 CPA and 15 placebo) "
+        "aged 45-85 years were enrolled. A reduction in average lesion area was observed at weeks 3, 6, and 12 in "
+        "the CPA group, but only at weeks 6 and 12 in the placebo group. The CPA group showed almost twice the "
+        "decrease in lesion size as the placebo group. The proportion of participants with a 10% decrease in "
+        "average lesion area was significantly higher in the CPA group than the placebo group at week 3."
+    )
+    assert sorted((a.name, a.n) for a in record.arms) == [("cpa", 30), ("placebo", 15)]
+
+
+def test_a_time_point_list_sizes_no_group() -> None:
+    from extractor.nlp.components.arms import _add_sized_groups
+    from extractor.nlp.text.arms import ArmDraft, ArmRegistry
+
+    registry = ArmRegistry()
+    registry.add(ArmDraft("placebo", ("placebo",), None, 0, 1, "allocation"))
+    # PMC4132222 (Yun et al. 2024, results)
+    _add_sized_groups("The decrease was significant only at weeks 6 and 12 in the placebo group.", registry, [], False)
+    assert registry.arms[0].n is None
+    _add_sized_groups("Overall, 15 patients in the placebo group completed the study.", registry, [], False)
+    assert registry.arms[0].n == 15

@@ -103,9 +103,11 @@ class ArmExtractor:
             arm.n = analysed.get(id(arm), arm.n)
         _add_group_names(text[:limit], registry, mentions, create=True)
         _add_abbreviations(doc, registry)
+        _add_size_breakdown(text[:limit], registry)
         _add_sized_groups(text[:limit], registry, mentions, create=len(registry.arms) < 2)
         _add_drug_sizes(text[:limit], registry, mentions)
         _add_named_groups(text[:limit], registry, mentions)
+        _add_size_breakdown(text[:limit], registry)  # again, for the arms the named groups added
         _add_each_group_size(text[:limit], registry)
         _add_equal_split(text[:limit], registry, layout(doc).sections)
         _add_control_placebo(text[:limit], registry)
@@ -424,13 +426,18 @@ def _add_sized_groups(text: str, registry: ArmRegistry, mentions: list[DrugMenti
     their own when nothing else named two)."""
     found: list[tuple[int, str, int | None]] = []
     starts = label_starts(text)
-    for pattern in arm_patterns().sized_groups:
+    p = arm_patterns()
+    for pattern in p.sized_groups:
         for m in sized_group_matches(pattern, text, starts):
+            if p.time_list_before.search(text, max(0, m.start("n") - COUNT_BEFORE), m.start("n")):
+                continue  # 'at weeks 6 and 12 in the placebo group'
             found.append((m.start("label"), m.group("label"), as_count(parse_number(m.group("n")))))
     for start, label, n in sorted(found):
         draft = draft_from_label(label, start, start + len(label), mentions, "group", n)
         if draft is None or not content_words(arm_words(label)) - {"two", "three", "four", "both", "all", "each"}:
             continue
+        if p.not_group_label.search(label):
+            continue  # 'They were randomly divided to two groups (n = 10)'
         arm = registry.find(label, draft.drugs)
         if arm is not None:
             if arm.n is None:
@@ -489,6 +496,44 @@ def _names_two_arms(label: str, registry: ArmRegistry) -> bool:
     arms names both, and is an alias of neither."""
     found = {id(arm) for part in _COORDINATOR.split(label) if part.strip() for arm in [registry.find(part)] if arm}
     return len(found) > 1
+
+
+BREAKDOWN_TOTAL_BEFORE = 100  # the total a parenthesis splits is printed just before it ('497 were randomised (')
+_PARENTHESIS = re.compile(r"\(([^()]{3,160})\)")
+_TOTAL = re.compile(rf"(?<![\d.,])(?:\d[\d,]*|{WORD_NUM})\b", re.I)
+
+
+def _add_size_breakdown(text: str, registry: ArmRegistry) -> None:
+    """'497 were randomised (251 intervention and 246 control)', 'Forty-five subjects (30 CPA and 15 placebo)':
+    a total split into the arms' sizes gives each arm still without one its share. The counts must add up to a
+    number just before the parenthesis, in the same sentence ('(21 males, 9 females)' names no arms, '(4 years
+    and 20 kg)' adds up to nothing), and every item must name a different arm."""
+    p = arm_patterns()
+    if len(registry.arms) < 2 or all(a.n is not None for a in registry.arms):
+        return
+    for m in _PARENTHESIS.finditer(text):
+        sizes: dict[int, int] = {}
+        for item in p.list_separator.split(m.group(1)):
+            read = next((r for pattern in p.size_breakdown for r in [pattern.match(item)] if r), None)
+            arm = registry.find(read.group("label")) if read else None
+            n = as_count(parse_number(read.group("n"))) if read else None
+            if arm is None or n is None or id(arm) in sizes:
+                break
+            sizes[id(arm)] = n
+        else:
+            before = re.split(r"[.;]\s", text[max(0, m.start() - BREAKDOWN_TOTAL_BEFORE) : m.start()])[-1]
+            last = list(_TOTAL.finditer(before))[-1:]  # the number the parenthesis follows
+            if (
+                len(sizes) >= 2
+                and last
+                and as_count(parse_number(last[0].group())) == sum(sizes.values())
+                and p.breakdown_people.search(before[last[0].end() :])
+            ):
+                for arm in registry.arms:
+                    if arm.n is None and id(arm) in sizes:
+                        arm.n = sizes[id(arm)]
+                if all(a.n is not None for a in registry.arms):
+                    return
 
 
 def _add_each_group_size(text: str, registry: ArmRegistry) -> None:

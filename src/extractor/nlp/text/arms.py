@@ -44,6 +44,10 @@ class ArmPatterns:
     appositive: re.Pattern[str]
     item_lead: re.Pattern[str]
     control_placebo: re.Pattern[str]
+    size_breakdown: tuple[re.Pattern[str], ...]
+    time_list_before: re.Pattern[str]
+    breakdown_people: re.Pattern[str]
+    not_group_label: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
