@@ -187,6 +187,8 @@ Results
 Table 2 Inflammatory markers after supplementation
 Marker | Placebo (n = 40) | Vitamin D (n = 40)
 IP-10, mean (SE) | 748.88 (87.12) | 636.47 (70.91)
+25(OH)D, mean (SE) | 21.87 (0.84) | 45.93 (2.43)
+IL-2, mean (SE) | 28.69 (16.29) | 4.49 (2.11)
 """
 
 
@@ -196,6 +198,13 @@ def test_an_sd_is_derived_from_a_printed_se_and_says_so(extract: Callable[[str],
     answer = query(record, "IP-10", "Vitamin D supplementation", "Control")
     assert (answer.intervention.mean, answer.intervention.sd) == (636.47, 448.4742)  # 70.91 x sqrt(40); gold 448.47
     assert answer.intervention.derived == ["sd = se 70.91 x sqrt(40)"]
+    # 'Vitamin D levels' and 'Interleukin 2' name what the table prints as 25(OH)D ('D' after the bracket is no
+    # footnote mark) and IL-2
+    assert {o.endpoint for o in record.outcomes} >= {"25(OH)D", "IL-2"}
+    answer = query(record, "Vitamin D levels", "Vitamin D supplementation", "Control")
+    assert (answer.intervention.mean, answer.intervention.sd) == (45.93, 15.3687)  # gold 15.37
+    answer = query(record, "Interleukin 2", "Vitamin D supplementation", "Control")
+    assert (answer.comparator.mean, answer.comparator.sd) == (28.69, 103.027)  # gold 103.03
 
 
 # After PMC5079604 (Yun et al. 2024 set, even PMCID; CC BY): three arms, a question on the two active ones together.

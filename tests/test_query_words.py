@@ -20,6 +20,8 @@ def test_a_hyphenated_compound_is_its_words() -> None:
     # a hyphenated word against the same word closed up
     assert similarity("HBeAg sero-conversion rate", "HBeAg seroconversion (No.;%)") > 0.7
     assert similarity("post-operative pain", "Postoperative pain") == 1.0
+    assert similarity("Interleukin 2", "interleukin-2") == 1.0  # a number joined by a hyphen, or not
+    assert similarity("CA-125 levels", "ca 125") == 1.0
 
 
 def test_a_question_whose_words_a_long_name_holds_names_it() -> None:
@@ -41,8 +43,9 @@ def test_an_abbreviation_the_article_defines_names_its_long_form() -> None:
     # PMC5380326 (Yun et al. 2024 set, even PMCID; CC BY) defines its markers in the methods
     text = "Serum interferon gamma-induced protein 10 (IP-10) and heart rate variability (HRV) were measured."
     defined = text_abbreviations(text)
-    # the shortest long form holding the short form's letters in order (Schwartz & Hearst)
-    assert defined == {"ip-10": "gamma-induced protein 10", "hrv": "heart rate variability"}
+    # the shortest long form holding the short form's letters in order (Schwartz & Hearst), from a word's start:
+    # not inside 'gamma-induced'
+    assert defined == {"ip-10": "interferon gamma-induced protein 10", "hrv": "heart rate variability"}
     assert similarity("Interferon gamma-induced protein 10", "IP-10", defined) >= MIN_ENDPOINT_SIMILARITY
     assert similarity("Interferon gamma-induced protein 10", "IP-10") < MIN_ENDPOINT_SIMILARITY
     # a section's abbreviation the question does not spell out does not dilute the name

@@ -254,6 +254,7 @@ def _lab_outcome(lab: LabValue) -> Outcome:
         value=lab.value,
         unit=lab.unit,
         sd=lab.sd,
+        se=lab.se,
         n=lab.n,
         arm=lab.arm,
         timepoint=lab.timepoint,

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from extractor.nlp.rules import outcome_synonyms
 from extractor.nlp.spelling import american, greek_spelled
+from extractor.nlp.text.analytes import AnalyteMatcher, packaged_analytes
 
 _STOP = frozenset(
     [
@@ -150,7 +151,9 @@ def defined_terms(phrase: str) -> tuple[tuple[str, str], ...]:
 
 def _long_form(short: str, before: str) -> str | None:
     """Schwartz & Hearst (2003): the short form's letters matched right to left in the words before it, its
-    first letter at the start of a word, within min(|A| + 5, 2|A|) words."""
+    first letter at the start of a word, within min(|A| + 5, 2|A|) words. A first letter matched inside a
+    hyphenated word ('gamma-induced') starts the long form at an earlier word with that letter when there is
+    one: 'interferon gamma-induced protein 10 (IP-10)'."""
     letters = [c for c in short.lower() if c.isalnum()]
     text = " ".join(before.split()[-min(len(letters) + 5, 2 * len(letters)) :]).lower()
     at = len(text) - 1
@@ -160,17 +163,26 @@ def _long_form(short: str, before: str) -> str | None:
         if at < 0:
             return None
         at -= 1
-    return text[text.rfind(" ", 0, at + 1) + 1 :] or None
+    start = text.rfind(" ", 0, at + 1) + 1
+    if at >= 0 and text[at] == "-":
+        earlier = [m.start() for m in re.finditer(rf"(?<!\S){re.escape(letters[0])}", text[: max(0, start - 1)])]
+        start = earlier[-1] if earlier else start
+    return text[start:] or None
 
 
 def _closed_up(found: list[str], other: set[str]) -> list[str]:
     """Two words the other side writes as one ('sero conversion' from 'sero-conversion' against 'seroconversion',
-    'post operative' against 'postoperative') as that one word."""
+    'post operative' against 'postoperative', 'interleukin 2' against 'interleukin-2') as that one word."""
     out: list[str] = []
     i = 0
     while i < len(found):
-        if i + 1 < len(found) and found[i] + found[i + 1] in other:
-            out.append(found[i] + found[i + 1])
+        joined = (
+            [w for w in (found[i] + found[i + 1], f"{found[i]}-{found[i + 1]}") if w in other]
+            if i + 1 < len(found)
+            else []
+        )
+        if joined:
+            out.append(joined[0])
             i += 2
         else:
             out.append(found[i])
@@ -203,7 +215,28 @@ def similarity(question: str, name: str, defined: dict[str, str] | None = None) 
     word), weighted towards the record's name being covered (a question phrase is often longer than the
     endpoint it names). An abbreviation the question or the article (`defined`, see `text_abbreviations`)
     defines stands for its long form in the name where the question names that long form ('Total PONV' names
-    'postoperative nausea and vomiting (PONV)', 'IP-10' names 'interferon gamma-induced protein 10')."""
+    'postoperative nausea and vomiting (PONV)', 'IP-10' names 'interferon gamma-induced protein 10'); a name
+    of an analyte stands for every name the analyte lexicon gives it ('25(OH)D' is 'vitamin D', 'IL-2'
+    'interleukin 2')."""
+    score = _similarity(question, name, defined)
+    for other in analyte_names(name):
+        score = max(score, _similarity(question, other, defined))
+    return score
+
+
+@lru_cache(maxsize=4096)
+def analyte_names(name: str) -> tuple[str, ...]:
+    """Every name of the analyte `name` names as a whole (none when it names none, or more than an analyte)."""
+    analyte = _analytes().by_name.get(name.strip()) or _analytes().named(name.strip())  # a lab value's canonical name
+    return tuple(n for n in dict.fromkeys([analyte.canonical, *analyte.synonyms]) if n != name) if analyte else ()
+
+
+@lru_cache(maxsize=1)
+def _analytes() -> AnalyteMatcher:
+    return AnalyteMatcher(packaged_analytes())
+
+
+def _similarity(question: str, name: str, defined: dict[str, str] | None) -> float:
     table = synonyms()
     asked, named = words(question), words(name)
     asked, named = _closed_up(asked, set(named)), _closed_up(named, set(asked))

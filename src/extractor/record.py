@@ -181,6 +181,7 @@ class LabValue(_Model):
     raw: str | None = None
     measure: str | None = Field(default=None, description="of a group value: mean | median | mean change ...")
     sd: float | None = Field(default=None, description="standard deviation of a group mean")
+    se: float | None = Field(default=None, description="standard error of a group mean, when the table prints one")
     n: int | None = Field(default=None, ge=0, description="size of the group a group value describes")
     arm: str | None = None
     timepoint: str | None = None

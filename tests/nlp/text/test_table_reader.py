@@ -141,6 +141,8 @@ def test_pre_and_post_columns_under_each_arm() -> None:
     read = {(e.column.group, e.column.baseline): (e.reading.value, e.reading.se) for e in table.entries}
     assert read[("Vitamin D (40)", False)] == (636.47, 70.91)
     assert read[("Vitamin D (40)", True)] == (770.27, 101.51)
+    # what follows the colon is what the cells print, not when
+    assert {e.column.timepoint for e in table.entries} == {"Pre", "Post"}
 
 
 # PMC4355974 Table 3 (CC BY), shortened: body rows that label the columns again, for the rows below them

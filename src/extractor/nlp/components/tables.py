@@ -207,6 +207,7 @@ class _TableItems:
                 return None
             item.update(
                 sd=reading.sd,
+                se=reading.se,
                 n=n,
                 arm=arm.name if arm else None,
                 timepoint="baseline" if baseline or kind == "baseline" else timepoint,

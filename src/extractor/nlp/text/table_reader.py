@@ -288,6 +288,10 @@ def _columns(grid: list[list[str]], spans: list[list[CellSpan | None]], head: in
             elif p.count_only.match(last):
                 part = "count"
         timepoint = next((lab for lab in labels if p.timepoint.search(lab) and not _names_group(lab)), None)
+        if timepoint:
+            when, colon, printed = timepoint.partition(":")
+            if colon and not p.timepoint.search(printed) and not StatHint.of(printed).empty:
+                timepoint = when.strip()  # 'Pre: Mean (SE)': what follows the colon is what the cells print
         measure = None
         if p.difference.search(joined):
             measure = "difference"
