@@ -369,6 +369,8 @@ class ResultRules(RuleFile):
     arm_adjacent: Regex
     none_occurred: Regex
     change_subject: Regex
+    participant_flow: Regex
+    allocated: Regex
 
 
 # --- lexicons/section_headings.json ----------------------------------------------------------------------------
@@ -384,7 +386,7 @@ class SectionHeadings(RuleFile):
 
 # --- lexicons/stat_rules.json ----------------------------------------------------------------------------------
 
-Center = Literal["mean", "median", "count", "percent", "percent_count"]
+Center = Literal["mean", "median", "count", "percent", "percent_count", "proportion"]
 Spread = Literal["sd", "se", "iqr", "range", "ci"]
 
 

@@ -201,3 +201,33 @@ def test_a_ratio_names_first_the_arm_its_direction_points_at() -> None:
         ("pioglitazone", "placebo", 4.8),
         ("metformin", "pioglitazone", 0.9),
     ]
+
+
+def test_who_was_evaluated_or_allocated_is_no_result() -> None:
+    # PMC3580671 (Evidence Inference): patients selected for an analysis, per arm
+    text = (
+        "Because of the failure to identify causative pathogen in 10 patients from the Infusion and in 6 patients "
+        "from the Bolus group, only 96 patients in the Infusion group and 102 patients in the Bolus group were "
+        "selected for microbiological evaluation."
+    )
+    arms = _arms(text, ("the Infusion group", "infusion"), ("the Bolus group", "bolus"))
+    assert read_statements(text, 0, len(text), arms) == []
+    # PMC4218766 (Evidence Inference): the shares allocated to each arm
+    text = (
+        "Overall, 3630 patients from the four SMILE Studies were included in the pooled analysis, of which 1808 (50%) "
+        "randomized to zofenopril, 951 (26%) to placebo, 520 (14%) to lisinopril and 351 (10%) to ramipril."
+    )
+    arms = _arms(text, ("zofenopril", "zofenopril"), ("placebo", "placebo"), ("lisinopril", "lisinopril"))
+    assert read_statements(text, 0, len(text), arms) == []
+    # ... while what happened to the patients randomized is one
+    text = "Of the 200 patients who were randomized, 40 (20%) in the placebo group died."
+    got = read_statements(text, 0, len(text), _arms(text, ("the placebo group", "placebo")))
+    assert [(s.arm, s.mention.reading.events) for s in got] == [("placebo", 40)]
+
+
+def test_an_effect_abbreviation_inside_a_study_code_is_no_effect() -> None:
+    # PMC3580327 (Evidence Inference): 'MEM-MD-02' names a study, not a mean difference of -2
+    text = "A total of 510 patients (339 from MEM-MD-02, and 171 from MEM-MD-12) were included in the ITT set."
+    assert [s.effect for s in find_stats(text, 0, len(text))] == [None] * len(find_stats(text, 0, len(text)))
+    text = "HbA1c fell more with the drug: MD -0.42 (95% CI -0.62 to -0.23)."
+    assert [s.effect for s in find_stats(text, 0, len(text))] == ["difference"]

@@ -26,6 +26,15 @@ CASES = [
     ("18 (2.75–45)", "median (range)", 92, ("median", 18.0, None, None, 2.75, 45.0)),
     # a count consistent with the group size and no label: n (%), not mean (SD)
     ("14 (35.0)", "", 40, ("rate", 35.0, None, 14, None, None)),
+    # PMC3606470 Table 1 'Percentage of patients with HbA1c <7.0% (95% CI)': a share of the people and its interval
+    (
+        "24.2 (17.4 to 30.9)",
+        "Percentage of patients with HbA1c <7.0% (95% CI)",
+        137,
+        ("rate", 24.2, None, None, 17.4, 30.9),
+    ),
+    # ... but a change of HbA1c in % with its interval stays a mean
+    ("-0.31 (-0.45 to -0.16)", "HbA1c (%) Change at week 24 (95% CI)", 137, ("mean", -0.31, None, None, -0.45, -0.16)),
     # footnote marks after the value are not part of it
     ("2.19*", "", None, ("value", 2.19, None, None, None, None)),
     ("17.32^x^", "", None, ("value", 17.32, None, None, None, None)),

@@ -67,6 +67,8 @@ class ResultPatterns:
     none_occurred: re.Pattern[str]
     when_subject: re.Pattern[str]
     change_subject: re.Pattern[str]
+    participant_flow: re.Pattern[str]
+    allocated: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -293,6 +295,15 @@ def read_statements(
     statements: list[Statement] = []
     for clause_start, clause_end in _clauses(text, start, end):
         inside = [s for s in stats if clause_start <= s.start < clause_end]
+        if p.participant_flow.search(text, clause_start, clause_end):
+            # who was evaluated or allocated is no result: its counts, and shares allocated ('1808 (50%)
+            # randomized to zofenopril, 951 (26%) to placebo')
+            inside = [
+                s
+                for s in inside
+                if s.reading.measure != "count"
+                and not (s.reading.events and p.allocated.match(text, s.end, clause_end))
+            ]
         if not inside:
             continue
         clause_arms = [a for a in here if clause_start <= a.start < clause_end]

@@ -168,6 +168,8 @@ def consistent_percent(count: float, percent: float, n: int | None) -> bool:
 def interpret(stat: Stat, hint: StatHint = StatHint(), n: int | None = None) -> Reading:
     """The statistic `stat` prints, given what the labels say (`hint`) and the group size."""
     center, spread = hint.center, hint.spread
+    share = center == "proportion"  # a share of the people: read as a percent, an interval as the rate's
+    center = "percent" if share else center
     whole = stat.value == int(stat.value) and stat.value >= 0
     if stat.value_is_percent:
         interval: Spread | None = None
@@ -219,6 +221,11 @@ def interpret(stat: Stat, hint: StatHint = StatHint(), n: int | None = None) -> 
         and (center in ("count", "percent") or (consistent_percent(stat.value, second, n) and second <= 100))
     ):
         return Reading("rate", second, events=int(stat.value), percent=second)
+    within = stat.low is not None and stat.high is not None and 0 <= stat.low <= stat.value <= stat.high <= 100
+    if share and within and not stat.pm:
+        # 'Percentage of patients with HbA1c <7.0% (95% CI)': 24.2 (17.4 to 30.9) is a rate and its interval
+        interval = spread if spread in ("iqr", "range", "ci") else "ci"
+        return Reading("rate", stat.value, percent=stat.value, low=stat.low, high=stat.high, interval=interval)
     if stat.low is not None and stat.high is not None:
         interval = spread if spread in ("iqr", "range", "ci") else ("ci" if center == "mean" else "iqr")
         if spread is None and center is None:
