@@ -8,7 +8,8 @@ Builds corpora in a temporary folder by repeating the bundled texts (corpus/seed
   and a bare PDF text pass (pypdfium2 `get_text_range`) over the PDFs;
 - the reference a user would otherwise run: spaCy's small English pipeline (en_core_web_sm 3.8.0: tagger, parser,
   NER; the `bench` extra) over the same normalized texts, on one core (a subprocess with one BLAS/OpenMP thread,
-  like a worker), right after the full pipeline's 1-worker run; skipped, with a note, when it is not installed;
+  like a worker), interleaved with the full pipeline's 1-worker runs (--pairs, 3: the median pair's ratio, and
+  every pair's); skipped, with a note, when it is not installed;
 - the PDF ingest stage alone (PDF -> Document) in pages/s on one core, against the bare pdfium text pass;
 - the speed-up of 2 workers over 1, peak RSS per worker, RSS growth from the 1x to the Nx corpus;
 - the Dask backend (a LocalCluster of 2 single-thread worker processes) against the local pool of 2;
@@ -208,20 +209,31 @@ def dask_run(inputs: Path, out: Path, workers: int) -> dict[str, Any]:
         return extract_run(inputs, out, "--backend", "dask", "--scheduler", cluster.scheduler_address)
 
 
-def text_report(work: Path, small: list[Path], large: list[Path], scale: int, dask: bool) -> dict[str, Any]:
-    """Full pipeline vs the tokenizer floor; 1 vs 2 workers; 1x vs scale x; Dask vs the local pool
-    (run right after the local 2-worker run, so both see the same code and lexicons)."""
+def text_report(
+    work: Path, small: list[Path], large: list[Path], scale: int, dask: bool, pairs: int = 3
+) -> dict[str, Any]:
+    """Full pipeline vs the tokenizer floor and en_core_web_sm; 1 vs 2 workers; 1x vs scale x; Dask vs the local
+    pool (run right after the local 2-worker run, so both see the same code and lexicons)."""
     texts = normalized_texts(small)
     floor = tokenizer_floor(texts)
     own_floor = tokenizer_floor(texts, "extractor.scispacy_tokenizer.v1")
     words = int(floor["words"])
-    one = rates(extract_run(work / "text_1x", work / "out_w1", "--workers", "1"), len(small), words, 0)
-    reference = reference_pipeline(work, texts)
+    # the headline ratio, full pipeline on 1 worker over en_core_web_sm: `pairs` runs of each, interleaved, so
+    # both see the same machine; the median pair is reported, with every pair's ratio (one run moved by up to
+    # 10% on an idle machine)
+    runs = []
+    for k in range(pairs):
+        one_run = rates(extract_run(work / "text_1x", work / f"out_w1_{k}", "--workers", "1"), len(small), words, 0)
+        runs.append((one_run, reference_pipeline(work, texts)))
+    runs.sort(key=lambda run: run[0]["words_per_s"])
+    one, reference = runs[len(runs) // 2]
     two = rates(extract_run(work / "text_1x", work / "out_w2", "--workers", "2"), len(small), words, 0)
     report: dict[str, Any] = {"floor_tokenizer": floor, "floor_pipeline_tokenizer": own_floor}
     report["reference_en_core_web_sm"] = reference
-    if "words_per_s" in reference:
-        report["pipeline_vs_en_core_web_sm"] = one["words_per_s"] / reference["words_per_s"]
+    if all("words_per_s" in ref for _, ref in runs):
+        ratios = sorted(run["words_per_s"] / ref["words_per_s"] for run, ref in runs)
+        report["pipeline_vs_en_core_web_sm"] = ratios[len(ratios) // 2]
+        report["pipeline_vs_en_core_web_sm_pairs"] = ratios
     if dask:
         on_dask = rates(dask_run(work / "text_1x", work / "out_dask", 2), len(small), words, 0)
         on_dask.pop("cores_used")  # the Dask workers are not children of the client process: not measured
@@ -366,6 +378,7 @@ def main() -> None:
     parser.add_argument("--pdf-docs", type=int, default=20, help="PDF documents in the PDF corpus")
     parser.add_argument("--pdfs", type=Path, default=ROOT / "corpus" / "pdfs", help="folder of PDFs to repeat")
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask comparison")
+    parser.add_argument("--pairs", type=int, default=3, help="interleaved runs of the pipeline and en_core_web_sm")
     parser.add_argument("--long-sizes", default=",".join(SIZES), help="long documents' sizes ('' to skip them)")
     parser.add_argument("--long-only", action="store_true", help="only the long documents")
     parser.add_argument("--reference-texts", type=Path, help=argparse.SUPPRESS)  # the reference_pipeline subprocess
@@ -385,7 +398,7 @@ def main() -> None:
         if not args.long_only:
             small = build_corpus(seeds, args.docs, work / "text_1x")
             large = build_corpus(seeds, args.docs * args.scale, work / "text_large")
-            report |= text_report(work, small, large, args.scale, dask)
+            report |= text_report(work, small, large, args.scale, dask, args.pairs)
             report |= pdf_report(work, args.pdfs, args.pdf_docs)
         if args.long_sizes:
             report |= long_report(work, args.long_sizes.split(","))
@@ -400,9 +413,11 @@ def reference_line(report: dict[str, Any]) -> str:
     reference = report["reference_en_core_web_sm"]
     if "skipped" in reference:
         return f"en_core_web_sm, 1 core   : skipped ({reference['skipped']})"
+    pairs = ", ".join(f"{r:.2f}" for r in report["pipeline_vs_en_core_web_sm_pairs"])
     return (
         f"en_core_web_sm, 1 core   : {reference['words_per_s']:10.0f} words/s "
-        f"-> full pipeline (1 worker) / en_core_web_sm {report['pipeline_vs_en_core_web_sm']:.2f}x (target >= 3)"
+        f"-> full pipeline (1 worker) / en_core_web_sm {report['pipeline_vs_en_core_web_sm']:.2f}x (target >= 3; "
+        f"median of {pairs})"
     )
 
 
