@@ -276,3 +276,19 @@ def test_a_time_point_list_sizes_no_group() -> None:
     assert registry.arms[0].n is None
     _add_sized_groups("Overall, 15 patients in the placebo group completed the study.", registry, [], False)
     assert registry.arms[0].n == 15
+
+
+def test_an_abbreviated_arm_and_its_size_in_parentheses() -> None:
+    from extractor.nlp.components.arms import _add_sized_groups
+    from extractor.nlp.text.arms import ArmDraft, ArmRegistry
+
+    registry = ArmRegistry()
+    registry.add(ArmDraft("SB-RFA group", (), None, 0, 1, "group"))
+    registry.add(ArmDraft("SM-RFA group", (), None, 2, 3, "group"))
+    # PMC5805261 (Evidence Inference, abstract)
+    text = (
+        "Sixty-nine patients with 74 HCCs were randomly treated with RFA using either internally cooled-wet (ICW) "
+        "electrodes in SB mode (SB-RFA, n = 36) or SC electrodes in SM mode (SM-RFA, n = 38)."
+    )
+    _add_sized_groups(text, registry, [], False)
+    assert [a.n for a in registry.arms] == [36, 38]
