@@ -231,3 +231,17 @@ def test_an_effect_abbreviation_inside_a_study_code_is_no_effect() -> None:
     assert [s.effect for s in find_stats(text, 0, len(text))] == [None] * len(find_stats(text, 0, len(text)))
     text = "HbA1c fell more with the drug: MD -0.42 (95% CI -0.62 to -0.23)."
     assert [s.effect for s in find_stats(text, 0, len(text))] == ["difference"]
+
+
+def test_values_before_what_an_arm_achieved_and_respectively_over_analyses() -> None:
+    # PMC3493722 (Yun et al. 2024 set, even PMCID; CC BY): the endpoint follows the values; 'respectively' lists
+    # the analyses, so the second value is the same arm's (per protocol), never the other arm's
+    text = (
+        "The 1-week group achieved 83.5% (71/85) and 87.7% (71/81) eradication rates in the intention to treat "
+        "(ITT) and per-protocol (PP) analyses, respectively."
+    )
+    arms = _arms(text, ("The 1-week group", "1-week"))
+    got = read_statements(text, 0, len(text), arms, study_arms=["1-week", "2-week"])
+    assert [(s.endpoint, s.arm, s.mention.reading.events, s.mention.reading.n) for s in got] == [
+        ("eradication rates", "1-week", 71, 85)
+    ]

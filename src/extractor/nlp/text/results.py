@@ -447,8 +447,10 @@ def _owners(
         ]
         if preceding:
             owners[i] = preceding[-1].arm
-    # a pair of one arm's value and an unowned value, in a two-arm study: the other arm's
-    if len(per_arm) == 2 and len({owners[i] for i in per_arm} - {None}) == 1 and len(study_arms) == 2:
+    # a pair of one arm's value and an unowned value, in a two-arm study: the other arm's (unless 'respectively'
+    # lists what else the two differ by: 'achieved 83.5% and 87.7% in the ITT and PP analyses, respectively')
+    pair = len(per_arm) == 2 and len({owners[i] for i in per_arm} - {None}) == 1 and len(study_arms) == 2
+    if pair and not p.respectively.search(tail):
         known = next(owners[i] for i in per_arm if owners[i] is not None)
         other = next((a for a in study_arms if a != known), None)
         for i in per_arm:
@@ -532,7 +534,14 @@ def endpoint_of(text: str, start: int, end: int, stats: list[StatMention], arms:
         # compared to ...'); a count is no object ('we had 50 out of 187 (27%) in the Cefixime group')
         leads = (a.start for a in arms if a.start >= m.end() and _ARM_LEAD.search(text, m.end(), a.start))
         object_end = min([end, *leads])
-        obj = re.split(r"[,;(]|\b(?:than|compared|versus|vs)\b", text[m.end() : object_end])[0]
+        values = [st for st in stats if m.end() <= st.start < object_end]
+        if values and not text[m.end() : values[0].start].strip():
+            # 'achieved 83.5% (71/85) and 87.7% (71/81) eradication rates': the object follows its values
+            at = values[-1].end
+            object_end = min([object_end, *(a.start for a in arms if a.start >= at)])
+            obj = re.split(r"[,;(]|\b(?:than|compared|versus|vs|in|at|with|among)\b", text[at:object_end])[0]
+        else:
+            obj = re.split(r"[,;(]|\b(?:than|compared|versus|vs)\b", text[m.end() : object_end])[0]
         obj = _OBJECT_TAIL.sub("", p.subject_trail.sub("", obj.strip())).strip(" ,.")
         if obj and re.search(r"[A-Za-z]{3}", obj) and len(obj.split()) <= ENDPOINT_WORDS and not obj[0].isdigit():
             return obj
