@@ -175,6 +175,9 @@ def test_read_grade(text: str, expected: str) -> None:
         ("hyperglycaemia and asthenia", ["hyperglycemia", "fatigue"]),
         ("but not non- infectious pneumonitis", ["pneumonitis"]),  # 002, after the PDF line-break hyphen
         ("mouth ulceration", ["mouth ulceration"]),
+        # PMC3580400 (Evidence Inference): a lay word for a CTCAE term, the longer name before 'pain'
+        ("Joint pain was reported at 15% of visits", ["arthralgia"]),
+        ("itching and heartburn", ["pruritus", "dyspepsia"]),
     ],
 )
 def test_terms(text: str, expected: list[str]) -> None:
