@@ -175,6 +175,8 @@ class ArmRules(RuleFile):
     time_list_before: Regex
     breakdown_people: Regex
     not_group_label: Regex
+    crossover_design: Regex
+    crossover_participants: Regex
 
 
 # --- lexicons/article_type_cues.json ---------------------------------------------------------------------------

@@ -476,15 +476,19 @@ def _main_regimen(text: str, found: list[Agent]) -> Regimen | None:
     """The combination the document names most often (its own study's regimen); else its most named drug."""
     combos: Counter[tuple[str, ...]] = Counter()
     order: dict[tuple[str, ...], int] = {}
+    firsts: dict[tuple[str, ...], tuple[str, ...]] = {}
     for mention in arm_mentions(text, [a for a in found if a.name != PLACEBO]):
         if len(mention.names) >= 2:
             key = tuple(sorted(mention.names))
             combos[key] += 1
             order.setdefault(key, mention.start)
+            firsts.setdefault(key, mention.names)
     if combos:
         best = max(combos, key=lambda k: (combos[k], -order[k]))
-        first = next(m for m in arm_mentions(text, found) if tuple(sorted(m.names)) == best)
-        return Regimen(first.names)
+        # the names as the text orders them with placebo among them; a list of treatments and placebo
+        # ('methylphenidate (60 mg), modafinil (600 mg), and placebo') reads as one mention only without it
+        first = next((m.names for m in arm_mentions(text, found) if tuple(sorted(m.names)) == best), firsts[best])
+        return Regimen(first)
     singles = Counter(a.name for a in found if a.name != PLACEBO)
     return Regimen((singles.most_common(1)[0][0],)) if singles else None
 

@@ -37,6 +37,7 @@ from extractor.nlp.text.arms import (
     normalize_label,
     sized_group_matches,
 )
+from extractor.nlp.text.crossover import add_crossover_arms
 from extractor.nlp.text.drug_lexicon import packaged_lexicon
 from extractor.nlp.text.numbers import WORD_NUM, as_count, parse_number
 from extractor.nlp.text.table_reader import read_table
@@ -111,6 +112,7 @@ class ArmExtractor:
         _add_each_group_size(text[:limit], registry)
         _add_equal_split(text[:limit], registry, layout(doc).sections)
         _add_control_placebo(text[:limit], registry)
+        add_crossover_arms(registry, text[:limit], mentions, layout(doc).sections)
         registry.name_arms()
         return registry
 

@@ -48,6 +48,8 @@ class ArmPatterns:
     time_list_before: re.Pattern[str]
     breakdown_people: re.Pattern[str]
     not_group_label: re.Pattern[str]
+    crossover_design: re.Pattern[str]
+    crossover_participants: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
