@@ -7,7 +7,23 @@ from collections.abc import Callable
 import pytest
 
 from extractor import ArticleRecord
-from extractor.nlp.text.arms import LABEL_BEFORE_GROUP_WORD, arm_patterns, label_starts, sized_group_matches
+from extractor.nlp.components.arms import _add_size_breakdown, _add_sized_groups
+from extractor.nlp.text.arms import (
+    LABEL_BEFORE_GROUP_WORD,
+    ArmDraft,
+    ArmRegistry,
+    arm_patterns,
+    label_starts,
+    sized_group_matches,
+)
+
+
+def _registry(*labels: str, drugs: tuple[str, ...] = ()) -> ArmRegistry:
+    """Arms without sizes, one per label, as an allocation sentence would name them."""
+    registry = ArmRegistry()
+    for k, label in enumerate(labels):
+        registry.add(ArmDraft(label, drugs, None, 2 * k, 2 * k + 1, "allocation"))
+    return registry
 
 
 def _arms(record: ArticleRecord) -> list[tuple[str, int | None]]:
@@ -236,13 +252,8 @@ def test_a_total_split_into_the_arms_gives_their_sizes(extract: Callable[[str], 
 
 
 def test_a_breakdown_that_counts_events_or_misses_its_total_sizes_no_arm() -> None:
-    from extractor.nlp.components.arms import _add_size_breakdown
-    from extractor.nlp.text.arms import ArmDraft, ArmRegistry
-
     def sizes(text: str) -> list[int | None]:
-        registry = ArmRegistry()
-        registry.add(ArmDraft("BTH1677 arm", (), None, 0, 1, "allocation"))
-        registry.add(ArmDraft("Control arm", (), None, 2, 3, "allocation"))
+        registry = _registry("BTH1677 arm", "Control arm")
         _add_size_breakdown(text, registry)
         return [a.n for a in registry.arms]
 
@@ -266,11 +277,7 @@ def test_a_total_in_words_split_into_arms_named_by_abbreviation(extract: Callabl
 
 
 def test_a_time_point_list_sizes_no_group() -> None:
-    from extractor.nlp.components.arms import _add_sized_groups
-    from extractor.nlp.text.arms import ArmDraft, ArmRegistry
-
-    registry = ArmRegistry()
-    registry.add(ArmDraft("placebo", ("placebo",), None, 0, 1, "allocation"))
+    registry = _registry("placebo", drugs=("placebo",))
     # PMC4132222 (Yun et al. 2024, results)
     _add_sized_groups("The decrease was significant only at weeks 6 and 12 in the placebo group.", registry, [], False)
     assert registry.arms[0].n is None
@@ -279,12 +286,7 @@ def test_a_time_point_list_sizes_no_group() -> None:
 
 
 def test_an_abbreviated_arm_and_its_size_in_parentheses() -> None:
-    from extractor.nlp.components.arms import _add_sized_groups
-    from extractor.nlp.text.arms import ArmDraft, ArmRegistry
-
-    registry = ArmRegistry()
-    registry.add(ArmDraft("SB-RFA group", (), None, 0, 1, "group"))
-    registry.add(ArmDraft("SM-RFA group", (), None, 2, 3, "group"))
+    registry = _registry("SB-RFA group", "SM-RFA group")
     # PMC5805261 (Evidence Inference, abstract)
     text = (
         "Sixty-nine patients with 74 HCCs were randomly treated with RFA using either internally cooled-wet (ICW) "
