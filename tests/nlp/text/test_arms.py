@@ -294,3 +294,13 @@ def test_an_abbreviated_arm_and_its_size_in_parentheses() -> None:
     )
     _add_sized_groups(text, registry, [], False)
     assert [a.n for a in registry.arms] == [36, 38]
+
+
+def test_how_the_allocation_was_stratified_is_no_arm(extract: Callable[[str], ArticleRecord]) -> None:
+    # PMC5986449 (Evidence Inference, methods): the placebo arm is the placebo group, not its stratification
+    record = extract(
+        "The 120 eligible subjects were randomly assigned to the Yabukita group, Sunrouge group, or placebo group "
+        "stratified by sex, age, hospital-measured SBP, and eye strain severity score."
+    )
+    placebo = next(a for a in record.arms if a.name == "placebo")
+    assert placebo.aliases == ["placebo group"]
