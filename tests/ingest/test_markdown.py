@@ -205,3 +205,69 @@ def test_a_md_file_without_markdown_is_read_as_text(tmp_path: Path) -> None:
         doc.text == "Methods\nWe randomized 40 patients to metformin or placebo over twelve weeks."
     )  # hard wrap joined
     assert [s.name for s in doc.sections] == ["other"]  # a first "Methods" line is read as a banner, as for text
+
+
+# PMC3648394 Table 3 (Yun et al. 2024 set, even PMCID; CC BY), shortened and narrowed: pandoc set each group
+# header over one column although it spans the repeated 'Week 0 | Week 11'; effect size and p come after the blocks
+REPEATED_SUBHEADERS = """# Results
+
+Outcomes are in Table 3.
+
+::::table-wrap
+::: caption
+Summary of primary and secondary outcome measures
+:::
+
+                **Yoga group**   **Control group**   **Effect size**   **p**
+  ------------- ---------------- ------------------- ----------------- ------------- ------ ------
+  **Outcome**   **Week 0**       **Week 11**         **Week 0**        **Week 11**
+   pNN50        27.7 ± 27.5      20.7 ± 25.3         16.0 ± 16.6       19.4 ± 18.4   0.12   0.04
+   Log LF:HF    0.13 ± 0.33      0.35 ± 0.43         0.04 ± 0.40       0.04 ± 0.38   0.12   0.04
+::::
+"""
+# the same header over rows that give each group one column (a mean per group; 'N | %' pairs in other rows only)
+FIRST_COLUMNS_ROWS = """# Results
+
+Outcomes are in Table 3.
+
+::::table-wrap
+::: caption
+Summary of primary and secondary outcome measures
+:::
+
+                **Yoga group**   **Control group**   **Effect size**   **p**
+  ------------- ---------------- ------------------- ----------------- ------------- ------ ------
+  **Outcome**   **Week 0**       **Week 11**         **Week 0**        **Week 11**
+   pNN50        27.7 ± 27.5      20.7 ± 25.3         0.04
+   Log LF:HF    0.13 ± 0.33      0.35 ± 0.43         0.04
+::::
+"""
+# PMC5380326 Table 2 (same set, even PMCID; CC BY), shortened and narrowed: the repeated row set one column left
+SHIFTED_SUBHEADERS = """# Results
+
+Serum levels are in Table 2.
+
+::::table-wrap
+::: caption
+Comparing mean serum levels between pre-and post-supplements in placebo and vitamin D groups.
+:::
+
+  Variables   Placebo (40)     Vitamin D (40)
+  ----------- ---------------- ---------------- ---------- ----------------- ---------------- --------
+  Pre: Mean   Post: Mean       P-value          Pre: Mean  Post: Mean        P-value
+  IP-10       665.61 (77.05)   748.88 (87.12)   0.130      770.27 (101.51)   636.47 (70.91)   0.036
+  IL-2        23.07 (12.09)    28.69 (16.29)    0.318      8.20 (3.85)       4.49 (2.11)      0.120
+::::
+"""
+
+
+def test_group_headers_span_the_block_of_labels_the_row_below_repeats() -> None:
+    (table,) = _read(REPEATED_SUBHEADERS).tables
+    assert table.rows[0] == ["", "Yoga group", "", "Control group", "", "Effect size", "p"]
+    assert table.rows[1] == ["Outcome", "Week 0", "Week 11", "Week 0", "Week 11", "", ""]
+    (table,) = _read(SHIFTED_SUBHEADERS).tables
+    assert table.rows[0] == ["Variables", "Placebo (40)", "", "", "Vitamin D (40)", "", ""]
+    assert table.rows[1] == ["", "Pre: Mean", "Post: Mean", "P-value", "Pre: Mean", "Post: Mean", "P-value"]
+    # rows that use the first columns for the groups keep the headers where pandoc set them
+    (table,) = _read(FIRST_COLUMNS_ROWS).tables
+    assert table.rows[0][:3] == ["", "Yoga group", "Control group"]

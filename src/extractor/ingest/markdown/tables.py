@@ -150,21 +150,62 @@ def _continues(row: list[list[Line]], parts: list[list[Line]]) -> bool:
 def _spread_group_headers(cells: list[list[Cell]], texts: list[list[str]], header: int) -> list[list[Cell]]:
     """Group headers that pandoc wrote one per column although each spanned several ("6-month follow-up" over
     "TM | Cemented"): when the last header row labels g times as many columns as a header row above it and that
-    row's labels stand side by side from the first column after the row labels, each spans g columns."""
+    row's labels stand side by side from the first column after the row labels, each spans g columns. Else, when
+    the last header row repeats a block of labels ('Week 0 | Week 11 | Week 0 | Week 11'), the first labels above
+    it span a block each and the rest the columns after the blocks, one each ('Yoga group | Control group |
+    Effect size | p')."""
     if header < 2:
         return cells
-    last = [c for c in range(1, len(texts[header - 1])) if texts[header - 1][c]]
     out = [list(row) for row in cells]
+    out[header - 1], sub = _into_value_columns(cells[header - 1], texts[header - 1])
+    last = [c for c in range(1, len(sub)) if sub[c]]
+    period = _repeat_period([sub[c] for c in last]) if last == list(range(1, 1 + len(last))) else 0
     for r in range(header - 1):
         labelled = [c for c in range(1, len(texts[r])) if texts[r][c]]
-        if not labelled or len(last) % len(labelled) or len(last) // len(labelled) < 2:
+        if not labelled or labelled != list(range(1, 1 + len(labelled))):
             continue
-        if labelled != list(range(1, 1 + len(labelled))):
-            continue
-        group = len(last) // len(labelled)
-        row: list[Cell] = [cells[r][0]] + [(cells[r][c][0], 1, group) for c in labelled]
-        out[r] = row + [([], 1, 1)] * (len(cells[r]) - 1 - group * len(labelled))
+        if len(last) % len(labelled) == 0 and len(last) // len(labelled) >= 2:
+            group = len(last) // len(labelled)
+            row: list[Cell] = [cells[r][0]] + [(cells[r][c][0], 1, group) for c in labelled]
+            out[r] = row + [([], 1, 1)] * (len(cells[r]) - 1 - group * len(labelled))
+        elif period and len(labelled) >= len(last) // period and _rows_fill(texts[header:], len(last)):
+            blocks = len(last) // period
+            spans = [period] * blocks + [1] * (len(labelled) - blocks)
+            if 1 + sum(spans) > len(cells[r]):
+                continue
+            row = [cells[r][0]] + [(cells[r][c][0], 1, span) for c, span in zip(labelled, spans, strict=True)]
+            out[r] = row + [([], 1, 1)] * (len(cells[r]) - 1 - sum(spans))
     return out
+
+
+def _rows_fill(rows: list[list[str]], columns: int) -> bool:
+    """Most body rows print a value under every repeated label (a table whose rows use the first columns for the
+    groups, and only some rows the 'N | %' pairs, keeps its labels where they stand)."""
+    filled = [sum(1 for t in row[1:] if t) for row in rows if any(row[1:])]
+    return 2 * sum(1 for n in filled if n >= columns) > len(filled)
+
+
+def _same_label(a: str, b: str) -> bool:
+    """'Mean change at 6 months' and 'Mean change at 6 month': one label written twice."""
+    return re.sub(r"s\b", "", a.lower()).split() == re.sub(r"s\b", "", b.lower()).split()
+
+
+def _repeat_period(labels: list[str]) -> int:
+    """The length of the block of labels the row repeats two or more times over ('Pre | Post | P-value' twice),
+    or 0."""
+    for period in range(2, len(labels) // 2 + 1):
+        if len(labels) % period == 0 and all(_same_label(label, labels[k % period]) for k, label in enumerate(labels)):
+            return period
+    return 0
+
+
+def _into_value_columns(row: list[Cell], texts: list[str]) -> tuple[list[Cell], list[str]]:
+    """A header row pandoc set one column to the left, its first label in the row-label column and its last
+    column empty ('Pre: Mean (SE) | Post: Mean (SE) | P-value | Pre: Mean (SE) | ...' over '25(OH)D | 20.59 ...'):
+    moved over the value columns, when its labels then repeat."""
+    if not texts[0] or texts[-1] or not _repeat_period([t for t in texts if t]):
+        return row, texts
+    return [([], 1, 1), *row[:-1]], ["", *texts[:-1]]
 
 
 def _pipe_table(lines: list[Line], i: int) -> tuple[int, list[list[Cell]], int | None] | None:
