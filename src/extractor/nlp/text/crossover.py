@@ -20,7 +20,7 @@ from extractor.nlp.prose import sentence_at
 from extractor.nlp.text.arms import ArmDraft, ArmRegistry, DrugMention, arm_patterns
 from extractor.nlp.text.numbers import as_count, parse_number
 
-OWN_SECTIONS = {"title", "abstract", "methods", "other", None}  # where an article states its own design
+OWN_SECTIONS = {"abstract", "methods", "other", None}  # where an article states its own design (a title is "other")
 
 
 @dataclass(frozen=True)
