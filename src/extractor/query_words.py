@@ -10,6 +10,7 @@ from functools import lru_cache
 from extractor.nlp.rules import outcome_synonyms
 from extractor.nlp.spelling import american, greek_spelled
 from extractor.nlp.text.analytes import AnalyteMatcher, packaged_analytes
+from extractor.nlp.text.long_forms import first_letter_at
 
 _STOP = frozenset(
     [
@@ -156,15 +157,11 @@ def _long_form(short: str, before: str) -> str | None:
     one: 'interferon gamma-induced protein 10 (IP-10)'."""
     letters = [c for c in short.lower() if c.isalnum()]
     text = " ".join(before.split()[-min(len(letters) + 5, 2 * len(letters)) :]).lower()
-    at = len(text) - 1
-    for i in range(len(letters) - 1, -1, -1):
-        while at >= 0 and (text[at] != letters[i] or (i == 0 and at > 0 and text[at - 1].isalnum())):
-            at -= 1
-        if at < 0:
-            return None
-        at -= 1
-    start = text.rfind(" ", 0, at + 1) + 1
-    if at >= 0 and text[at] == "-":
+    first = first_letter_at(short, text)
+    if first is None:
+        return None
+    start = text.rfind(" ", 0, first) + 1
+    if first > 0 and text[first - 1] == "-":
         earlier = [m.start() for m in re.finditer(rf"(?<!\S){re.escape(letters[0])}", text[: max(0, start - 1)])]
         start = earlier[-1] if earlier else start
     return text[start:] or None

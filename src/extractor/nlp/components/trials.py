@@ -33,6 +33,7 @@ from extractor.nlp.extensions import set_extensions
 from extractor.nlp.positions import Cover, between
 from extractor.nlp.prose import sentence_at
 from extractor.nlp.rules import TrialRules, read_rule_file, trial_rules
+from extractor.nlp.text.long_forms import spells
 
 NCT = re.compile(r"\bNCT\s?0?\d{7,8}\b")
 # BOLERO-2, SOLAR-1, TRINITI-1, 305/EMBRACE, S1207, BYLieve, SoFEA, HORIZON, monarchE, TELEX II
@@ -149,21 +150,6 @@ def heading_spans(text: str) -> list[tuple[int, int]]:
         if line.startswith("#") or line.endswith(":") or len(words) >= 2:
             spans.append((m.start(), m.end()))
     return spans
-
-
-def spells(short: str, long: str) -> bool:
-    """Whether `long` can be the long form of `short`: each letter and digit of `short` in order, the first at
-    the start of a word (Schwartz & Hearst 2003)."""
-    chars = [c.lower() for c in short if c.isalnum()]
-    text = long.lower()
-    i = len(text) - 1
-    for k in range(len(chars) - 1, -1, -1):
-        while i >= 0 and (text[i] != chars[k] or (k == 0 and i > 0 and text[i - 1].isalnum())):
-            i -= 1
-        if i < 0:
-            return False
-        i -= 1
-    return True
 
 
 def _long_form_before(text: str, start: int, end: int) -> str | None:
