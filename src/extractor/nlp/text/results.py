@@ -527,7 +527,6 @@ def endpoint_of(text: str, start: int, end: int, stats: list[StatMention], arms:
         words and re.search(r"[A-Za-z]{2}", subject) and not p.not_endpoint.fullmatch(subject) and len(subject) > 2
     ):
         return " ".join(words[-ENDPOINT_WORDS:])
-    last = stats[-1].end
     m = p.object_verbs.search(text, stats[0].start, end) or p.object_verbs.search(text, start, stats[0].start)
     if m:
         # the object ends where an arm is named ('had acute clinical failure in the cefixime recipients as
@@ -545,5 +544,4 @@ def endpoint_of(text: str, start: int, end: int, stats: list[StatMention], arms:
         obj = _OBJECT_TAIL.sub("", p.subject_trail.sub("", obj.strip())).strip(" ,.")
         if obj and re.search(r"[A-Za-z]{3}", obj) and len(obj.split()) <= ENDPOINT_WORDS and not obj[0].isdigit():
             return obj
-    del last
     return None
