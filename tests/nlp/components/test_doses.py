@@ -234,6 +234,12 @@ CHANGES: list[tuple[str, list[tuple[str, float | None]]]] = [
     ),
     # 002: a generic statement without a drug or a number
     ("Dose \n\nreductions should only be performed according to man-\n\nagement guidelines.", []),
+    # evidence_inference (PMC2365957): the active voice, 'reducing the <drug> dose to <amount>'
+    (
+        "patients stabilized (HIV-1 RNA < 50 copies/mL) for 48 weeks on FPV/r200 QD plus TDF/FTC 300/200 mg QD "
+        "remained stabilized 4 weeks after reducing the ritonavir boosting dose to 100 mg QD [10].",
+        [("ritonavir", None)],
+    ),
     # evidence_inference (txt_files): a score 'reduced by 50%' is not a dose change
     (
         "Mean nasal obstruction score was reduced by 50% after 21 days of treatment with MFNS 100 μg daily, and "
