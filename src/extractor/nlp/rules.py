@@ -177,6 +177,9 @@ class ArmRules(RuleFile):
     not_group_label: Regex
     crossover_design: Regex
     crossover_participants: Regex
+    dose_list: Regex
+    breakdown_lost: Regex
+    breakdown_time: Regex
 
 
 # --- lexicons/article_type_cues.json ---------------------------------------------------------------------------

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from extractor import ArticleRecord
+from extractor import ArticleRecord, Extractor
 from extractor.nlp.components.arms import _add_size_breakdown, _add_sized_groups
 from extractor.nlp.text.arms import (
     LABEL_BEFORE_GROUP_WORD,
@@ -304,3 +305,106 @@ def test_how_the_allocation_was_stratified_is_no_arm(extract: Callable[[str], Ar
     )
     placebo = next(a for a in record.arms if a.name == "placebo")
     assert placebo.aliases == ["placebo group"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # PMC3654568 (Evidence Inference, methods)
+        (
+            "Eligible subjects were randomly assigned to receive once-daily oral doses of canagliflozin 100 or 300 mg "
+            "or placebo in a 1 : 1 : 1 ratio using an Interactive Voice Response System.",
+            ["canagliflozin 100 mg", "canagliflozin 300 mg", "placebo"],
+        ),
+        # PMC1174954 (Evidence Inference, methods)
+        (
+            "Patients were assigned in a 1:1:1 ratio to one of three arms to receive risedronate at 5 mg or 15 mg, "
+            "or placebo.",
+            ["risedronic acid 5 mg", "risedronic acid 15 mg", "placebo"],
+        ),
+        # PMC3661377 (Evidence Inference, abstract)
+        (
+            "Patients were randomized 1:1:1:1 to receive apremilast 10, 20, or 30 mg BID or placebo for 16 weeks.",
+            ["apremilast 10 mg", "apremilast 20 mg", "apremilast 30 mg", "placebo"],
+        ),
+        # PMC1797029 (Evidence Inference, abstract)
+        (
+            "Patients were randomly assigned to paclitaxel at a dose of 175, 210, or 250 mg/m2 every 3 weeks.",
+            ["paclitaxel 175 mg/m2", "paclitaxel 210 mg/m2", "paclitaxel 250 mg/m2"],
+        ),
+        # PMC2855831 (Evidence Inference, abstract): doses listed without the product's name each time
+        (
+            "A total of 400 patients (aged 6-18 years) were randomized to receive either 30 mg, 60 mg or 90 mg "
+            "EPs-7630 or placebo daily.",
+            ["30 mg", "60 mg", "90 mg eps-7630", "placebo"],
+        ),
+    ],
+)
+def test_a_list_of_doses_of_one_drug_is_one_arm_per_dose(
+    extract: Callable[[str], ArticleRecord], text: str, expected: list[str]
+) -> None:
+    assert [a.name for a in extract(text).arms] == expected
+
+
+def test_groups_named_by_their_dose_take_their_sizes(extract: Callable[[str], ArticleRecord]) -> None:
+    # PMC5866829 (Evidence Inference, abstract and results); the five who discontinued size no arm
+    record = extract(
+        "Japanese patients with chronic constipation were randomized to receive elobixibat (5, 10, or 15 mg) or "
+        "placebo once daily for 2 weeks. Data were missing in 5 patients who discontinued the study drug before "
+        "Day 5 (2 patients in the 5-mg group, 1 in the 10-mg group, and 2 in the 15-mg group). Patients were "
+        "randomized to placebo (40 patients), elobixibat 5-mg (43 patients), 10-mg (39 patients), and 15-mg (41 "
+        "patients) groups."
+    )
+    assert _arms(record) == [
+        ("elobixibat 5 mg", 43),
+        ("elobixibat 10 mg", 39),
+        ("elobixibat 15 mg", 41),
+        ("placebo", 40),
+    ]
+
+
+def test_people_who_left_size_no_group() -> None:
+    registry = _registry("5-mg group", "10-mg group", "15-mg group")
+    text = "Data were missing in 5 patients who discontinued (2 patients in the 5-mg group, 1 in the 10-mg group)."
+    _add_sized_groups(text, registry, [], False)
+    _add_size_breakdown(text, registry)
+    assert [a.n for a in registry.arms] == [None, None, None]
+
+
+def test_a_later_sentence_naming_every_arm_and_placebo_completes_the_list(
+    extract: Callable[[str], ArticleRecord],
+) -> None:
+    # PMC1866019 (Evidence Inference, abstract and methods)
+    record = extract(
+        "Six hundred and ten patients were enrolled and randomly assigned into two identical, placebo-controlled "
+        "studies of esomeprazole 20 mg or 40 mg treatment. Patients were re-randomised upon entry to the 6-month "
+        "studies to receive esomeprazole 20 mg, esomeprazole 40 mg, or placebo once daily for 6 months, in "
+        "addition to their NSAID therapy. Ibuprofen, naproxen or diclofenac were allowed."
+    )
+    assert [a.name for a in record.arms] == ["esomeprazole 20 mg", "esomeprazole 40 mg", "placebo"]
+
+
+def test_the_background_every_arm_receives_is_no_part_of_an_arm(extract: Callable[[str], ArticleRecord]) -> None:
+    # PMC2529259 (gold trial, abstract)
+    record = extract(
+        "Women were randomized to receive 600 mcg sublingual misoprostol or matching placebo in addition to "
+        "standard PPH treatment with injectable oxytocics."
+    )
+    assert [(a.name, a.aliases) for a in record.arms] == [
+        ("misoprostol", ["600 mcg sublingual misoprostol"]),
+        ("placebo", ["matching placebo"]),
+    ]
+
+
+def test_the_table_column_left_is_the_arm_left(extractor: Extractor, tmp_path: Path) -> None:
+    # PMC5781260 (Yun et al. 2024, methods and Table 1): the header names the extract by fewer words than the
+    # allocation sentence; beside the placebo column, it is the other arm, and sizes it
+    article = tmp_path / "PMC5781260.md"
+    article.write_text(
+        "# Methods\n\nForty-four healthy males and females were randomized to 400 mg lemon verbena extract once "
+        "daily or placebo for 10 days.\n\n# Results\n\nTable 1. Characteristics of the subjects at baseline.\n\n"
+        "| Characteristic | Lemon verbena (N = 20, 59% men, 41% women) | Placebo (N = 20, 40% men, 60% women) |\n"
+        "| --- | --- | --- |\n| Age (years) | 31.5 ± 7.1 | 30.2 ± 6.5 |\n| Weight (kg) | 70.1 ± 9.9 | 69.4 ± 11.2 |\n",
+        encoding="utf-8",
+    )
+    assert _arms(extractor.extract_file(article)) == [("400 mg lemon verbena extract once daily", 20), ("placebo", 20)]

@@ -11,7 +11,7 @@ names: `result_doc.arm_registry(doc)`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from spacy.language import Language
@@ -26,16 +26,20 @@ from extractor.nlp.text.arms import (
     Arm,
     ArmDraft,
     ArmRegistry,
+    DoseList,
     DrugMention,
     arm_patterns,
     arm_words,
     content_words,
+    dose_lists,
+    dose_words,
     draft_from_label,
     drugs_in,
     is_control,
     label_starts,
     normalize_label,
     sized_group_matches,
+    split_top_level,
 )
 from extractor.nlp.text.crossover import add_crossover_arms
 from extractor.nlp.text.drug_lexicon import packaged_lexicon
@@ -87,17 +91,25 @@ class ArmExtractor:
         allocated = len(registry.arms) >= 2
         _add_group_names(text[:limit], registry, mentions)
         analysed: dict[int, int] = {}
-        drafts = table_drafts(doc, text, mentions)
+        tables = table_drafts(doc, text, mentions)
         # a table's columns are arms of their own only when the header shows they are groups: a size, a drug,
         # a control ('Max.', 'Point in Time' and 'Sick-Leave Status' are not)
         grouped = {
-            d.start for d in drafts if d.n is not None or d.drugs or arm_patterns().control_words.search(d.label)
+            d.start
+            for drafts in tables
+            for d in drafts
+            if d.n is not None or d.drugs or arm_patterns().control_words.search(d.label)
         }
-        for draft in drafts:
-            create = (not allocated and draft.start in grouped) or bool(set(draft.drugs) - {PLACEBO})
-            arm = registry.add(draft, create=create)
-            if arm is not None and draft.source == "results table" and draft.n is not None:
-                analysed.setdefault(id(arm), draft.n)
+        for drafts in tables:
+            for draft in drafts:
+                create = (not allocated and draft.start in grouped) or bool(set(draft.drugs) - {PLACEBO})
+                arm = registry.add(draft, create=create)
+                if arm is not None and draft.source == "results table" and draft.n is not None:
+                    analysed.setdefault(id(arm), draft.n)
+            columns = [d for d in drafts if d.start in grouped]
+            if allocated and len(columns) == len(registry.arms):
+                # 'Lemon verbena (N = 20)' beside 'Placebo (N = 20)': the column left is the arm left
+                _add_parallel_allocation(registry, columns)
         for arm in registry.arms:
             # the size a results table gives a group is the one its results were analysed in: what a
             # meta-analyst pools, over the number randomized
@@ -151,13 +163,14 @@ def drug_mentions(doc: Doc) -> list[DrugMention]:
     return sorted(found, key=lambda m: m.start)
 
 
-def table_drafts(doc: Doc, text: str, mentions: list[DrugMention]) -> list[ArmDraft]:
-    """One draft per group column of every table that compares two or more groups."""
-    drafts: list[ArmDraft] = []
+def table_drafts(doc: Doc, text: str, mentions: list[DrugMention]) -> list[list[ArmDraft]]:
+    """One draft per group column of every table that compares two or more groups, table by table."""
+    tables: list[list[ArmDraft]] = []
     for table in layout(doc).tables:
         read = read_table(table, text)
         if read is None or len(read.groups) < 2:
             continue
+        drafts = []
         for column in read.groups:
             if column.group_span is None:
                 continue
@@ -166,7 +179,8 @@ def table_drafts(doc: Doc, text: str, mentions: list[DrugMention]) -> list[ArmDr
             draft = draft_from_label(column.group, start, end, mentions, source, column.n)
             if draft is not None:
                 drafts.append(draft)
-    return drafts
+        tables.append(drafts)
+    return tables
 
 
 OWN_SECTIONS = {"abstract", "methods", "results", "other", None}  # where an article allocates its own patients
@@ -203,13 +217,21 @@ def allocation_lists(
 def _add_parallel_allocation(registry: ArmRegistry, drafts: list[ArmDraft]) -> None:
     """A later sentence allocating to as many groups, all but one of them arms already ('randomized to an
     experimental or control group', then 'randomized to the yoga (n = 18) or control group (n = 19)'): the one
-    left names the arm left ('yoga' is the experimental arm); its sizes fill the arms without one."""
-    if len(drafts) != len(registry.arms):
+    left names the arm left ('yoga' is the experimental arm); its sizes fill the arms without one. A later
+    sentence naming every arm and more, with their drugs or placebo, completes the list ('studies of
+    esomeprazole 20 mg or 40 mg', then 'to receive esomeprazole 20 mg, esomeprazole 40 mg, or placebo')."""
+    if len(drafts) < len(registry.arms):
         return
     found = [registry.find(d.label, d.drugs) for d in drafts]
     known = {id(a) for a in found if a is not None}
     if len(known) != sum(a is not None for a in found):
         return  # two groups of the sentence name one arm: not the same groups
+    if len(drafts) > len(registry.arms):
+        drugs = {d for a in registry.arms for d in a.drugs} | {PLACEBO}
+        extra = [d for d, arm in zip(drafts, found, strict=True) if arm is None]
+        if len(known) < len(registry.arms) or not all(d.drugs and set(d.drugs) <= drugs for d in extra):
+            return  # only the arms' own drugs at another dose, or placebo, complete the list
+        found = [arm or registry.add(draft) for draft, arm in zip(drafts, found, strict=True)]
     rest = [a for a in registry.arms if id(a) not in known]
     if len(rest) == 1 and found.count(None) == 1:
         k = found.index(None)
@@ -227,6 +249,8 @@ def _named_again(draft: ArmDraft, text: str, start: int, end: int) -> bool:
     p = arm_patterns()
     if draft.drugs or draft.n is not None or p.control_words.search(draft.label) or p.group_name.search(draft.label):
         return True
+    if dose_words(draft.label):
+        return True  # '30 µg YIC': a group named by its dose
     if re.search(r"\b(?:group|arm)\b", draft.label, re.I):
         return True  # 'the intervention group': it says it is a group
     words = {w for w in content_words(arm_words(draft.label)) if len(w) >= MIN_WORD_LETTERS}
@@ -237,41 +261,14 @@ def _named_again(draft: ArmDraft, text: str, start: int, end: int) -> bool:
     return 2 * again >= len(words)
 
 
-_THOUSANDS = re.compile(r"\d,\d")  # 'metformin 1,000 mg daily': a number's comma separates no items
-
-
-def _split_top_level(text: str, start: int, end: int, separator: re.Pattern[str]) -> list[tuple[int, int]]:
-    """(start, end) of the parts of text[start:end] between separators outside brackets."""
-    items: list[tuple[int, int]] = []
-    depth, at, k = 0, start, start
-    while k < end:
-        ch = text[k]
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth = max(0, depth - 1)
-        elif (
-            depth == 0
-            and (ch in ",;" or ch.isspace())
-            and not (ch == "," and _THOUSANDS.match(text, max(k - 1, 0), k + 2))
-        ):
-            sep = separator.match(text, k, end)
-            if sep and sep.end() > k:
-                if k > at:
-                    items.append((at, k))
-                at = k = sep.end()
-                continue
-        k += 1
-    if end > at:
-        items.append((at, end))
-    return items
-
-
-def _drug_parts(text: str, start: int, end: int, mentions: list[DrugMention]) -> list[tuple[int, int]]:
-    """An item of a list split at 'or' split again at its commas when every part names a drug ('quetiapine 300
-    mg/day, quetiapine 600 mg/day, or placebo'); commas inside one arm's description stay."""
-    parts = _split_top_level(text, start, end, arm_patterns().list_separator)
-    if len(parts) > 1 and all(drugs_in(mentions, lo, hi) for lo, hi in parts):
+def _drug_parts(
+    text: str, start: int, end: int, mentions: list[DrugMention], keep: Sequence[DoseList] = ()
+) -> list[tuple[int, int]]:
+    """An item of a list split at 'or' split again at its commas when every part names a drug or a dose
+    ('quetiapine 300 mg/day, quetiapine 600 mg/day, or placebo', 'either 30 mg, 60 mg or 90 mg EPs 7630');
+    commas inside one arm's description stay."""
+    parts = split_top_level(text, start, end, arm_patterns().list_separator, keep)
+    if len(parts) > 1 and all(drugs_in(mentions, lo, hi) or dose_words(text[lo:hi]) for lo, hi in parts):
         return parts
     return [(start, end)]
 
@@ -281,13 +278,18 @@ def _list_items(text: str, start: int, end: int, mentions: list[DrugMention]) ->
     (then commas inside an arm's description stay: 'the intervention group, i.e. a booklet and a diary, or the
     control group'); an appositive ('i.e. ...', ', which received ...') is not an arm of its own."""
     p = arm_patterns()
-    items = _split_top_level(text, start, end, p.strong_separator)
-    if len(items) < 2:
-        items = _split_top_level(text, start, end, p.list_separator)
+    listed = dose_lists(text, start, end, mentions)
+    items = split_top_level(text, start, end, p.strong_separator, listed)
+    if len(items) < 2 and not listed:
+        items = split_top_level(text, start, end, p.list_separator)
     else:
-        items = [part for lo, hi in items for part in _drug_parts(text, lo, hi, mentions)]
+        items = [part for lo, hi in items for part in _drug_parts(text, lo, hi, mentions, listed)]
     drafts = []
     for lo, hi in items:
+        doses = [d for d in listed if lo <= d.start < hi]
+        if doses:
+            drafts += [draft for d in doses for draft in d.drafts]
+            continue
         cut = p.appositive.search(text, lo, hi)
         hi = cut.start() if cut else hi
         lead = p.item_lead.match(text, lo, hi)
@@ -433,6 +435,10 @@ def _add_sized_groups(text: str, registry: ArmRegistry, mentions: list[DrugMenti
         for m in sized_group_matches(pattern, text, starts):
             if p.time_list_before.search(text, max(0, m.start("n") - COUNT_BEFORE), m.start("n")):
                 continue  # 'at weeks 6 and 12 in the placebo group'
+            if p.breakdown_lost.search(
+                re.split(r"[.;]\s", text[max(0, m.start() - BREAKDOWN_TOTAL_BEFORE) : m.start()])[-1]
+            ):
+                continue  # 'missing in 5 patients who discontinued (2 patients in the 5-mg group, ...)'
             found.append((m.start("label"), m.group("label"), as_count(parse_number(m.group("n")))))
     for start, label, n in sorted(found):
         draft = draft_from_label(label, start, start + len(label), mentions, "group", n)
@@ -530,6 +536,8 @@ def _add_size_breakdown(text: str, registry: ArmRegistry) -> None:
                 and last
                 and as_count(parse_number(last[0].group())) == sum(sizes.values())
                 and p.breakdown_people.search(before[last[0].end() :])
+                and not p.breakdown_lost.search(before[last[0].end() :])
+                and not p.breakdown_time.search(before[: last[0].start()])
             ):
                 for arm in registry.arms:
                     if arm.n is None and id(arm) in sizes:

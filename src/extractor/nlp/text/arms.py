@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -50,6 +50,9 @@ class ArmPatterns:
     not_group_label: re.Pattern[str]
     crossover_design: re.Pattern[str]
     crossover_participants: re.Pattern[str]
+    dose_list: re.Pattern[str]
+    breakdown_lost: re.Pattern[str]
+    breakdown_time: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -194,11 +197,81 @@ def draft_from_label(
     drugs = drugs_in(mentions, start, end)
     if PLACEBO not in drugs and re.search(r"\bplacebos?\b", label, re.I):
         drugs = (*drugs, PLACEBO)
-    return ArmDraft(label, drugs, n if n is not None else label_size(label), start, end, source)
+    if n is None:
+        n = label_size(re.sub(r"\s+(?:groups?|arms?)\s*$", "", label, flags=re.I))  # '15-mg (41 patients) groups'
+    return ArmDraft(label, drugs, n, start, end, source)
+
+
+_THOUSANDS = re.compile(r"\d,\d")  # 'metformin 1,000 mg daily': a number's comma separates no items
+
+
+def split_top_level(
+    text: str, start: int, end: int, separator: re.Pattern[str], keep: Sequence[DoseList] = ()
+) -> list[tuple[int, int]]:
+    """(start, end) of the parts of text[start:end] between separators outside brackets and the `keep` spans."""
+    items: list[tuple[int, int]] = []
+    depth, at, k = 0, start, start
+    while k < end:
+        inside = next((span for span in keep if span.start <= k < span.end), None)
+        if inside is not None:
+            k = inside.end
+            continue
+        ch = text[k]
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif (
+            depth == 0
+            and (ch in ",;" or ch.isspace())
+            and not (ch == "," and _THOUSANDS.match(text, max(k - 1, 0), k + 2))
+        ):
+            sep = separator.match(text, k, end)
+            if sep and sep.end() > k:
+                if k > at:
+                    items.append((at, k))
+                at = k = sep.end()
+                continue
+        k += 1
+    if end > at:
+        items.append((at, end))
+    return items
+
+
+_AMOUNT_UNIT = re.compile(r"\s*(\d+(?:\.\d+)?)\s?(\S*)")
+_DOSE_LIST_SEPARATOR = re.compile(r"[ \t]?,[ \t]?(?:(?:or|and)[ \t]+)?|[ \t]+(?:or|and)[ \t]+")
+
+
+@dataclass
+class DoseList:
+    """'canagliflozin 100 or 300 mg' in an allocation sentence: one arm per dose of one drug."""
+
+    start: int  # the drug's mention
+    end: int  # the list's unit
+    drafts: list[ArmDraft]
+
+
+def dose_lists(text: str, start: int, end: int, mentions: Iterable[DrugMention]) -> list[DoseList]:
+    """The dose lists right after the drugs of text[start:end] (`dose_list` in arm_rules.json), each dose with
+    its own unit or the list's last one."""
+    found: list[DoseList] = []
+    for drug in mentions:
+        if not start <= drug.start < end or drug.name == PLACEBO or (found and drug.start < found[-1].end):
+            continue
+        m = arm_patterns().dose_list.match(text, drug.end, end)
+        if m is None:
+            continue
+        drafts = []
+        for dose in _DOSE_LIST_SEPARATOR.split(m.group("list")):
+            amount, unit = _AMOUNT_UNIT.match(dose).groups()  # type: ignore[union-attr]
+            label = f"{text[drug.start : drug.end]} {amount} {unit or m.group('unit')}"
+            drafts.append(ArmDraft(label, (drug.name,), None, drug.start, m.end(), "allocation"))
+        found.append(DoseList(drug.start, m.end(), drafts))
+    return found
 
 
 _DOSE = re.compile(
-    r"(\d+(?:[.,]\d+)?(?:\s*/\s*\d+(?:[.,]\d+)?)?\s*(?:mg|grams?|g|gm|mcg|µg|μg|iu|units?|ml)(?:\s*/\s*(?:kg|day|d|m2|m²))*)(?![\w])",
+    r"(\d+(?:[.,]\d+)?(?:\s*/\s*\d+(?:[.,]\d+)?)?(?:\s*|-)(?:mg|grams?|g|gm|mcg|µg|μg|iu|units?|ml)(?:\s*/\s*(?:kg|day|d|m2|m²))*)(?![\w])",
     re.I,
 )
 
@@ -216,7 +289,7 @@ def dose_words(label: str) -> str:
         .replace("µg", "mcg")
         .replace("μg", "mcg")
     )
-    return re.sub(r"\s*/\s*", "/", dose.replace(",", "."))
+    return re.sub(r"\s*/\s*", "/", dose.replace(",", ".")).replace("-", " ")
 
 
 class ArmRegistry:
@@ -313,6 +386,11 @@ class ArmRegistry:
                 ]
                 if len(within) == 1:
                     return within[0]
+        if dose and not drugs:
+            # '10-mg (39 patients)', 'the 300 mg group': the one arm given that dose
+            dosed = [a for a in self.arms if a.dose == dose]
+            if len(dosed) == 1:
+                return dosed[0]
         words = content_words(key)
         if words:
             hits = [a for a in self.arms if any(words <= content_words(alias) for alias in a.aliases | {a.name})]
