@@ -374,6 +374,7 @@ class ResultRules(RuleFile):
     arm_adjacent: Regex
     none_occurred: Regex
     change_subject: Regex
+    change_before_in: Regex
     participant_flow: Regex
     allocated: Regex
 

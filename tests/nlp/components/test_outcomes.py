@@ -124,6 +124,25 @@ def test_roles_resolve_to_the_study_arms(extract: Callable[[str], ArticleRecord]
     ]
 
 
+def test_a_mean_reduction_in_an_endpoint_with_signed_percentages(extract: Callable[[str], ArticleRecord]) -> None:
+    # PMC3606470 (gold trial, introduction; here without its citation mark): signed percentages after 'a mean
+    # reduction in HbA1c by' are the arms' mean changes; PMC4218766 (Evidence Inference, abstract): a negative
+    # percentage of no change is no share of patients
+    record = extract(
+        "Patients were randomly assigned to placebo or dapagliflozin 2.5, 5 or 10 mg. At week 24, there was a "
+        "dose-related mean reduction in HbA1c by -0.67% with dapagliflozin 2.5 mg, -0.70% with dapagliflozin 5 mg, "
+        "and -0.84% with dapagliflozin 10 mg compared to -0.3% with placebo. Zofenopril reduced the risk vs. "
+        "placebo (−39% men, p = 0.0001)."
+    )
+    got = [(o.endpoint, o.measure, o.outcome_type, o.value, o.arm) for o in record.outcomes]
+    assert got == [
+        ("HbA1c change", "mean change", "continuous", -0.67, "dapagliflozin 2.5 mg"),
+        ("HbA1c change", "mean change", "continuous", -0.7, "dapagliflozin 5 mg"),
+        ("HbA1c change", "mean change", "continuous", -0.84, "dapagliflozin 10 mg"),
+        ("HbA1c change", "mean change", "continuous", -0.3, "placebo"),
+    ]
+
+
 def test_evidence_spans_are_unique(records: dict[str, ArticleRecord]) -> None:
     spans: list[Any] = [(o.span.start, o.span.end) for r in records.values() for o in r.outcomes]
     per_record = [len({(o.span.start, o.span.end) for o in r.outcomes}) == len(r.outcomes) for r in records.values()]

@@ -115,11 +115,14 @@ class ResultReader:
             )
         else:
             measure = {"value": None, "count": "count"}.get(reading.measure, reading.measure)
-            if measure == "mean" and endpoint.endswith(" change"):
-                measure = "mean change"  # 'FPG change', from 'adjusted mean change from baseline in FPG'
-            outcome_type = "binary" if reading.binary else "continuous"
-        if measure is None:
-            return None
+            if endpoint.endswith(" change") and (
+                measure == "mean" or (measure == "rate" and reading.events is None and reading.n is None)
+            ):
+                # 'FPG change', from 'adjusted mean change from baseline in FPG'; 'HbA1c change ... -0.67%'
+                measure = "mean change"
+            outcome_type = "binary" if reading.binary and measure != "mean change" else "continuous"
+        if measure is None or (measure == "rate" and reading.value is not None and reading.value < 0):
+            return None  # '(−39% men)': a relative change of no endpoint's change, no share of patients
         ci = reading.interval == "ci"
         cited = statement.cited
         return {

@@ -67,6 +67,7 @@ class ResultPatterns:
     none_occurred: re.Pattern[str]
     when_subject: re.Pattern[str]
     change_subject: re.Pattern[str]
+    change_before_in: re.Pattern[str]
     participant_flow: re.Pattern[str]
     allocated: re.Pattern[str]
 
@@ -167,7 +168,8 @@ _INTERVAL = re.compile(
     re.I,
 )
 _UNIT_AFTER = re.compile(r"\s*([A-Za-zµμ°/][\w/µμ°^.·-]{0,14})")
-_PERCENT = re.compile(rf"(?<![\w.])(?P<v>{NUM})\s*%(?!\s*(?:CI|confidence))")
+# a minus right before a percentage, after a space or a bracket but not after a number, is its sign ('by -0.67%')
+_PERCENT = re.compile(rf"(?<![\w.])(?P<v>(?:(?<![\d%]\s)(?<=[\s(])[-{MINUS}])?{NUM})\s*%(?!\s*(?:CI|confidence))")
 _PEOPLE = re.compile(
     rf"(?<![\w.,])(?P<n>\d[\d,]*|(?i:{WORD_NUM}))\s+(?:(?:of\s+the\s+)?(?:patients|subjects|participants|women|men|"
     r"children|infants|cases|households|samples|persons|individuals|mothers|babies|neonates|eyes|teeth)\b)",
@@ -516,13 +518,15 @@ def endpoint_of(text: str, start: int, end: int, stats: list[StatMention], arms:
             if not any(m.start("np") <= a.start < m.end("np") for a in arms):
                 break
         if m:
-            candidate = p.subject_trail.sub("", m.group("np")).strip(" ,:;-")
+            candidate = p.subject_trail.sub("", m.group("np").rstrip(f" {MINUS}")).strip(" ,:;-")  # 'by -0.67%'
             if (
                 candidate
                 and not p.not_endpoint.fullmatch(candidate)
                 and not any(a.start >= m.start("np") and a.end <= m.end("np") for a in arms)
             ):
-                return " ".join(candidate.split()[:ENDPOINT_WORDS])
+                named = " ".join(candidate.split()[:ENDPOINT_WORDS])
+                # 'a dose-related mean reduction in HbA1c by -0.67%': 'HbA1c change'
+                return f"{named} change" if p.change_before_in.search(text, start, m.start()) else named
     elif (not p.not_endpoint.fullmatch(subject) and re.search(r"[A-Za-z]{2}", subject) and len(words) > 1) or (
         words and re.search(r"[A-Za-z]{2}", subject) and not p.not_endpoint.fullmatch(subject) and len(subject) > 2
     ):
