@@ -375,6 +375,8 @@ class ResultRules(RuleFile):
     none_occurred: Regex
     change_subject: Regex
     change_before_in: Regex
+    change_by: Regex
+    change_verb: Regex
     participant_flow: Regex
     allocated: Regex
 

@@ -143,6 +143,20 @@ def test_a_mean_reduction_in_an_endpoint_with_signed_percentages(extract: Callab
     ]
 
 
+def test_a_value_after_a_verb_of_change_and_by_is_a_mean_change(extract: Callable[[str], ArticleRecord]) -> None:
+    # PMC5818014 (Evidence Inference, results): 'declined ... by an average of 3.6 ± 0.4' is a change of -3.6;
+    # the value compared with it in the clause is one too
+    record = extract(
+        "Patients were randomized to arimoclomol or placebo. In the A4V subgroup, ALSFRS-R declined even faster, by "
+        "an average of 3.6 ± 0.4 points per month in the placebo group versus 2.6 ± 0.5 in the arimoclomol group."
+    )
+    got = [(o.endpoint, o.measure, o.value, o.sd, o.arm) for o in record.outcomes]
+    assert got == [
+        ("ALSFRS-R change", "mean change", -3.6, 0.4, "placebo"),
+        ("ALSFRS-R change", "mean change", -2.6, 0.5, "arimoclomol"),
+    ]
+
+
 def test_evidence_spans_are_unique(records: dict[str, ArticleRecord]) -> None:
     spans: list[Any] = [(o.span.start, o.span.end) for r in records.values() for o in r.outcomes]
     per_record = [len({(o.span.start, o.span.end) for o in r.outcomes}) == len(r.outcomes) for r in records.values()]

@@ -68,6 +68,8 @@ class ResultPatterns:
     when_subject: re.Pattern[str]
     change_subject: re.Pattern[str]
     change_before_in: re.Pattern[str]
+    change_by: re.Pattern[str]
+    change_verb: re.Pattern[str]
     participant_flow: re.Pattern[str]
     allocated: re.Pattern[str]
 
@@ -313,9 +315,13 @@ def read_statements(
         endpoint = endpoint_of(text, clause_start, clause_end, inside, clause_arms)
         if endpoint is None:
             continue
+        changed = False
         for mention, owner in zip(inside, owners, strict=True):
             if mention.effect is None and owner is None:
                 continue
+            said, mention = _changed_by(text, clause_start, mention, changed)
+            changed = changed or said  # 'fell by 0.8% in the 300 mg group ... versus 0.1% with placebo'
+            reported = f"{endpoint} change" if said and not endpoint.endswith(" change") else endpoint
             comparator = None
             if mention.effect is not None:
                 named = list(dict.fromkeys(a.arm for a in clause_arms))
@@ -326,7 +332,7 @@ def read_statements(
             when = p.timepoint.search(text, clause_start, clause_end)
             statements.append(
                 Statement(
-                    endpoint,
+                    reported,
                     mention,
                     owner,
                     comparator,
@@ -337,6 +343,27 @@ def read_statements(
                 )
             )
     return _oriented(text, statements)
+
+
+CHANGE_BY_REACH = 40  # 'by' and its qualifier right before a value ('by a mean of 0.8%')
+
+
+def _changed_by(text: str, clause_start: int, mention: StatMention, changed: bool) -> tuple[bool, StatMention]:
+    """'reduced by 7%', 'fell by 0.8% ... and by 0.6%': the value is a change of the clause's endpoint, and so is
+    every value after one (`changed`: 'versus 0.1% with placebo'); after a verb of decrease, an unsigned value is
+    negative."""
+    p = result_patterns()
+    if mention.effect is not None:
+        return False, mention
+    if not changed and not p.change_by.search(text, max(clause_start, mention.start - CHANGE_BY_REACH), mention.start):
+        return False, mention
+    verbs = list(p.change_verb.finditer(text, clause_start, mention.start))
+    if not verbs:
+        return False, mention
+    value = mention.reading.value
+    if verbs[-1].group("down") and value > 0 and text[mention.start].isdigit():
+        mention = replace(mention, reading=replace(mention.reading, value=-value))
+    return True, mention
 
 
 _TIME_UNIT = re.compile(r"(?:min(?:utes?)?|h|hrs?|hours?|days?|weeks?|months?|years?)", re.I)
