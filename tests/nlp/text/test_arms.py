@@ -408,3 +408,14 @@ def test_the_table_column_left_is_the_arm_left(extractor: Extractor, tmp_path: P
         encoding="utf-8",
     )
     assert _arms(extractor.extract_file(article)) == [("400 mg lemon verbena extract once daily", 20), ("placebo", 20)]
+
+
+def test_a_breakdown_parted_by_semicolons_after_a_share() -> None:
+    registry = _registry("placebo", "risedronate 5 mg", "risedronate 15 mg")
+    # PMC1174954 (Evidence Inference, results): '231 (81%)' is the total, not the share after it
+    _add_size_breakdown(
+        "and 231 (81%) completed the study (placebo, n = 80; risedronate at 5 mg, n = 80; risedronate at 15 mg, "
+        "n = 71) (Fig. 1).",
+        registry,
+    )
+    assert [a.n for a in registry.arms] == [80, 80, 71]

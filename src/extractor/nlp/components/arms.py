@@ -508,7 +508,7 @@ def _names_two_arms(label: str, registry: ArmRegistry) -> bool:
 
 BREAKDOWN_TOTAL_BEFORE = 100  # the total a parenthesis splits is printed just before it ('497 were randomised (')
 _PARENTHESIS = re.compile(r"\(([^()]{3,160})\)")
-_TOTAL = re.compile(rf"(?<![\d.,])(?:\d[\d,]*|{WORD_NUM})\b", re.I)
+_TOTAL = re.compile(rf"(?<![\d.,])(?:\d[\d,]*|{WORD_NUM})\b(?![.,]?\d|\s*%)", re.I)  # no share: "231 (81%)"
 
 
 def _add_size_breakdown(text: str, registry: ArmRegistry) -> None:
@@ -521,7 +521,9 @@ def _add_size_breakdown(text: str, registry: ArmRegistry) -> None:
         return
     for m in _PARENTHESIS.finditer(text):
         sizes: dict[int, int] = {}
-        for item in p.list_separator.split(m.group(1)):
+        inner = m.group(1)
+        # '(placebo, n = 80; risedronate at 5 mg, n = 80; ...)': semicolons part the items when there are any
+        for item in re.split(r"\s*;\s*(?:and\s+)?", inner) if ";" in inner else p.list_separator.split(inner):
             read = next((r for pattern in p.size_breakdown for r in [pattern.match(item)] if r), None)
             arm = registry.find(read.group("label")) if read else None
             n = as_count(parse_number(read.group("n"))) if read else None
