@@ -448,3 +448,22 @@ def test_export_header_run_together_p_with_its_note_mark() -> None:
         ["Characteristic", "CoPAT (n = 103)", "IPAT (n = 97)", "Pa"]
     ]
     assert header.label is not None and header.label.text == "Study drug"
+
+
+def test_export_table_printed_without_its_caption() -> None:
+    # PMC5891985 (Evidence Inference export, Table 1): the export dropped the caption line; the header line, whose
+    # cells ran together naming both groups by size, opens the table, and the prose before it stays prose
+    doc = _export(
+        "The patient characteristics grouped by either liraglutide or metformin treatment are presented in "
+        "Table 1.\nVariableLiraglutide (n = 30)Metformin (n = 30)P-valueAge (years)\n32.67 ± 5.46\n35.27 ± 5.85\n"
+        "0.219\nBW (kg)\n81 ± 17\n72 ± 11\n0.104\n"
+    )
+    (table,) = doc.tables
+    assert table.caption is None
+    assert table.rows == [
+        ["Variable", "Liraglutide (n = 30)", "Metformin (n = 30)", "P-value"],
+        ["Age (years)", "32.67 ± 5.46", "35.27 ± 5.85", "0.219"],
+        ["BW (kg)", "81 ± 17", "72 ± 11", "0.104"],
+    ]
+    _spans_hold_cells(doc, table)
+    assert doc.section_at(doc.text.index("The patient characteristics")) == "results"

@@ -414,6 +414,7 @@ class TableRules(RuleFile):
 
     FILE = "table_rules.json"
     kind_baseline: Regex
+    kind_baseline_rows: Regex
     kind_adverse: Regex
     p_column: Regex
     effect_column: Regex

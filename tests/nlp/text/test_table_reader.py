@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from extractor.ingest.jats import read_jats
+from extractor.ingest.text import document_from_text
 from extractor.nlp.text.table_reader import ReadTable, read_table
 
 ARTICLE = """<?xml version="1.0"?>
@@ -178,3 +179,20 @@ def test_a_body_row_labelling_the_columns_again_holds_for_the_rows_below_it() ->
     assert (compliance.reading.value, compliance.reading.events) == (-4.4, None)
     assert compliance.column.measure == "mean change"
     assert compliance.row.parent == "Primary controller compliance (%)"
+
+
+def test_a_table_without_caption_opening_with_age_is_a_baseline_table() -> None:
+    # PMC5891985 and PMC5457616 (Evidence Inference export): tables printed without their caption line; the first
+    # one's rows are the participants' characteristics, the header ran into a Greek note mark ('p valueaρAge')
+    head = "TITLE: \nA randomised trial\n\n\n\nABSTRACT.RESULTS:\nSee below.\n\nBODY.RESULTS:\n"
+    for header in (
+        "VariableLiraglutide (n = 30)Metformin (n = 30)P-valueAge (years)",
+        "VariablesSymbiotic group (n = 35)Placebo group (n = 35)p valueaρAge (years)",
+    ):
+        document = document_from_text(
+            head + header + "\n32.67 ± 5.46\n35.27 ± 5.85\n0.219\nBW (kg)\n81 ± 17\n72 ± 11\n0.104\n", path="e.txt"
+        )
+        (table,) = document.tables
+        read = read_table(table, document.text)
+        assert read is not None and read.kind == "baseline"
+        assert [row.label for row in read.rows] == ["Age (years)", "BW (kg)"]

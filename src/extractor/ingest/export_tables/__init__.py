@@ -43,7 +43,8 @@ import re
 from extractor.ingest.clean import SourceLine
 from extractor.ingest.export_tables.body_rows import Fit, fits_by_score, line_kind, read_body
 from extractor.ingest.export_tables.header_rows import with_header
-from extractor.ingest.export_tables.header_scores import Header
+from extractor.ingest.export_tables.header_scores import GROUP_SIZE, Header
+from extractor.ingest.export_tables.joined_header import joined
 from extractor.ingest.sections import export_heading
 from extractor.ingest.table_lines import TextTable
 
@@ -81,15 +82,17 @@ def read_export_table(lines: list[SourceLine], at: int) -> tuple[list[SourceLine
     """The table whose caption line is lines[at]: (the lines it took, with table roles and one line per cell; the
     table, indexing those lines; how many source lines it took), or None when its cells cannot be read."""
     caption = lines[at]
-    if not CAPTION.match(caption.text):
+    captioned = bool(CAPTION.match(caption.text))
+    if not captioned and not _headless(lines, at):
         return None
-    end = at + 1
+    first = at + 1 if captioned else at
+    end = first
     while end < len(lines) and end - at < _MAX_BLOCK:
         text = lines[end].text
         if export_heading(text) is not None or CAPTION.match(text) or _FIGURE.match(text):
             break
         end += 1
-    cells = lines[at + 1 : end]
+    cells = lines[first:end]
     kinds = "".join(line_kind(line.text) for line in cells)  # one letter per line (`line_kind`)
     texts = [line.text for line in cells]
     fits = fits_by_score(kinds)
@@ -106,7 +109,9 @@ def read_export_table(lines: list[SourceLine], at: int) -> tuple[list[SourceLine
     assert chosen is not None
     _, fit, header = chosen
     first_label, left_out = header.label, header.left_out
-    out: list[SourceLine] = [SourceLine(caption.text, caption.start, caption.page, "table_caption")]
+    out: list[SourceLine] = []
+    if captioned:
+        out.append(SourceLine(caption.text, caption.start, caption.page, "table_caption"))
     for line in left_out:  # header cells that could not be placed over their columns: in the text, not the grid
         out.append(SourceLine(line.text, line.start, line.page, "table"))
     grid: list[list[int | None]] = []
@@ -169,7 +174,21 @@ def read_export_table(lines: list[SourceLine], at: int) -> tuple[list[SourceLine
         out.append(SourceLine(line.text, line.start, line.page, "table"))
         notes.append(len(out) - 1)
         last += 1
-    return out, TextTable(caption=0, cells=grid, header_rows=header_rows, notes=notes), 1 + last
+    table = TextTable(caption=0 if captioned else None, cells=grid, header_rows=header_rows, notes=notes)
+    return out, table, first - at + last
+
+
+def _headless(lines: list[SourceLine], at: int) -> bool:
+    """A table the export printed without its caption line: a header line whose cells ran together, naming two
+    groups or more by their sizes ('VariableLiraglutide (n = 30)Metformin (n = 30)P-valueAge (years)'), over a
+    value."""
+    text = lines[at].text
+    return (
+        len(GROUP_SIZE.findall(text)) >= 2
+        and joined(text)
+        and at + 1 < len(lines)
+        and line_kind(lines[at + 1].text) in ("V", "I")
+    )
 
 
 def _groups(header: list[list[SourceLine | None]], stub: int) -> list[tuple[int, int]]:

@@ -24,9 +24,10 @@ from extractor.ingest.export_tables.header_scores import (
     sized,
 )
 
-# Where header cells run together: a lower-case letter, a closing bracket, a percent sign or a note mark, then a
-# capital; a no-break space before a capital (an empty cell, written as one).
-_HEADER_JOIN = re.compile(r"(?<=[a-z)\]%†‡§¶])(?=[A-Z])|(?<=\))(?=[a-z])|(?<=\S)(?=\xa0[A-Z])")
+# Where header cells run together: a lower-case letter (Latin, or a Greek note mark: 'p valueaρAge'), a closing
+# bracket, a percent sign or a note mark, then a capital; a no-break space before a capital (an empty cell,
+# written as one).
+_HEADER_JOIN = re.compile(r"(?<=[a-zα-ω)\]%†‡§¶])(?=[A-Z])|(?<=\))(?=[a-z])|(?<=\S)(?=\xa0[A-Z])")
 # Where cells may meet, tried when the first kind of cut gives too few cells: a number (a group size, a footnote
 # number) then a capital, a p-value column's header run onto the cell before it ("groupp value"), a p-value
 # column headed "P" run into the first row label ("PMale"), capitals then a word ("95% CIBaseline"), a closing

@@ -33,6 +33,7 @@ TWO_STUB_COLUMNS = 4  # a second stub column leaves two columns of values at lea
 @dataclass(frozen=True)
 class Patterns:
     kind_baseline: re.Pattern[str]
+    kind_baseline_rows: re.Pattern[str]
     kind_adverse: re.Pattern[str]
     kind_labs: re.Pattern[str]
     qualifier_row: re.Pattern[str]
@@ -139,9 +140,11 @@ def read_table(table: Table, text: str) -> ReadTable | None:
     columns = _with_row_counts(columns, n_rows)
     header_text = " ".join(lab for c in columns for lab in c.labels)
     kind: TableKind = "results"
-    if p.kind_adverse.search(caption):
+    if p.kind_adverse.search(caption) or (not caption and p.kind_adverse.search(header_text)):
         kind = "adverse_events"
-    elif p.kind_baseline.search(caption) or (not caption and p.kind_baseline.search(header_text)):
+    elif p.kind_baseline.search(caption) or (
+        not caption and (p.kind_baseline.search(header_text) or (rows and p.kind_baseline_rows.search(rows[0].label)))
+    ):
         kind = "baseline"
     elif p.kind_labs.search(caption):
         kind = "labs"
