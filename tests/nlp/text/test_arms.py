@@ -419,3 +419,14 @@ def test_a_breakdown_parted_by_semicolons_after_a_share() -> None:
         registry,
     )
     assert [a.n for a in registry.arms] == [80, 80, 71]
+
+
+def test_a_kind_of_study_and_what_it_is_for_allocate_no_one(extract: Callable[[str], ArticleRecord]) -> None:
+    # PMC5976950 (Evidence Inference, abstract): the counted groups are the arms, not 'confirm or refute'
+    record = extract(
+        "We recruited 2325 participants between March 1, 2013, and Sept 30, 2017. 1161 patients received "
+        "tranexamic acid and 1164 received placebo; the treatment groups were well balanced at baseline. The "
+        "reductions in haematoma expansion and early deaths are promising, but larger randomised trials are needed "
+        "to confirm or refute a clinically significant treatment effect."
+    )
+    assert _arms(record) == [("tranexamic acid", 1161), ("placebo", 1164)]
