@@ -115,8 +115,6 @@ class ResultReader:
             )
         else:
             measure = {"value": None, "count": "count"}.get(reading.measure, reading.measure)
-            if reading.measure == "value" and endpoint.endswith(" change"):
-                measure = "mean"  # 'systolic blood pressure decreased by 2.1 mmHg'
             if endpoint.endswith(" change") and (
                 measure == "mean" or (measure == "rate" and reading.events is None and reading.n is None)
             ):
